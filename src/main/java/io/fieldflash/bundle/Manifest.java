@@ -1,0 +1,138 @@
+package io.fieldflash.bundle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The parsed {@code manifest.json} of a bundle. Parsing only checks form; whether to trust it is
+ * {@link BundleReader}'s job, and downstream code only ever sees a manifest inside a {@link VerifiedBundle}.
+ *
+ * @param created {@code created}, or {@link Instant#EPOCH} when absent
+ */
+public record Manifest(String vendor, String product, List<String> hardware, String version,
+                       long securityCounter, Instant created, Instant expires, String releaseNotes,
+                       List<ImageSpec> images) {
+    public static final String FORMAT = "fieldflash-bundle/1";
+    /** Largest manifest.json accepted. */
+    public static final int MAX_BYTES = 1 << 20;
+
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+
+    public Manifest {
+        hardware = List.copyOf(hardware);
+        images = List.copyOf(images);
+    }
+
+    public SemVer semVer() {
+        return SemVer.parse(version);
+    }
+
+    public Optional<ImageSpec> image(String name) {
+        return images.stream().filter(i -> i.name().equals(name)).findFirst();
+    }
+
+    /** Total payload bytes over all images. */
+    public long totalImageBytes() {
+        return images.stream().mapToLong(ImageSpec::size).sum();
+    }
+
+    /** Parses manifest bytes; {@code BAD_MANIFEST} with the field named when they are not a valid manifest. */
+    public static Manifest parse(byte[] bytes) throws BundleException {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new BundleException(ReasonCode.BAD_MANIFEST,
+                    "manifest.json is not valid JSON (" + TrustStore.firstLine(e) + ").", e);
+        }
+        if (root == null || !root.isObject()) throw bad("it is not a JSON object");
+        String format = text(root, "format");
+        if (!FORMAT.equals(format)) throw bad("'format' is \"" + format + "\", expected \"" + FORMAT + "\"");
+        String vendor = text(root, "vendor");
+        String product = text(root, "product");
+        JsonNode hw = root.get("hardware");
+        if (hw == null || !hw.isArray() || hw.isEmpty()) throw bad("'hardware' is missing or not a non-empty array of text");
+        List<String> hardware = new ArrayList<>();
+        for (JsonNode h : hw) {
+            if (!h.isTextual()) throw bad("'hardware' has an element that is not text");
+            hardware.add(h.asText());
+        }
+        String version = text(root, "version");
+        if (!SemVer.isValid(version)) throw bad("'version' \"" + version + "\" is not SemVer 2.0 text (like 2.4.1)");
+        long counter = nonNegativeLong(root, "securityCounter", "securityCounter");
+        Instant created = root.hasNonNull("created") ? instant(root, "created") : Instant.EPOCH;
+        Instant expires = instant(root, "expires");
+        String notes = "";
+        if (root.hasNonNull("releaseNotes")) {
+            if (!root.get("releaseNotes").isTextual()) throw bad("'releaseNotes' is not text");
+            notes = root.get("releaseNotes").asText();
+        }
+        JsonNode imgs = root.get("images");
+        if (imgs == null || !imgs.isArray() || imgs.isEmpty()) throw bad("'images' is missing or not a non-empty array");
+        List<ImageSpec> images = new ArrayList<>();
+        Set<String> names = new HashSet<>(), files = new HashSet<>();
+        for (int i = 0; i < imgs.size(); i++) {
+            JsonNode im = imgs.get(i);
+            String where = "images[" + i + "]";
+            if (!im.isObject()) throw bad(where + " is not an object");
+            String name = text(im, "name", where + ".name");
+            String file = text(im, "file", where + ".file");
+            if (!file.startsWith("images/") || file.length() == "images/".length() || !EntryNames.isSafe(file)) {
+                throw bad(where + ".file \"" + file + "\" is not a safe name under images/");
+            }
+            long size = nonNegativeLong(im, "size", where + ".size");
+            String sha = text(im, "sha256", where + ".sha256");
+            if (!SHA256_HEX.matcher(sha).matches()) throw bad(where + ".sha256 is not 64 lowercase hex digits");
+            long offset = -1;
+            JsonNode serial = im.get("serial");
+            if (serial != null && !serial.isNull()) {
+                if (!serial.isObject()) throw bad(where + ".serial is not an object");
+                if (serial.has("flashOffset")) offset = nonNegativeLong(serial, "flashOffset", where + ".serial.flashOffset");
+            }
+            if (!names.add(name)) throw bad("two images are named \"" + name + "\"");
+            if (!files.add(file)) throw bad("two images use the file \"" + file + "\"");
+            images.add(new ImageSpec(name, file, size, sha, offset));
+        }
+        return new Manifest(vendor, product, hardware, version, counter, created, expires, notes, images);
+    }
+
+    private static BundleException bad(String what) {
+        return new BundleException(ReasonCode.BAD_MANIFEST, "manifest.json is not valid: " + what + ".");
+    }
+
+    private static String text(JsonNode n, String field) throws BundleException {
+        return text(n, field, "'" + field + "'");
+    }
+
+    private static String text(JsonNode n, String field, String label) throws BundleException {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual() || v.asText().isEmpty()) throw bad(label + " is missing or not text");
+        return v.asText();
+    }
+
+    private static long nonNegativeLong(JsonNode n, String field, String label) throws BundleException {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+            throw bad(label + " is missing or not a non-negative whole number");
+        }
+        return v.asLong();
+    }
+
+    private static Instant instant(JsonNode n, String field) throws BundleException {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual()) throw bad("'" + field + "' is missing or not text");
+        try {
+            return Instant.parse(v.asText());
+        } catch (DateTimeParseException e) {
+            throw bad("'" + field + "' is not an ISO-8601 UTC time like 2027-11-01T00:00:00Z");
+        }
+    }
+}

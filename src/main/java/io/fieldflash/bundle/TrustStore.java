@@ -1,0 +1,254 @@
+package io.fieldflash.bundle;
+
+import static io.fieldflash.bundle.TrustStoreException.Reason.BAD_TRUST_STORE;
+import static io.fieldflash.bundle.TrustStoreException.Reason.KEYID_MISMATCH;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The public keys a laptop trusts, with their policy (see docs/trust.md).
+ *
+ * <p>Two file forms: a PEM file of {@code PUBLIC KEY} blocks (each key unscoped, no end date,
+ * threshold 1), or {@code fieldflash-trust/1} JSON. The JSON form also carries a {@code version},
+ * which only signed trust updates raise, and a {@code rootThreshold}: how many {@code root} keys must
+ * sign the next version.
+ */
+public record TrustStore(int version, int threshold, int rootThreshold, List<TrustedKey> keys) {
+    public static final String FORMAT = "fieldflash-trust/1";
+
+    public TrustStore {
+        keys = List.copyOf(keys);
+        if (threshold < 1) throw new IllegalArgumentException("threshold must be at least 1");
+        if (rootThreshold < 1) throw new IllegalArgumentException("rootThreshold must be at least 1");
+    }
+
+    public static TrustStore empty() {
+        return new TrustStore(0, 1, 1, List.of());
+    }
+
+    public Optional<TrustedKey> find(String keyid) {
+        return keys.stream().filter(k -> k.keyid().equals(keyid)).findFirst();
+    }
+
+    /** This store with {@code key} added, or replacing the entry with the same keyid. */
+    public TrustStore with(TrustedKey key) {
+        List<TrustedKey> out = new ArrayList<>(keys.stream().filter(k -> !k.keyid().equals(key.keyid())).toList());
+        out.add(key);
+        return new TrustStore(version, threshold, rootThreshold, out);
+    }
+
+    /** This store without the key whose keyid is {@code keyid}. */
+    public TrustStore without(String keyid) {
+        return new TrustStore(version, threshold, rootThreshold,
+                keys.stream().filter(k -> !k.keyid().equals(keyid)).toList());
+    }
+
+    /**
+     * Combines several stores (e.g. the machine-wide one and the user's). The first store that names a
+     * key gives its name, products and root flag; a key revoked in any store is revoked; the earliest
+     * {@code notAfter} wins; thresholds and version are the highest of any store.
+     */
+    public static TrustStore merge(List<TrustStore> stores) {
+        if (stores.isEmpty()) return empty();
+        if (stores.size() == 1) return stores.getFirst();
+        Map<String, TrustedKey> byId = new LinkedHashMap<>();
+        int version = 0, threshold = 1, rootThreshold = 1;
+        for (TrustStore s : stores) {
+            version = Math.max(version, s.version);
+            threshold = Math.max(threshold, s.threshold);
+            rootThreshold = Math.max(rootThreshold, s.rootThreshold);
+            for (TrustedKey k : s.keys) {
+                byId.merge(k.keyid(), k, (a, b) -> new TrustedKey(a.key(), a.name(), a.products(),
+                        a.notAfter().isBefore(b.notAfter()) ? a.notAfter() : b.notAfter(),
+                        a.revoked() || b.revoked(), a.root()));
+            }
+        }
+        return new TrustStore(version, threshold, rootThreshold, new ArrayList<>(byId.values()));
+    }
+
+    /** Reads a trust store file in either form. */
+    public static TrustStore read(Path file) throws TrustStoreException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new TrustStoreException(BAD_TRUST_STORE, "The trust store file " + file + " does not exist.", e);
+        } catch (IOException e) {
+            throw new TrustStoreException(BAD_TRUST_STORE, "Cannot read the trust store " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return parse(bytes);
+        } catch (TrustStoreException e) {
+            throw new TrustStoreException(e.reason(), file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses either form; JSON when the first non-blank character is '{'. */
+    public static TrustStore parse(byte[] bytes) throws TrustStoreException {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (text.stripLeading().startsWith("{")) return parseJson(bytes);
+        return parsePem(text);
+    }
+
+    private static TrustStore parsePem(String text) throws TrustStoreException {
+        List<TrustedKey> keys = new ArrayList<>();
+        try {
+            for (Pem.Block b : Pem.decodeAll(text)) {
+                if (!b.label().equals("PUBLIC KEY")) {
+                    throw new TrustStoreException(BAD_TRUST_STORE, "It holds a '" + b.label()
+                            + "' block; a PEM trust store holds only PUBLIC KEY blocks.");
+                }
+                keys.add(TrustedKey.unscoped(VerificationKey.fromSpki(b.der())));
+            }
+        } catch (KeyException e) {
+            throw new TrustStoreException(BAD_TRUST_STORE, e.getMessage(), e);
+        }
+        if (keys.isEmpty()) {
+            throw new TrustStoreException(BAD_TRUST_STORE,
+                    "It is neither fieldflash-trust/1 JSON nor a PEM file with PUBLIC KEY blocks.");
+        }
+        return new TrustStore(0, 1, 1, dedupe(keys));
+    }
+
+    private static List<TrustedKey> dedupe(List<TrustedKey> keys) {
+        Map<String, TrustedKey> byId = new LinkedHashMap<>();
+        keys.forEach(k -> byId.putIfAbsent(k.keyid(), k));
+        return new ArrayList<>(byId.values());
+    }
+
+    private static TrustStore parseJson(byte[] bytes) throws TrustStoreException {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new TrustStoreException(BAD_TRUST_STORE, "It is not valid JSON: " + firstLine(e), e);
+        }
+        if (!root.isObject()) throw bad("the top level is not a JSON object");
+        if (!FORMAT.equals(root.path("format").asText(null))) throw bad("'format' is not \"" + FORMAT + "\"");
+        int version = intField(root, "version", 0, 0);
+        int threshold = intField(root, "threshold", 1, 1);
+        int rootThreshold = intField(root, "rootThreshold", threshold, 1);
+        JsonNode keysNode = root.get("keys");
+        if (keysNode == null || !keysNode.isArray()) throw bad("'keys' is missing or not an array");
+        List<TrustedKey> keys = new ArrayList<>();
+        Map<String, Boolean> seen = new LinkedHashMap<>();
+        for (int i = 0; i < keysNode.size(); i++) {
+            TrustedKey k = parseKey(keysNode.get(i), "keys[" + i + "]");
+            if (seen.put(k.keyid(), true) != null) throw bad("key " + k.keyid() + " is listed twice");
+            keys.add(k);
+        }
+        return new TrustStore(version, threshold, rootThreshold, keys);
+    }
+
+    private static TrustedKey parseKey(JsonNode n, String where) throws TrustStoreException {
+        if (!n.isObject()) throw bad(where + " is not an object");
+        String pem = textField(n, "publicKey", where);
+        VerificationKey key;
+        try {
+            key = VerificationKey.fromSpki(Pem.decodeOne(pem, "PUBLIC KEY", where + ".publicKey"));
+        } catch (KeyException e) {
+            throw bad(where + ": " + e.getMessage());
+        }
+        String keyid = textField(n, "keyid", where);
+        if (!keyid.equals(key.keyid())) {
+            throw new TrustStoreException(KEYID_MISMATCH, where + " names keyid " + keyid
+                    + " but its public key's keyid is " + key.keyid() + ".");
+        }
+        String alg = textField(n, "alg", where);
+        if (!alg.equals(key.alg().id())) {
+            throw bad(where + " says alg \"" + alg + "\" but its public key is a " + key.alg().id() + " key");
+        }
+        List<String> products = new ArrayList<>();
+        JsonNode p = n.get("products");
+        if (p != null && !p.isNull()) {
+            if (!p.isArray()) throw bad(where + ".products is not an array");
+            for (JsonNode e : p) {
+                if (!e.isTextual()) throw bad(where + ".products has a non-text element");
+                products.add(e.asText());
+            }
+        }
+        Instant notAfter = Instant.MAX;
+        JsonNode na = n.get("notAfter");
+        if (na != null && !na.isNull()) {
+            try {
+                notAfter = Instant.parse(na.asText());
+            } catch (DateTimeParseException e) {
+                throw bad(where + ".notAfter is not an ISO-8601 UTC time like 2028-01-01T00:00:00Z");
+            }
+        }
+        return new TrustedKey(key, n.path("name").asText(""), products, notAfter,
+                boolField(n, "revoked", where), boolField(n, "root", where));
+    }
+
+    /** The store as {@code fieldflash-trust/1} JSON. */
+    public byte[] toJson() {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("version", version);
+        root.put("threshold", threshold);
+        root.put("rootThreshold", rootThreshold);
+        ArrayNode arr = root.putArray("keys");
+        for (TrustedKey k : keys) {
+            ObjectNode o = arr.addObject();
+            o.put("keyid", k.keyid());
+            o.put("alg", k.key().alg().id());
+            if (!k.name().isEmpty()) o.put("name", k.name());
+            o.put("publicKey", k.key().toPem());
+            if (!k.products().isEmpty()) k.products().forEach(o.putArray("products")::add);
+            k.expiry().ifPresent(t -> o.put("notAfter", t.toString()));
+            o.put("revoked", k.revoked());
+            if (k.root()) o.put("root", true);
+        }
+        try {
+            return (Json.MAPPER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static TrustStoreException bad(String what) {
+        return new TrustStoreException(BAD_TRUST_STORE, "The trust store is not valid: " + what + ".");
+    }
+
+    private static String textField(JsonNode n, String name, String where) throws TrustStoreException {
+        JsonNode v = n.get(name);
+        if (v == null || !v.isTextual()) throw bad(where + "." + name + " is missing or not text");
+        return v.asText();
+    }
+
+    private static boolean boolField(JsonNode n, String name, String where) throws TrustStoreException {
+        JsonNode v = n.get(name);
+        if (v == null || v.isNull()) return false;
+        if (!v.isBoolean()) throw bad(where + "." + name + " is not true or false");
+        return v.asBoolean();
+    }
+
+    private static int intField(JsonNode n, String name, int dflt, int min) throws TrustStoreException {
+        JsonNode v = n.get(name);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < min) {
+            throw bad("'" + name + "' is not a whole number of at least " + min);
+        }
+        return v.asInt();
+    }
+
+    static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

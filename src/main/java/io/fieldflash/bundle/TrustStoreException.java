@@ -1,0 +1,42 @@
+package io.fieldflash.bundle;
+
+import io.fieldflash.FieldFlashException;
+
+/** A trust store or trust update could not be read or was refused. */
+public final class TrustStoreException extends FieldFlashException {
+    /** Why. */
+    public enum Reason {
+        /** Not readable, not PEM or fieldflash-trust/1 JSON, or a field is wrong. */
+        BAD_TRUST_STORE,
+        /** A key's {@code keyid} is not the SHA-256 of its public key. */
+        KEYID_MISMATCH,
+        /** A trust update is not newer than the trust store it would replace. */
+        TRUST_ROLLBACK,
+        /** A trust update is not signed by enough root keys of the current trust store. */
+        TRUST_UPDATE_UNSIGNED
+    }
+
+    private final Reason reason;
+
+    public TrustStoreException(Reason reason, String message) {
+        this(reason, message, null);
+    }
+
+    public TrustStoreException(Reason reason, String message, Throwable cause) {
+        super(message, switch (reason) {
+            case BAD_TRUST_STORE, KEYID_MISMATCH -> "Use the trust store file exactly as the vendor or your administrator issued it.";
+            case TRUST_ROLLBACK -> "This laptop already has this trust store version or a newer one; nothing needs doing.";
+            case TRUST_UPDATE_UNSIGNED -> "Only a trust update signed by the current root keys can be applied. Ask the vendor for the official update file.";
+        }, cause);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    @Override
+    public String code() {
+        return reason.name();
+    }
+}

@@ -1,0 +1,54 @@
+package io.fieldflash.bundle;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One key of a trust store with its policy.
+ *
+ * @param key      the public key
+ * @param name     a person's name for the key (e.g. "Acme release 2026"); empty when none was given
+ * @param products the products this key may sign for; empty means any product
+ * @param notAfter the end of the key's validity; {@link Instant#MAX} when it has none
+ * @param revoked  a revoked key never counts toward a threshold
+ * @param root     a root key may sign trust updates (the next version of the trust store)
+ */
+public record TrustedKey(VerificationKey key, String name, List<String> products, Instant notAfter,
+                         boolean revoked, boolean root) {
+
+    public TrustedKey {
+        name = name == null ? "" : name;
+        products = List.copyOf(products);
+        notAfter = notAfter == null ? Instant.MAX : notAfter;
+    }
+
+    /** A key trusted for everything, with no end date (what a PEM trust store gives). */
+    public static TrustedKey unscoped(VerificationKey key) {
+        return new TrustedKey(key, "", List.of(), Instant.MAX, false, false);
+    }
+
+    public String keyid() {
+        return key.keyid();
+    }
+
+    /** True when this key may sign for {@code product}. */
+    public boolean covers(String product) {
+        return products.isEmpty() || products.contains(product);
+    }
+
+    public boolean expiredAt(Instant now) {
+        return now.isAfter(notAfter);
+    }
+
+    /** The end of validity, when there is one. */
+    public Optional<Instant> expiry() {
+        return notAfter.equals(Instant.MAX) ? Optional.empty() : Optional.of(notAfter);
+    }
+
+    /** A short label for people: the name if any, then the start of the keyid. */
+    public String label() {
+        String shortId = keyid().substring(0, 16);
+        return name.isEmpty() ? shortId : name + " (" + shortId + ")";
+    }
+}

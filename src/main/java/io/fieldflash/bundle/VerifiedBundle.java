@@ -1,0 +1,102 @@
+package io.fieldflash.bundle;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A bundle that passed every check of {@link BundleReader}: the only way downstream code sees a manifest.
+ *
+ * <p>It holds no image bytes. {@link #openImage} streams an image from the file again and re-checks
+ * it as it streams, so a file swapped or damaged after verification still cannot deliver wrong bytes
+ * without failing.
+ */
+public final class VerifiedBundle {
+    private final Path path;
+    private final Manifest manifest;
+    private final byte[] manifestBytes;
+    private final byte[] signaturesBytes;
+    private final List<TrustedKey> signers;
+    private final boolean expiryOverridden;
+
+    VerifiedBundle(Path path, Manifest manifest, byte[] manifestBytes, byte[] signaturesBytes,
+                   List<TrustedKey> signers, boolean expiryOverridden) {
+        this.path = path;
+        this.manifest = manifest;
+        this.manifestBytes = manifestBytes.clone();
+        this.signaturesBytes = signaturesBytes.clone();
+        this.signers = List.copyOf(signers);
+        this.expiryOverridden = expiryOverridden;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    /** The exact bytes of manifest.json, as signed (a device re-checks the signatures over these). */
+    public byte[] manifestBytes() {
+        return manifestBytes.clone();
+    }
+
+    /** The exact bytes of signatures.json. */
+    public byte[] signaturesBytes() {
+        return signaturesBytes.clone();
+    }
+
+    /** Lowercase hex SHA-256 of manifest.json: identifies the bundle's content (the manifest covers every image). */
+    public String manifestSha256() {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(manifestBytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The trusted keys whose valid signatures met the threshold. */
+    public List<TrustedKey> signers() {
+        return signers;
+    }
+
+    /** True when the bundle was past its expiry and the operator explicitly accepted it. */
+    public boolean expiryOverridden() {
+        return expiryOverridden;
+    }
+
+    /**
+     * Streams one image's bytes; the stream fails with an {@link ImageIntegrityException} the moment they
+     * stop matching the manifest. Closing the stream closes the archive.
+     */
+    public InputStream openImage(ImageSpec image) throws IOException {
+        if (!manifest.images().contains(image)) throw new IllegalArgumentException("not an image of this bundle: " + image.name());
+        BundleArchive archive;
+        try {
+            archive = BundleArchive.open(path);
+        } catch (BundleException e) {
+            throw new ImageIntegrityException(e.reason(), e.getMessage());
+        }
+        try {
+            return new FilterInputStream(archive.openImage(image)) {
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        archive.close();
+                    }
+                }
+            };
+        } catch (IOException | RuntimeException e) {
+            archive.close();
+            throw e;
+        }
+    }
+}

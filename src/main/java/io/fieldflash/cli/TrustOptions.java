@@ -1,0 +1,31 @@
+package io.fieldflash.cli;
+
+import io.fieldflash.AppDirs;
+import io.fieldflash.bundle.TrustStore;
+import io.fieldflash.bundle.TrustStoreException;
+import io.fieldflash.bundle.TrustStores;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The {@code --trust FILE} option shared by commands that verify bundles. */
+final class TrustOptions {
+    @Option(names = "--trust", paramLabel = "FILE",
+            description = "Trust store file (PEM public keys or fieldflash-trust/1 JSON); repeatable. "
+                    + "Default: this laptop's trust store (see 'fieldflash trust list').")
+    List<Path> files = new ArrayList<>();
+
+    /** The named files merged, or the laptop's default trust store when none is named. */
+    TrustStore load() throws TrustStoreException {
+        return files.isEmpty() ? TrustStores.loadDefault(AppDirs.detect()) : TrustStores.load(files);
+    }
+
+    /** Where the keys come from, for messages. */
+    String describe() {
+        if (!files.isEmpty()) return String.join(", ", files.stream().map(Path::toString).toList());
+        List<Path> defaults = TrustStores.defaultFiles(AppDirs.detect());
+        return defaults.isEmpty() ? "no trust store (none installed on this laptop)"
+                : String.join(", ", defaults.stream().map(Path::toString).toList());
+    }
+}

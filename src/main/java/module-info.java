@@ -1,0 +1,21 @@
+/** FieldFlash: offline firmware updater. */
+module io.fieldflash {
+    requires java.net.http;
+    requires jdk.httpserver;
+    requires com.fasterxml.jackson.databind;
+    requires org.bouncycastle.provider;
+    requires org.bouncycastle.util;
+    requires org.bouncycastle.pkix;
+    requires com.fazecast.jSerialComm;
+    requires info.picocli;
+    requires org.slf4j;
+    requires javafx.controls;
+    requires javafx.fxml;
+    requires org.controlsfx.controls;
+
+    exports io.fieldflash;
+    exports io.fieldflash.bundle;
+    exports io.fieldflash.cli;
+
+    opens io.fieldflash.cli to info.picocli;
+}
