@@ -51,6 +51,12 @@ final class RawZip {
         return this;
     }
 
+    /** A deflated entry with ready-made raw deflate data and whatever uncompressed size is declared. */
+    RawZip deflatedBytes(String name, byte[] compressed, long declaredSize) {
+        entries.add(new Entry(utf8(name), 8, 0x800, compressed, null, declaredSize));
+        return this;
+    }
+
     void write(Path file) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
             ByteArrayOutputStream central = new ByteArrayOutputStream();
@@ -63,6 +69,9 @@ final class RawZip {
                     CRC32 c = new CRC32();
                     c.update(data);
                     crc = c.getValue();
+                } else if (e.generator() == null) {
+                    data = e.stored();
+                    crc = 0;
                 } else {
                     ByteArrayOutputStream comp = new ByteArrayOutputStream();
                     Deflater d = new Deflater(Deflater.BEST_COMPRESSION, true);
