@@ -16,6 +16,10 @@ module io.fieldflash {
     exports io.fieldflash;
     exports io.fieldflash.bundle;
     exports io.fieldflash.cli;
+    exports io.fieldflash.ui;
+
+    opens io.fieldflash.ui to javafx.fxml;
+    opens io.fieldflash.ui.bundle to javafx.fxml;
 
     opens io.fieldflash.cli to info.picocli;
 }

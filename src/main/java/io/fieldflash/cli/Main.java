@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 "            2 usage error.",
                 "Run 'fieldflash COMMAND --help' for a command's options."},
         subcommands = {
+            GuiCommand.class,
             VerifyCommand.class,
             BundleCommand.class,
             KeysCommand.class,
@@ -68,9 +69,14 @@ public final class Main implements Runnable {
         err.flush();
     }
 
+    /** With no command, the wizard opens (or, with no screen to show it on, the usage is printed). */
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        if (!GuiCommand.displayAvailable()) {
+            spec.commandLine().usage(spec.commandLine().getOut());
+            return;
+        }
+        new GuiCommand().call();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

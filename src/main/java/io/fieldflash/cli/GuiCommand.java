@@ -1,0 +1,35 @@
+package io.fieldflash.cli;
+
+import io.fieldflash.ui.FieldFlashApp;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+@Command(name = "gui", mixinStandardHelpOptions = true,
+        description = "Opens the update wizard (also what 'fieldflash' with no command does).")
+final class GuiCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        if (!displayAvailable()) {
+            System.err.println("fieldflash: there is no display to open the wizard on (DISPLAY/WAYLAND_DISPLAY is not set).");
+            System.err.println("Run it from a desktop session, or use the commands: fieldflash --help");
+            return Main.EXIT_FAILED;
+        }
+        FieldFlashApp.launchApp();
+        return 0;
+    }
+
+    /** False on a Linux/BSD machine with neither an X nor a Wayland display (e.g. an SSH session). */
+    static boolean displayAvailable() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        if (os.contains("win") || os.contains("mac")) return true;
+        if ("Monocle".equalsIgnoreCase(System.getProperty("glass.platform"))
+                || "headless".equalsIgnoreCase(System.getProperty("glass.platform"))) return true;
+        return notBlank(System.getenv("DISPLAY")) || notBlank(System.getenv("WAYLAND_DISPLAY"));
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+}

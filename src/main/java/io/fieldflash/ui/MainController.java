@@ -1,0 +1,145 @@
+package io.fieldflash.ui;
+
+import io.fieldflash.AppInfo;
+import java.security.MessageDigest;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.Map;
+import javafx.beans.binding.Bindings;
+import javafx.beans.value.ObservableBooleanValue;
+import javafx.fxml.FXML;
+import javafx.scene.Parent;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+
+/** The main window: header with the step bar, the current step, and Back/Next. Navigation only; no business logic. */
+public final class MainController {
+    static final double MIN_FONT = 11, MAX_FONT = 26, DEFAULT_FONT = 14;
+
+    private final AppContext context;
+    private final WizardModel model;
+    private final Map<WizardStep, Views.Loaded<? extends StepController>> steps = new EnumMap<>(WizardStep.class);
+    private final Map<WizardStep, Label> chips = new EnumMap<>(WizardStep.class);
+    private double fontSize = DEFAULT_FONT;
+
+    @FXML HBox stepBar;
+    @FXML StackPane content;
+    @FXML ScrollPane contentScroll;
+    @FXML Button backButton;
+    @FXML Button nextButton;
+    @FXML Label statusLabel;
+    @FXML ToggleButton contrastToggle;
+
+    public MainController(AppContext context, WizardModel model) {
+        this.context = context;
+        this.model = model;
+    }
+
+    @FXML
+    void initialize() {
+        for (WizardStep s : WizardStep.values()) {
+            Label chip = new Label(context.text(s.titleKey()));
+            chip.getStyleClass().add("step-chip");
+            chips.put(s, chip);
+            stepBar.getChildren().add(chip);
+        }
+        model.stepProperty().addListener((obs, old, now) -> show(now));
+    }
+
+    /** Registers the view of a step (called once per step at start-up). */
+    void addStep(WizardStep step, Views.Loaded<? extends StepController> view) {
+        steps.put(step, view);
+        if (step == model.step()) show(step);
+    }
+
+    private void show(WizardStep step) {
+        Views.Loaded<? extends StepController> view = steps.get(step);
+        if (view == null) return;
+        content.getChildren().setAll(view.root());
+        contentScroll.setVvalue(0);
+        chips.forEach((s, chip) -> {
+            chip.getStyleClass().removeAll("current", "done");
+            if (s == step) chip.getStyleClass().add("current");
+            else if (s.ordinal() < step.ordinal()) chip.getStyleClass().add("done");
+        });
+        ObservableBooleanValue can = view.controller().canProceed();
+        boolean hasNext = step.ordinal() + 1 < WizardStep.values().length && steps.containsKey(WizardStep.values()[step.ordinal() + 1]);
+        nextButton.disableProperty().bind(Bindings.createBooleanBinding(() -> !can.get() || !hasNext, can));
+        backButton.setDisable(step == WizardStep.BUNDLE);
+        view.controller().entered();
+    }
+
+    /** The controller of a step, for tests and for steps that hand over to each other. */
+    @SuppressWarnings("unchecked")
+    <C extends StepController> C controller(WizardStep step) {
+        return (C) steps.get(step).controller();
+    }
+
+    @FXML
+    void next() {
+        WizardStep s = model.step();
+        if (s.ordinal() + 1 < WizardStep.values().length) model.goTo(WizardStep.values()[s.ordinal() + 1]);
+    }
+
+    @FXML
+    void back() {
+        WizardStep s = model.step();
+        if (s.ordinal() > 0) model.goTo(WizardStep.values()[s.ordinal() - 1]);
+    }
+
+    @FXML
+    void smaller() {
+        setFontSize(fontSize - 2);
+    }
+
+    @FXML
+    void larger() {
+        setFontSize(fontSize + 2);
+    }
+
+    void setFontSize(double size) {
+        fontSize = Math.clamp(size, MIN_FONT, MAX_FONT);
+        root().setStyle("-fx-font-size: " + fontSize + "px;");
+    }
+
+    @FXML
+    void toggleContrast() {
+        String hc = FieldFlashApp.stylesheet("high-contrast.css");
+        if (contrastToggle.isSelected()) root().getStylesheets().add(hc);
+        else root().getStylesheets().remove(hc);
+    }
+
+    private Parent root() {
+        return stepBar.getScene().getRoot();
+    }
+
+    @FXML
+    void showAbout() {
+        Alert about = new Alert(Alert.AlertType.INFORMATION);
+        about.initOwner(stepBar.getScene().getWindow());
+        about.setTitle(context.text("main.about").replace("_", ""));
+        about.setHeaderText("FieldFlash " + AppInfo.version());
+        about.setContentText(context.text("about.text", Runtime.version().toString(),
+                System.getProperty("javafx.runtime.version", "?"), trustFingerprint()));
+        about.showAndWait();
+    }
+
+    private String trustFingerprint() {
+        try {
+            byte[] json = context.trustStore().toJson();
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)).substring(0, 32);
+        } catch (Exception e) {
+            return context.text("about.noTrust");
+        }
+    }
+
+    /** The label at the bottom left, for short status lines. */
+    Label status() {
+        return statusLabel;
+    }
+}

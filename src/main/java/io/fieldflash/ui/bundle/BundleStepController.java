@@ -1,0 +1,213 @@
+package io.fieldflash.ui.bundle;
+
+import io.fieldflash.FieldFlashException;
+import io.fieldflash.bundle.BundleException;
+import io.fieldflash.bundle.BundleReader;
+import io.fieldflash.bundle.Manifest;
+import io.fieldflash.bundle.TrustedKey;
+import io.fieldflash.bundle.VerifiedBundle;
+import io.fieldflash.ui.AppContext;
+import io.fieldflash.ui.StepController;
+import io.fieldflash.ui.WizardModel;
+import io.fieldflash.ui.common.Tasks;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.value.ObservableBooleanValue;
+import javafx.concurrent.Task;
+import javafx.fxml.FXML;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.input.DragEvent;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+
+/** Step 1: the technician picks a bundle; it is verified in the background and the verdict is shown in words. */
+public final class BundleStepController implements StepController {
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM)
+            .withZone(ZoneId.systemDefault());
+
+    private final AppContext context;
+    private final WizardModel model;
+    private final ReadOnlyBooleanWrapper verifying = new ReadOnlyBooleanWrapper(false);
+    private Task<VerifiedBundle> running;
+
+    @FXML StackPane dropZone;
+    @FXML Button chooseButton;
+    @FXML Label fileLabel;
+    @FXML HBox progressRow;
+    @FXML ProgressBar progressBar;
+    @FXML Label progressLabel;
+    @FXML VBox verdictCard;
+    @FXML Label verdictIcon;
+    @FXML Label verdictTitle;
+    @FXML Label verdictText;
+    @FXML Label verdictHint;
+    @FXML GridPane details;
+
+    public BundleStepController(AppContext context, WizardModel model) {
+        this.context = context;
+        this.model = model;
+    }
+
+    @FXML
+    void initialize() {
+        progressRow.visibleProperty().bind(verifying.getReadOnlyProperty());
+        progressRow.managedProperty().bind(verifying.getReadOnlyProperty());
+        chooseButton.disableProperty().bind(verifying.getReadOnlyProperty());
+        dropZone.setOnDragOver(this::dragOver);
+        dropZone.setOnDragExited(e -> dropZone.getStyleClass().remove("drag-over"));
+        dropZone.setOnDragDropped(this::dropped);
+    }
+
+    @Override
+    public void entered() {
+        javafx.application.Platform.runLater(chooseButton::requestFocus);
+    }
+
+    @Override
+    public ObservableBooleanValue canProceed() {
+        return Bindings.createBooleanBinding(() -> model.bundle().isPresent() && !verifying.get(),
+                model.bundleProperty(), verifying.getReadOnlyProperty());
+    }
+
+    private void dragOver(DragEvent e) {
+        if (!verifying.get() && e.getDragboard().hasFiles() && e.getDragboard().getFiles().size() == 1) {
+            e.acceptTransferModes(TransferMode.COPY);
+            if (!dropZone.getStyleClass().contains("drag-over")) dropZone.getStyleClass().add("drag-over");
+        }
+        e.consume();
+    }
+
+    private void dropped(DragEvent e) {
+        List<File> files = e.getDragboard().getFiles();
+        boolean ok = files.size() == 1;
+        if (ok) verify(files.getFirst().toPath());
+        e.setDropCompleted(ok);
+        e.consume();
+    }
+
+    @FXML
+    void choose() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(context.text("bundle.chooserTitle"));
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(context.text("bundle.chooserFilter"), "*.fwb"));
+        File f = chooser.showOpenDialog(dropZone.getScene().getWindow());
+        if (f != null) verify(f.toPath());
+    }
+
+    /** Verifies {@code file} in the background and shows the verdict. */
+    public void verify(Path file) {
+        if (running != null) running.cancel(true);
+        model.bundleProperty().set(null);
+        verdictCard.setVisible(false);
+        verdictCard.setManaged(false);
+        fileLabel.setText(file.toAbsolutePath().toString());
+        verifying.set(true);
+        Task<VerifiedBundle> task = new Task<>() {
+            @Override
+            protected VerifiedBundle call() throws Exception {
+                return new BundleReader(context.trustStore()).read(file, (done, total) -> {
+                    updateProgress(done, total);
+                    updateMessage(context.text("bundle.checking", total == 0 ? "" : (100 * done / total) + " %"));
+                });
+            }
+        };
+        progressBar.progressProperty().bind(task.progressProperty());
+        progressLabel.textProperty().bind(task.messageProperty());
+        running = Tasks.run(context.background(), task, this::showValid, this::showRefused, this::showCancelled);
+    }
+
+    @FXML
+    void cancel() {
+        if (running != null) running.cancel(true);
+    }
+
+    private void finished() {
+        progressBar.progressProperty().unbind();
+        progressLabel.textProperty().unbind();
+        verifying.set(false);
+        running = null;
+    }
+
+    private void showValid(VerifiedBundle vb) {
+        finished();
+        model.bundleProperty().set(vb);
+        Manifest m = vb.manifest();
+        card(true, context.text("bundle.valid"), context.text("bundle.validText"),
+                vb.expiryOverridden() ? context.text("bundle.expiredAccepted") : "");
+        details.getChildren().clear();
+        int row = 0;
+        row = detail(row, "field.vendor", m.vendor());
+        row = detail(row, "field.product", m.product());
+        row = detail(row, "field.version", m.version());
+        row = detail(row, "field.hardware", String.join(", ", m.hardware()));
+        row = detail(row, "field.counter", Long.toString(m.securityCounter()));
+        row = detail(row, "field.signer", vb.signers().stream().map(TrustedKey::label).collect(Collectors.joining(", ")));
+        row = detail(row, "field.expires", DATE.format(m.expires()));
+        row = detail(row, "field.images", m.images().stream()
+                .map(i -> i.name() + " (" + humanBytes(i.size()) + ")").collect(Collectors.joining(", ")));
+        if (!m.releaseNotes().isEmpty()) detail(row, "field.notes", m.releaseNotes());
+    }
+
+    private void showRefused(Throwable t) {
+        finished();
+        details.getChildren().clear();
+        if (t instanceof BundleException be) {
+            card(false, context.text("bundle.invalid") + ": " + context.text("reason." + be.reason().name()),
+                    be.getMessage(), be.hint());
+        } else if (t instanceof FieldFlashException fe) {
+            card(false, context.text("bundle.invalid"), fe.getMessage(), fe.hint());
+        } else {
+            card(false, context.text("bundle.invalid"), context.text("error.internal", String.valueOf(t)), "");
+        }
+    }
+
+    private void showCancelled() {
+        finished();
+        details.getChildren().clear();
+        card(false, context.text("bundle.invalid"), context.text("bundle.cancelled"), "");
+    }
+
+    private void card(boolean ok, String title, String text, String hint) {
+        verdictCard.getStyleClass().removeAll("ok", "bad");
+        verdictCard.getStyleClass().add(ok ? "ok" : "bad");
+        verdictIcon.setText(ok ? "✔" : "✖");
+        verdictTitle.setText(title);
+        verdictText.setText(text);
+        verdictHint.setText(hint);
+        verdictHint.setVisible(!hint.isEmpty());
+        verdictHint.setManaged(!hint.isEmpty());
+        verdictCard.setVisible(true);
+        verdictCard.setManaged(true);
+    }
+
+    private int detail(int row, String key, String value) {
+        Label k = new Label(context.text(key));
+        k.getStyleClass().add("key");
+        Label v = new Label(value);
+        v.setWrapText(true);
+        v.setId("detail-" + key.substring(key.indexOf('.') + 1));
+        details.addRow(row, k, v);
+        return row + 1;
+    }
+
+    static String humanBytes(long n) {
+        if (n < 1024) return n + " B";
+        if (n < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
+        if (n < 1024L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+        return String.format(Locale.ROOT, "%.2f GiB", n / (1024.0 * 1024 * 1024));
+    }
+}
