@@ -1,0 +1,85 @@
+package io.fieldflash.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fieldflash.ui.bundle.BundleStepController;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** Step 1 of the wizard, headless: a good bundle is accepted with its details; a tampered one is refused in words. */
+@ExtendWith(ApplicationExtension.class)
+class BundleStepTest {
+    @TempDir
+    static Path tmp;
+
+    private AppContext context;
+    private FieldFlashApp.Wizard wizard;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        context = new AppContext(UiFixtures.dirs(tmp));
+        wizard = FieldFlashApp.Wizard.create(context);
+        stage.setScene(new Scene(wizard.root(), 1024, 720));
+        stage.show();
+    }
+
+    @AfterEach
+    void close() {
+        context.close();
+    }
+
+    private void verify(FxRobot robot, Path bundle) throws Exception {
+        BundleStepController step = wizard.step(WizardStep.BUNDLE);
+        robot.interact(() -> step.verify(bundle));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup(".card").query().isVisible());
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @Test
+    void genuineBundleShowsItsDetailsAndEnablesNext(FxRobot robot) throws Exception {
+        Path bundle = UiFixtures.bundle(tmp, "2.4.1", 7, 64 * 1024);
+        verify(robot, bundle);
+        assertThat(robot.lookup(".verdict-title").queryAs(Label.class).getText()).isEqualTo("Genuine bundle");
+        assertThat(robot.lookup("#detail-version").queryAs(Label.class).getText()).isEqualTo("2.4.1");
+        assertThat(robot.lookup("#detail-signer").queryAs(Label.class).getText()).startsWith("Acme release (");
+        BundleStepController step = wizard.step(WizardStep.BUNDLE);
+        assertThat(step.canProceed().get()).isTrue();
+        assertThat(wizard.model().bundle()).hasValueSatisfying(b -> assertThat(b.manifest().version()).isEqualTo("2.4.1"));
+    }
+
+    @Test
+    void tamperedBundleIsRefusedWithReasonAndNextStep(FxRobot robot) throws Exception {
+        Path bundle = UiFixtures.tampered(UiFixtures.bundle(tmp, "2.4.2", 8, 64 * 1024));
+        verify(robot, bundle);
+        Node card = robot.lookup(".card").query();
+        assertThat(card.getStyleClass()).contains("bad");
+        assertThat(robot.lookup(".verdict-title").queryAs(Label.class).getText())
+                .isEqualTo("Bundle refused: a firmware image is damaged or altered");
+        assertThat(robot.lookup(".hint").queryAs(Label.class).getText()).contains("copy the bundle again");
+        assertThat(robot.lookup(".nav-bar .button.primary").queryButton().isDisabled()).isTrue();
+        assertThat(wizard.model().bundle()).isEmpty();
+    }
+
+    @Test
+    void bundleFromAnUntrustedVendorSaysWhatToAskFor(FxRobot robot) throws Exception {
+        java.nio.file.Files.delete(context.dirs().userTrustStore());
+        Path bundle = UiFixtures.bundle(tmp, "2.4.3", 9, 1024);
+        verify(robot, bundle);
+        assertThat(robot.lookup(".verdict-title").queryAs(Label.class).getText())
+                .isEqualTo("Bundle refused: not signed by a key this laptop trusts");
+        assertThat(robot.lookup(".hint").queryAs(Label.class).getText())
+                .contains("Ask the vendor for a bundle signed with a key this laptop trusts");
+    }
+}

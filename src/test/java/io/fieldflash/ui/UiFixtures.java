@@ -1,0 +1,53 @@
+package io.fieldflash.ui;
+
+import io.fieldflash.AppDirs;
+import io.fieldflash.bundle.BundleWriter;
+import io.fieldflash.bundle.SignatureAlgorithm;
+import io.fieldflash.bundle.SigningKey;
+import io.fieldflash.bundle.TrustStore;
+import io.fieldflash.bundle.TrustedKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** Real keys, trust stores and bundles for the UI tests. */
+final class UiFixtures {
+    static final SigningKey VENDOR = SigningKey.generate(SignatureAlgorithm.ED25519);
+
+    private UiFixtures() {}
+
+    /** Folders for one test, with a user trust store that trusts {@link #VENDOR}. */
+    static AppDirs dirs(Path tmp) throws IOException {
+        AppDirs dirs = new AppDirs(tmp.resolve("user"), tmp.resolve("machine"));
+        Files.createDirectories(dirs.user());
+        Files.write(dirs.userTrustStore(), new TrustStore(0, 1, 1,
+                List.of(new TrustedKey(VENDOR.publicKey(), "Acme release", List.of(), java.time.Instant.MAX, false, false))).toJson());
+        return dirs;
+    }
+
+    static Path bundle(Path dir, String version, long counter, int imageSize) throws Exception {
+        byte[] image = new byte[imageSize];
+        new Random(counter).nextBytes(image);
+        Path img = Files.write(dir.resolve("app-" + version + ".bin"), image);
+        String manifest = """
+                {"vendor": "Acme Rail Systems", "product": "crossing-controller", "hardware": ["ccx-rev-b"],
+                 "version": "%s", "securityCounter": %d, "expires": "2099-01-01T00:00:00Z",
+                 "releaseNotes": "Fixes gate-timer drift.", "images": [{"name": "app"}]}
+                """.formatted(version, counter);
+        Path out = dir.resolve("crossing-controller-" + version + ".fwb");
+        BundleWriter.create(manifest.getBytes(StandardCharsets.UTF_8), Map.of("app", img), List.of(VENDOR), out,
+                BundleWriter.Compression.STORE);
+        return out;
+    }
+
+    /** A copy of {@code bundle} with one byte of its image changed. */
+    static Path tampered(Path bundle) throws IOException {
+        byte[] all = Files.readAllBytes(bundle);
+        all[all.length - 400] ^= 0x5a;   // inside the last (image) entry's data, before the central directory
+        return Files.write(bundle.resolveSibling("tampered-" + bundle.getFileName()), all);
+    }
+}
