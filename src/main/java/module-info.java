@@ -17,9 +17,12 @@ module io.fieldflash {
     exports io.fieldflash.bundle;
     exports io.fieldflash.cli;
     exports io.fieldflash.ui;
+    exports io.fieldflash.log;
 
     opens io.fieldflash.ui to javafx.fxml;
     opens io.fieldflash.ui.bundle to javafx.fxml;
 
     opens io.fieldflash.cli to info.picocli;
+
+    provides org.slf4j.spi.SLF4JServiceProvider with io.fieldflash.log.LogProvider;
 }
