@@ -119,6 +119,11 @@ public final class MainController {
     }
 
     @FXML
+    void showLog() {
+        new io.fieldflash.ui.log.LogWindow(context, stepBar.getScene().getWindow(), root().getScene().getStylesheets()).show();
+    }
+
+    @FXML
     void showAbout() {
         Alert about = new Alert(Alert.AlertType.INFORMATION);
         about.initOwner(stepBar.getScene().getWindow());
