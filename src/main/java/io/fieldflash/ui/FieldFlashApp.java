@@ -16,7 +16,11 @@ public final class FieldFlashApp extends Application {
 
     @Override
     public void start(Stage stage) {
-        context = new AppContext(AppDirs.detect());
+        AppDirs dirs = AppDirs.detect();
+        io.fieldflash.log.RunLog.startFile(dirs.user().resolve("logs"));
+        org.slf4j.LoggerFactory.getLogger(FieldFlashApp.class).info("FieldFlash {} started (Java {}, JavaFX {})",
+                io.fieldflash.AppInfo.version(), Runtime.version(), System.getProperty("javafx.runtime.version"));
+        context = new AppContext(dirs);
         wizard = Wizard.create(context);
         Scene scene = new Scene(wizard.root());
         scene.getStylesheets().add(stylesheet("fieldflash.css"));
