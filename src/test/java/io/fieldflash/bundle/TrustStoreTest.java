@@ -291,8 +291,12 @@ class TrustStoreTest {
         throw new AssertionError("expected " + file + " to be refused");
     }
 
-    /** A real signed bundle for {@code product}, expiring well after {@link #NOW}. */
     Path bundle(String product, SigningKey... signers) throws Exception {
+        return bundle(dir, product, signers);
+    }
+
+    /** A real signed bundle for {@code product} in {@code dir}, expiring well after {@link #NOW}. */
+    static Path bundle(Path dir, String product, SigningKey... signers) throws Exception {
         Path image = Files.write(Files.createTempFile(dir, "app", ".bin"), "firmware bytes".getBytes(StandardCharsets.US_ASCII));
         String template = """
                 {"vendor": "Acme Rail Systems", "product": "%s", "hardware": ["ccx-rev-b"], "version": "2.4.1",
