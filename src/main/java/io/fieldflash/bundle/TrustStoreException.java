@@ -34,7 +34,7 @@ public final class TrustStoreException extends FieldFlashException {
             case BAD_TRUST_STORE, KEYID_MISMATCH -> "Use the trust store file exactly as the vendor or your administrator issued it.";
             case TRUST_ROLLBACK -> "This laptop already has this trust store version or a newer one; nothing needs doing.";
             case TRUST_UPDATE_GAP -> "Apply the trust updates this laptop is missing first, one at a time in order of version, then this one.";
-            case TRUST_UPDATE_UNSIGNED -> "Only a trust update signed by the current root keys can be applied. Ask the vendor for the official update file.";
+            case TRUST_UPDATE_UNSIGNED -> "Only a trust update signed by enough root keys of both the current and the new trust store can be applied. Ask the vendor for the official update file.";
             case TRUST_STORE_UNWRITABLE -> "Check that your FieldFlash folder exists, that you may write to it and that the disk is not full, then try again.";
         }, cause);
         this.reason = reason;

@@ -152,8 +152,9 @@ public final class TrustUpdate {
     /** Checks every rule against {@code current} at time {@code now}; a pure function of bytes, keys and time. */
     public Approval check(TrustStore current, Instant now) throws TrustStoreException {
         checkVersion(current);
-        List<TrustedKey> signers = rootSigners(current, "the current trust store (version " + current.version() + ")", now);
-        rootSigners(store, "the trust store it brings (version " + store.version() + ")", now);
+        List<TrustedKey> signers = rootSigners(current, "this laptop's current trust store (version " + current.version() + ")", "", now);
+        rootSigners(store, "the trust store it brings", " Without them the new root keys are unproven, and laptops could be"
+                + " locked out of every later update.", now);
         return new Approval(current, store, signers);
     }
 
@@ -172,19 +173,29 @@ public final class TrustUpdate {
         }
     }
 
-    private List<TrustedKey> rootSigners(TrustStore by, String whose, Instant now) throws TrustStoreException {
+    /** The root keys of {@code by} that signed, at least its {@code rootThreshold} of them, or TRUST_UPDATE_UNSIGNED. */
+    private List<TrustedKey> rootSigners(TrustStore by, String whose, String why, Instant now) throws TrustStoreException {
         List<TrustedKey> roots = by.keys().stream().filter(TrustedKey::root).toList();
         String what = "the trust update to version " + store.version();
+        String refusal = "The trust update to version " + store.version() + " is not signed by enough root keys of "
+                + whose + " (" + by.rootThreshold() + " needed): ";
         if (roots.isEmpty()) {
-            throw new TrustStoreException(TRUST_UPDATE_UNSIGNED, "The " + whose.replaceFirst("^the ", "")
-                    + " has no root keys, so no trust update can be accepted through it.");
+            throw new TrustStoreException(TRUST_UPDATE_UNSIGNED, refusal + "that trust store has no root keys." + why);
         }
         try {
             return SignatureCheck.check(trustBytes, signatures, roots, by.rootThreshold(), now, what);
         } catch (BundleException e) {
-            throw new TrustStoreException(TRUST_UPDATE_UNSIGNED, "Not enough root keys of " + whose + " signed "
-                    + what + " (" + by.rootThreshold() + " needed): " + e.getMessage(), e);
+            String detail = e.reason() == ReasonCode.UNTRUSTED_KEY
+                    ? "none of its signatures is by one of them (signed by: " + signedBy() + ")."
+                    : e.getMessage();
+            throw new TrustStoreException(TRUST_UPDATE_UNSIGNED, refusal + detail + why, e);
         }
+    }
+
+    private String signedBy() {
+        if (signatures.isEmpty()) return "nobody";
+        return String.join(", ", signatures.stream().map(s -> s.keyid().length() > 16 ? s.keyid().substring(0, 16) : s.keyid())
+                .distinct().toList());
     }
 
     // ---- applying ----
@@ -223,8 +234,16 @@ public final class TrustUpdate {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new TrustStoreException(TRUST_STORE_UNWRITABLE, "Cannot write the trust store " + absolute + ": " + e + ".", e);
+            throw new TrustStoreException(TRUST_STORE_UNWRITABLE, "Cannot write " + absolute + " (" + whyNot(e) + ").", e);
         }
+    }
+
+    private static String whyNot(IOException e) {
+        return switch (e) {
+            case java.nio.file.AccessDeniedException d -> "permission denied";
+            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+            default -> String.valueOf(e.getMessage());
+        };
     }
 
     // ---- making (vendor or administrator side) ----
@@ -253,7 +272,7 @@ public final class TrustUpdate {
             throw new IllegalStateException(e);
         }
         TrustUpdate made = parse(file);
-        made.rootSigners(next, "the trust store it brings (version " + next.version() + ")", now);
+        made.rootSigners(next, "the trust store it brings", " No laptop could accept it.", now);
         return file;
     }
 }
