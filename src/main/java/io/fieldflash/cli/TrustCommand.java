@@ -86,15 +86,16 @@ final class TrustCommand implements Runnable {
             List<Path> files = trust.files.isEmpty() ? TrustStores.defaultFiles(AppDirs.detect()) : trust.files;
             TrustStore store = TrustStores.load(files);
             Map<String, List<Path>> sources = sources(files);
-            Optional<String> fingerprint = fingerprint(files, store);
+            String fingerprint = fingerprint(files, store).orElse("");
             PrintWriter out = spec.commandLine().getOut();
             if (json) JsonOut.print(out, describe(store, files, sources, fingerprint));
             else print(out, store, files, sources, fingerprint);
             return 0;
         }
 
+        /** {@code fingerprint} is empty when there is no trust store file. */
         private static void print(PrintWriter out, TrustStore store, List<Path> files, Map<String, List<Path>> sources,
-                                  Optional<String> fingerprint) {
+                                  String fingerprint) {
             if (store.keys().isEmpty()) {
                 out.println("No keys are trusted: FieldFlash will refuse every bundle.");
                 out.println("Add a vendor's public key with 'fieldflash trust add VENDOR.pub --product PRODUCT'.");
@@ -103,7 +104,7 @@ final class TrustCommand implements Runnable {
             }
             out.println("Trust store version " + store.version() + ": " + store.keys().size() + " key(s); bundles need "
                     + store.threshold() + " signature(s), trust updates " + store.rootThreshold() + " root signature(s).");
-            out.println("  fingerprint  sha256 " + fingerprint.orElse("none"));
+            out.println("  fingerprint  sha256 " + fingerprint);
             out.println("  files        " + String.join(", ", files.stream().map(Path::toString).toList()));
             Instant now = Instant.now();
             for (TrustedKey k : store.keys()) {
@@ -119,17 +120,18 @@ final class TrustCommand implements Runnable {
         }
 
         private static ObjectNode describe(TrustStore store, List<Path> files, Map<String, List<Path>> sources,
-                                           Optional<String> fingerprint) {
+                                           String fingerprint) {
             ObjectNode o = JsonOut.object().put("version", store.version()).put("threshold", store.threshold())
                     .put("rootThreshold", store.rootThreshold());
-            fingerprint.ifPresentOrElse(f -> o.put("fingerprint", f), () -> o.putNull("fingerprint"));
-            files.forEach(f -> o.withArray("files").add(f.toString()));
+            if (fingerprint.isEmpty()) o.putNull("fingerprint");
+            else o.put("fingerprint", fingerprint);
+            ArrayNode fileList = o.putArray("files");
+            files.forEach(f -> fileList.add(f.toString()));
             ArrayNode keys = o.putArray("keys");
             Instant now = Instant.now();
             for (TrustedKey k : store.keys()) {
                 ObjectNode n = keys.addObject().put("name", k.name()).put("keyid", k.keyid()).put("alg", k.key().alg().id());
                 k.products().forEach(n.putArray("products")::add);
-                n.withArray("products");
                 k.expiry().ifPresentOrElse(t -> n.put("notAfter", t.toString()), () -> n.putNull("notAfter"));
                 n.put("revoked", k.revoked()).put("expired", k.expiredAt(now)).put("root", k.root());
                 ArrayNode from = n.putArray("sources");
@@ -202,13 +204,13 @@ final class TrustCommand implements Runnable {
         Path file;
 
         @Option(names = "--name", paramLabel = "NAME", description = "A name for people (default: the file name without .pub).")
-        Optional<String> name;
+        String name = "";
 
         @Option(names = "--product", paramLabel = "PRODUCT", description = "A product the key may sign for; repeatable. Default: any product.")
         List<String> products = new ArrayList<>();
 
         @Option(names = "--not-after", paramLabel = "TIME", description = "End of the key's validity, ISO-8601 UTC, e.g. 2028-01-01T00:00:00Z.")
-        Optional<String> notAfter;
+        String notAfter = "";
 
         @Option(names = "--root", description = "The key may also sign trust updates (key rotation).")
         boolean root;
@@ -219,10 +221,10 @@ final class TrustCommand implements Runnable {
         @Override
         public Integer call() throws FieldFlashException {
             VerificationKey key = readPublicKey(file);
-            Instant end = notAfter.isPresent() ? parseInstant(notAfter.get()) : Instant.MAX;
+            Instant end = notAfter.isEmpty() ? Instant.MAX : parseInstant(notAfter);
             AppDirs dirs = AppDirs.detect();
             refuseIfTrusted(key, dirs);
-            TrustedKey added = new TrustedKey(key, name.orElse(defaultName(file)), products, end, false, root);
+            TrustedKey added = new TrustedKey(key, name.isBlank() ? defaultName(file) : name, products, end, false, root);
             TrustUpdate.writeAtomically(dirs.userTrustStore(), userStore(dirs).with(added).toJson());
             PrintWriter out = spec.commandLine().getOut();
             out.println("Added key '" + added.name() + "' (" + shortId(key.keyid()) + ") for "
@@ -368,6 +370,7 @@ final class TrustCommand implements Runnable {
         public Integer call() throws TrustStoreException {
             AppDirs dirs = AppDirs.detect();
             TrustUpdate update = TrustUpdate.read(file);
+            TrustStore mineBefore = userStore(dirs);
             TrustUpdate.Approval approval = update.apply(dirs, Instant.now());
             TrustStore after = TrustStores.loadDefault(dirs);
             PrintWriter out = spec.commandLine().getOut();
@@ -376,23 +379,32 @@ final class TrustCommand implements Runnable {
             for (TrustedKey k : approval.signers()) out.println("  signed by    " + k.label() + "  [root]");
             out.println("  written to   " + dirs.userTrustStore());
             out.println("  fingerprint  sha256 " + update.fingerprint());
-            printChanges(out, approval.previous(), after, approval.next());
+            printChanges(out, approval.previous(), after);
+            printDropped(out, mineBefore, approval.next(), after);
             out.flush();
             return 0;
         }
 
-        private static void printChanges(PrintWriter out, TrustStore before, TrustStore after, TrustStore installed) {
+        /** What changed in the laptop's effective (merged) trust store. */
+        private static void printChanges(PrintWriter out, TrustStore before, TrustStore after) {
             for (TrustedKey k : after.keys()) {
                 Optional<TrustedKey> was = before.find(k.keyid());
                 if (was.isEmpty()) out.println("  added        " + k.label() + (k.root() ? "  [root]" : ""));
                 else if (k.revoked() && !was.get().revoked()) out.println("  revoked      " + k.label());
-                if (installed.find(k.keyid()).isEmpty() && was.isPresent()) {
-                    out.println("  note         " + k.label() + " is no longer in your trust store but is still trusted"
-                            + " through another trust store file; only revocation withdraws a key everywhere.");
-                }
             }
             for (TrustedKey k : before.keys()) {
                 if (after.find(k.keyid()).isEmpty()) out.println("  removed      " + k.label());
+            }
+        }
+
+        /** Keys the update left out of your trust.json that another file still trusts: left out is not withdrawn. */
+        private static void printDropped(PrintWriter out, TrustStore mineBefore, TrustStore installed, TrustStore after) {
+            for (TrustedKey k : mineBefore.keys()) {
+                Optional<TrustedKey> still = after.find(k.keyid());
+                if (installed.find(k.keyid()).isEmpty() && still.isPresent() && !still.get().revoked()) {
+                    out.println("  note         " + k.label() + " is no longer in your trust store but is still trusted"
+                            + " through another trust store file; only a revocation withdraws a key everywhere.");
+                }
             }
         }
     }
@@ -414,7 +426,7 @@ final class TrustCommand implements Runnable {
         List<Path> keys = new ArrayList<>();
 
         @Option(names = "--current", paramLabel = "CURRENT.json", description = "The trust store laptops have now: checks the update against it as they will.")
-        Optional<Path> current;
+        List<Path> current = new ArrayList<>();
 
         @Option(names = "--out", required = true, paramLabel = "UPDATE.json", description = "Where to write the update.")
         Path out;
@@ -430,19 +442,17 @@ final class TrustCommand implements Runnable {
             Instant now = Instant.now();
             byte[] file = TrustUpdate.sign(next, signing, now);
             TrustUpdate made = TrustUpdate.parse(file);
-            Optional<TrustStore> checkedAgainst = Optional.empty();
-            if (current.isPresent()) {
-                checkedAgainst = Optional.of(TrustStore.read(current.get()));
-                made.check(checkedAgainst.get(), now);
-            }
+            if (current.size() > 1) throw new CommandLine.ParameterException(spec.commandLine(), "give --current once");
+            for (Path c : current) made.check(TrustStore.read(c), now);
             TrustUpdate.writeAtomically(out, file);
             PrintWriter o = spec.commandLine().getOut();
             TrustStore s = made.store();
             o.println("Wrote " + out + ": trust store version " + s.version() + " with " + s.keys().size() + " key(s).");
             for (SigningKey k : signing) o.println("  signed by    " + k.keyid() + "  [" + k.alg().id() + "]");
             o.println("  fingerprint  sha256 " + made.fingerprint() + "  (of the trust.json laptops will have)");
-            o.println(checkedAgainst.map(c -> "  checked      accepted by " + current.get() + " (version " + c.version() + ")")
-                    .orElse("  not checked  against a current trust store; use --current to check the current root keys signed enough"));
+            o.println(current.isEmpty()
+                    ? "  not checked  against a current trust store; use --current to check the current root keys signed enough"
+                    : "  checked      accepted by " + current.getFirst() + " (version " + (s.version() - 1) + ")");
             o.flush();
             return 0;
         }

@@ -300,6 +300,23 @@ class TrustCommandTest {
     }
 
     @Test
+    void updateSaysWhenAKeyItLeftOutIsStillTrustedThroughAnotherFile() throws Exception {
+        Files.createDirectories(dirs.user());
+        Files.createDirectories(dirs.machine());
+        Files.write(dirs.userTrustStore(), Json.MAPPER.writeValueAsBytes(store(4, entry(root1, true), release(release1))));
+        Files.write(dirs.machineTrustStore(), Json.MAPPER.writeValueAsBytes(store(0, release(release1), release(release2))));
+        Path v5 = Files.write(dir.resolve("v5.json"), Json.MAPPER.writeValueAsBytes(store(5, entry(root1, true))));
+        Path update = dir.resolve("update.json");
+        assertThat(run("trust", "sign-update", "--store", v5.toString(), "--key", key(root1), "--out", update.toString()).exit()).isZero();
+
+        Run r = run("trust", "update", update.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("note         release " + release1.keyid().substring(0, 6))
+                .doesNotContain("note         release " + release2.keyid().substring(0, 6))
+                .doesNotContain("removed");
+    }
+
+    @Test
     void trustIsRegisteredWithMain() {
         Run r = run("trust");
         assertThat(r.exit()).isZero();
