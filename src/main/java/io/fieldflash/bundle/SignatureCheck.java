@@ -70,7 +70,8 @@ public final class SignatureCheck {
      * <p>Order of reasons: no signature by an eligible key → {@code UNTRUSTED_KEY}; every eligible
      * signer revoked (or, failing that, revoked or expired) → {@code KEY_REVOKED} / {@code KEY_EXPIRED};
      * fewer than {@code threshold} valid signatures from distinct usable keys → {@code SIGNATURE_INVALID}.
-     * Signatures by other keys are ignored, and several signatures by one key count once.
+     * Signatures by other keys are ignored, and several signatures by one key count once (one public key,
+     * even when the store lists it under two keyids, i.e. two encodings of its SubjectPublicKeyInfo).
      *
      * @param what names the signed thing in messages, e.g. "this bundle"
      */
@@ -101,7 +102,7 @@ public final class SignatureCheck {
         List<TrustedKey> valid = new ArrayList<>();
         for (Signature s : signatures) {
             TrustedKey k = byId.get(s.keyid());
-            if (k == null || !usable.contains(k) || valid.contains(k)) continue;
+            if (k == null || !usable.contains(k) || countedAlready(k, valid)) continue;
             if (k.key().alg().id().equals(s.alg()) && k.key().verify(message, s.sig())) valid.add(k);
         }
         if (valid.size() < threshold) {
@@ -111,6 +112,11 @@ public final class SignatureCheck {
                       + " valid signature(s) from distinct trusted keys; " + threshold + " are required.");
         }
         return List.copyOf(valid);
+    }
+
+    /** One public key counts once, even when a trust store lists it under two keyids (two encodings of it). */
+    private static boolean countedAlready(TrustedKey k, List<TrustedKey> valid) {
+        return valid.stream().anyMatch(v -> v.key().sameKeyAs(k.key()));
     }
 
     private static String describeKeyids(List<Signature> signatures) {

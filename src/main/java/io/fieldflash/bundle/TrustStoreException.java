@@ -12,8 +12,15 @@ public final class TrustStoreException extends FieldFlashException {
         KEYID_MISMATCH,
         /** A trust update is not newer than the trust store it would replace. */
         TRUST_ROLLBACK,
-        /** A trust update is not signed by enough root keys of the current trust store. */
-        TRUST_UPDATE_UNSIGNED
+        /** A trust update skips versions: the ones between must be applied first, in order. */
+        TRUST_UPDATE_GAP,
+        /**
+         * A trust update is not signed by enough root keys of the current trust store, or not by enough root keys
+         * of the trust store it brings.
+         */
+        TRUST_UPDATE_UNSIGNED,
+        /** The trust store file could not be written. */
+        TRUST_STORE_UNWRITABLE
     }
 
     private final Reason reason;
@@ -26,7 +33,9 @@ public final class TrustStoreException extends FieldFlashException {
         super(message, switch (reason) {
             case BAD_TRUST_STORE, KEYID_MISMATCH -> "Use the trust store file exactly as the vendor or your administrator issued it.";
             case TRUST_ROLLBACK -> "This laptop already has this trust store version or a newer one; nothing needs doing.";
-            case TRUST_UPDATE_UNSIGNED -> "Only a trust update signed by the current root keys can be applied. Ask the vendor for the official update file.";
+            case TRUST_UPDATE_GAP -> "Apply the trust updates this laptop is missing first, one at a time in order of version, then this one.";
+            case TRUST_UPDATE_UNSIGNED -> "Only a trust update signed by enough root keys of both the current and the new trust store can be applied. Ask the vendor for the official update file.";
+            case TRUST_STORE_UNWRITABLE -> "Check that your FieldFlash folder exists, that you may write to it and that the disk is not full, then try again.";
         }, cause);
         this.reason = reason;
     }

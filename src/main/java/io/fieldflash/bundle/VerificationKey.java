@@ -20,13 +20,30 @@ public final class VerificationKey {
     private final SignatureAlgorithm alg;
     private final byte[] spki;
     private final String keyid;
+    private final String material;
     private final AsymmetricKeyParameter params;
 
     private VerificationKey(SignatureAlgorithm alg, byte[] spki, AsymmetricKeyParameter params) {
         this.alg = alg;
         this.spki = spki.clone();
         this.keyid = HexFormat.of().formatHex(SignatureAlgorithm.sha256(spki));
+        this.material = materialOf(alg, params);
         this.params = params;
+    }
+
+    /**
+     * The key itself, independent of how its SubjectPublicKeyInfo was encoded: one P-256 key has a compressed and
+     * an uncompressed encoding, one RSA key an {@code rsaEncryption} and an {@code id-RSASSA-PSS} one, and so
+     * two keyids. Thresholds count distinct keys by this, so one private key can never count twice.
+     */
+    private static String materialOf(SignatureAlgorithm alg, AsymmetricKeyParameter params) {
+        HexFormat hex = HexFormat.of();
+        return alg.id() + ":" + switch (params) {
+            case org.bouncycastle.crypto.params.Ed25519PublicKeyParameters ed -> hex.formatHex(ed.getEncoded());
+            case org.bouncycastle.crypto.params.ECPublicKeyParameters ec -> hex.formatHex(ec.getQ().getEncoded(false));
+            case RSAKeyParameters rsa -> rsa.getModulus().toString(16) + ":" + rsa.getExponent().toString(16);
+            default -> throw new IllegalStateException("unexpected key type " + params.getClass().getSimpleName());
+        };
     }
 
     /**
@@ -73,6 +90,11 @@ public final class VerificationKey {
 
     public String keyid() {
         return keyid;
+    }
+
+    /** True when {@code other} is the same public key, even if its SubjectPublicKeyInfo (and so its keyid) differs. */
+    public boolean sameKeyAs(VerificationKey other) {
+        return material.equals(other.material);
     }
 
     /** The DER SubjectPublicKeyInfo (a copy). */

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             VerifyCommand.class,
             BundleCommand.class,
             KeysCommand.class,
+            TrustCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,470 @@
+package io.fieldflash.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fieldflash.AppDirs;
+import io.fieldflash.FieldFlashException;
+import io.fieldflash.bundle.KeyException;
+import io.fieldflash.bundle.Pem;
+import io.fieldflash.bundle.SigningKey;
+import io.fieldflash.bundle.TrustStore;
+import io.fieldflash.bundle.TrustStoreException;
+import io.fieldflash.bundle.TrustStores;
+import io.fieldflash.bundle.TrustUpdate;
+import io.fieldflash.bundle.TrustedKey;
+import io.fieldflash.bundle.VerificationKey;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "trust", mixinStandardHelpOptions = true,
+        description = {"Shows and changes the keys this laptop trusts to sign firmware bundles (see docs/trust.md).",
+            "Your own trust store is trust.json in your FieldFlash folder; an administrator may add a machine-wide one."},
+        subcommands = {TrustCommand.ListKeys.class, TrustCommand.Add.class, TrustCommand.Remove.class,
+            TrustCommand.Update.class, TrustCommand.SignUpdate.class})
+final class TrustCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A trust command refused to do what was asked; the message says why. */
+    static final class Refused extends FieldFlashException {
+        private final String code;
+
+        Refused(String code, String message, String hint) {
+            super(message, hint, null);
+            this.code = code;
+        }
+
+        @Override
+        public String code() {
+            return code;
+        }
+    }
+
+    // ---- list ----
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"Lists the trusted keys with their policy and the file each comes from,",
+                "the effective thresholds and version, and the trust store's fingerprint (SHA-256)."})
+    static final class ListKeys implements Callable<Integer> {
+        @Mixin
+        TrustOptions trust;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws TrustStoreException {
+            List<Path> files = trust.files.isEmpty() ? TrustStores.defaultFiles(AppDirs.detect()) : trust.files;
+            TrustStore store = TrustStores.load(files);
+            Map<String, List<Path>> sources = sources(files);
+            String fingerprint = fingerprint(files, store).orElse("");
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) JsonOut.print(out, describe(store, files, sources, fingerprint));
+            else print(out, store, files, sources, fingerprint);
+            return 0;
+        }
+
+        /** {@code fingerprint} is empty when there is no trust store file. */
+        private static void print(PrintWriter out, TrustStore store, List<Path> files, Map<String, List<Path>> sources,
+                                  String fingerprint) {
+            if (store.keys().isEmpty()) {
+                out.println("No keys are trusted: FieldFlash will refuse every bundle.");
+                out.println("Add a vendor's public key with 'fieldflash trust add VENDOR.pub --product PRODUCT'.");
+                out.flush();
+                return;
+            }
+            out.println("Trust store version " + store.version() + ": " + store.keys().size() + " key(s); bundles need "
+                    + store.threshold() + " signature(s), trust updates " + store.rootThreshold() + " root signature(s).");
+            out.println("  fingerprint  sha256 " + fingerprint);
+            out.println("  files        " + String.join(", ", files.stream().map(Path::toString).toList()));
+            Instant now = Instant.now();
+            for (TrustedKey k : store.keys()) {
+                out.println();
+                out.println(displayName(k) + "  [" + k.key().alg().id() + "]" + (k.root() ? "  ROOT" : ""));
+                out.println("  keyid      " + k.keyid());
+                out.println("  products   " + (k.products().isEmpty() ? "any product" : String.join(", ", k.products())));
+                out.println("  not after  " + k.expiry().map(Instant::toString).orElse("no end date"));
+                out.println("  status     " + status(k, now));
+                out.println("  from       " + String.join(", ", sources.getOrDefault(k.keyid(), List.of()).stream().map(Path::toString).toList()));
+            }
+            out.flush();
+        }
+
+        private static ObjectNode describe(TrustStore store, List<Path> files, Map<String, List<Path>> sources,
+                                           String fingerprint) {
+            ObjectNode o = JsonOut.object().put("version", store.version()).put("threshold", store.threshold())
+                    .put("rootThreshold", store.rootThreshold());
+            if (fingerprint.isEmpty()) o.putNull("fingerprint");
+            else o.put("fingerprint", fingerprint);
+            ArrayNode fileList = o.putArray("files");
+            files.forEach(f -> fileList.add(f.toString()));
+            ArrayNode keys = o.putArray("keys");
+            Instant now = Instant.now();
+            for (TrustedKey k : store.keys()) {
+                ObjectNode n = keys.addObject().put("name", k.name()).put("keyid", k.keyid()).put("alg", k.key().alg().id());
+                k.products().forEach(n.putArray("products")::add);
+                k.expiry().ifPresentOrElse(t -> n.put("notAfter", t.toString()), () -> n.putNull("notAfter"));
+                n.put("revoked", k.revoked()).put("expired", k.expiredAt(now)).put("root", k.root());
+                ArrayNode from = n.putArray("sources");
+                sources.getOrDefault(k.keyid(), List.of()).forEach(p -> from.add(p.toString()));
+            }
+            return o;
+        }
+
+        private static String status(TrustedKey k, Instant now) {
+            if (k.revoked()) return "REVOKED: bundles signed by it are refused";
+            if (k.expiredAt(now)) return "EXPIRED: bundles signed by it are refused";
+            return "trusted";
+        }
+    }
+
+    /**
+     * The trust store's fingerprint: the SHA-256 of the file's bytes when it is one file (what a vendor publishes
+     * for the trust.json of a trust update), else of the merged store's fieldflash-trust/1 JSON.
+     */
+    static Optional<String> fingerprint(List<Path> files, TrustStore merged) throws TrustStoreException {
+        if (files.isEmpty()) return Optional.empty();
+        if (files.size() > 1) return Optional.of(sha256(merged.toJson()));
+        try {
+            return Optional.of(sha256(Files.readAllBytes(files.getFirst())));
+        } catch (IOException e) {
+            throw new TrustStoreException(TrustStoreException.Reason.BAD_TRUST_STORE,
+                    "Cannot read the trust store " + files.getFirst() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** keyid → the files that list it. */
+    static Map<String, List<Path>> sources(List<Path> files) throws TrustStoreException {
+        Map<String, List<Path>> out = new LinkedHashMap<>();
+        for (Path f : files) {
+            for (TrustedKey k : TrustStore.read(f).keys()) out.computeIfAbsent(k.keyid(), id -> new ArrayList<>()).add(f);
+        }
+        return out;
+    }
+
+    static String displayName(TrustedKey k) {
+        return k.name().isEmpty() ? "(no name)" : k.name();
+    }
+
+    static String shortId(String keyid) {
+        return keyid.substring(0, 16);
+    }
+
+    /** The user's own trust store, or an empty version-0 one when there is none yet. */
+    static TrustStore userStore(AppDirs dirs) throws TrustStoreException {
+        return Files.exists(dirs.userTrustStore()) ? TrustStore.read(dirs.userTrustStore()) : TrustStore.empty();
+    }
+
+    // ---- add ----
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = {"Trusts a vendor's public key: adds it to your trust store (created if absent).",
+                "Does not change the trust store's version; a later trust update replaces your trust store."},
+            footer = {"", "Example:", "  fieldflash trust add acme-release.pub --name \"Acme release\" \\",
+                "      --product crossing-controller --not-after 2028-01-01T00:00:00Z"})
+    static final class Add implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE.pub", description = "The vendor's public key (PEM, PUBLIC KEY block).")
+        Path file;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "A name for people (default: the file name without .pub).")
+        String name = "";
+
+        @Option(names = "--product", paramLabel = "PRODUCT", description = "A product the key may sign for; repeatable. Default: any product.")
+        List<String> products = new ArrayList<>();
+
+        @Option(names = "--not-after", paramLabel = "TIME", description = "End of the key's validity, ISO-8601 UTC, e.g. 2028-01-01T00:00:00Z.")
+        String notAfter = "";
+
+        @Option(names = "--root", description = "The key may also sign trust updates (key rotation).")
+        boolean root;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws FieldFlashException {
+            VerificationKey key = readPublicKey(file);
+            Instant end = notAfter.isEmpty() ? Instant.MAX : parseInstant(notAfter);
+            AppDirs dirs = AppDirs.detect();
+            refuseIfTrusted(key, dirs);
+            TrustedKey added = new TrustedKey(key, name.isBlank() ? defaultName(file) : name, products, end, false, root);
+            TrustUpdate.writeAtomically(dirs.userTrustStore(), userStore(dirs).with(added).toJson());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("Added key '" + added.name() + "' (" + shortId(key.keyid()) + ") for "
+                    + (products.isEmpty() ? "any product" : "products: " + String.join(", ", products))
+                    + added.expiry().map(t -> ", until " + t).orElse("") + (root ? ", as a root key" : "") + ".");
+            out.println("  keyid  " + key.keyid() + "  [" + key.alg().id() + "]");
+            out.println("  file   " + dirs.userTrustStore());
+            out.flush();
+            return 0;
+        }
+
+        private Instant parseInstant(String text) {
+            try {
+                return Instant.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--not-after takes an ISO-8601 UTC time like 2028-01-01T00:00:00Z, got \"" + text + "\"");
+            }
+        }
+
+        private static void refuseIfTrusted(VerificationKey key, AppDirs dirs) throws TrustStoreException, Refused {
+            List<Path> files = TrustStores.defaultFiles(dirs);
+            Optional<TrustedKey> existing = TrustStores.load(files).find(key.keyid());
+            if (existing.isEmpty()) return;
+            List<Path> from = sources(files).getOrDefault(key.keyid(), List.of());
+            boolean mine = from.contains(dirs.userTrustStore());
+            throw new Refused("KEY_ALREADY_TRUSTED", "Key '" + displayName(existing.get()) + "' (" + shortId(key.keyid())
+                    + ") is already in the trust store, from " + String.join(", ", from.stream().map(Path::toString).toList()) + ".",
+                    mine ? "To change its products, end date or root flag, remove it with 'fieldflash trust remove "
+                            + shortId(key.keyid()) + "' and add it again."
+                         : "It is managed by your administrator; nothing needs doing.");
+        }
+
+        private static String defaultName(Path file) {
+            String n = file.getFileName().toString();
+            return n.endsWith(".pub") ? n.substring(0, n.length() - 4) : n;
+        }
+    }
+
+    static VerificationKey readPublicKey(Path file) throws KeyException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            throw new KeyException("The public key file " + file + " does not exist.", e);
+        } catch (IOException e) {
+            throw new KeyException("Cannot read the public key " + file + ": " + e.getMessage(), e);
+        }
+        return VerificationKey.fromSpki(Pem.decodeOne(text, "PUBLIC KEY", "The public key file " + file));
+    }
+
+    // ---- remove ----
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = {"Stops trusting a key in your trust store, named by its keyid or a unique start of it (at least 4 hex digits).",
+                "Keys from the machine-wide trust store are managed by an administrator."},
+            footer = {"", "Example:  fieldflash trust remove b4178c0e"})
+    static final class Remove implements Callable<Integer> {
+        static final int MIN_PREFIX = 4;
+
+        @Parameters(paramLabel = "KEYID", description = "The keyid, or a unique start of it.")
+        String keyid;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws FieldFlashException {
+            String prefix = keyid.toLowerCase(Locale.ROOT);
+            if (prefix.length() < MIN_PREFIX || !prefix.matches("[0-9a-f]+")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "KEYID must be at least " + MIN_PREFIX
+                        + " hex digits (see 'fieldflash trust list'), got \"" + keyid + "\"");
+            }
+            AppDirs dirs = AppDirs.detect();
+            TrustStore mine = userStore(dirs);
+            TrustedKey k = unique(prefix, mine, dirs);
+            refuseIfRevocationWouldLapse(k, dirs);
+            TrustUpdate.writeAtomically(dirs.userTrustStore(), mine.without(k.keyid()).toJson());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("Removed key '" + displayName(k) + "' (" + shortId(k.keyid()) + ") from " + dirs.userTrustStore() + ".");
+            List<Path> stillFrom = sources(TrustStores.defaultFiles(dirs)).getOrDefault(k.keyid(), List.of());
+            if (!stillFrom.isEmpty()) {
+                out.println("Note: it is still trusted through " + String.join(", ", stillFrom.stream().map(Path::toString).toList())
+                        + ", which your administrator manages.");
+            }
+            if (k.root() && TrustStores.loadDefault(dirs).keys().stream().noneMatch(TrustedKey::root)) {
+                out.println("Note: no root key is left, so this laptop can no longer accept trust updates.");
+            }
+            out.flush();
+            return 0;
+        }
+
+        /** A revoked entry is what keeps a key refused when another trust store file still lists it unrevoked. */
+        private static void refuseIfRevocationWouldLapse(TrustedKey k, AppDirs dirs) throws FieldFlashException {
+            if (!k.revoked()) return;
+            List<Path> others = TrustStores.defaultFiles(dirs).stream().filter(f -> !f.equals(dirs.userTrustStore())).toList();
+            Optional<TrustedKey> elsewhere = TrustStores.load(others).find(k.keyid());
+            if (elsewhere.isPresent() && !elsewhere.get().revoked()) {
+                throw new Refused("REVOCATION_WOULD_LAPSE", "Key '" + displayName(k) + "' (" + shortId(k.keyid())
+                        + ") is revoked in your trust store but listed as trusted in "
+                        + String.join(", ", sources(others).getOrDefault(k.keyid(), List.of()).stream().map(Path::toString).toList())
+                        + "; removing it would make this laptop trust it again.",
+                        "Leave it in place: its revoked entry keeps bundles signed by it refused.");
+            }
+        }
+
+        private static TrustedKey unique(String prefix, TrustStore mine, AppDirs dirs) throws FieldFlashException {
+            List<TrustedKey> matches = mine.keys().stream().filter(k -> k.keyid().startsWith(prefix)).toList();
+            if (matches.size() > 1) {
+                throw new Refused("AMBIGUOUS_KEYID", "\"" + prefix + "\" is the start of " + matches.size() + " keyids: "
+                        + String.join(", ", matches.stream().map(k -> shortId(k.keyid()) + " '" + displayName(k) + "'").toList()) + ".",
+                        "Give more digits of the keyid.");
+            }
+            if (matches.size() == 1) return matches.getFirst();
+            List<Path> elsewhere = new ArrayList<>();
+            sources(TrustStores.defaultFiles(dirs)).forEach((id, files) -> {
+                if (id.startsWith(prefix)) elsewhere.addAll(files);
+            });
+            if (!elsewhere.isEmpty()) {
+                throw new Refused("KEY_NOT_IN_USER_STORE", "The key " + prefix + "… is not in your trust store ("
+                        + dirs.userTrustStore() + ") but in " + String.join(", ", elsewhere.stream().distinct().map(Path::toString).toList()) + ".",
+                        "Ask the administrator who manages that file to remove or revoke it.");
+            }
+            throw new Refused("KEY_NOT_FOUND", "No trusted key has a keyid starting with " + prefix + ".",
+                    "Run 'fieldflash trust list' to see the keyids.");
+        }
+    }
+
+    // ---- update ----
+
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = {"Applies a trust update file from the vendor or your administrator: the next version of the trust store,",
+                "signed by the current root keys. It replaces your trust store (trust.json) as a whole."},
+            footer = {"", "Example:  fieldflash trust update acme-trust-v5.json"})
+    static final class Update implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "The trust update (fieldflash-trust-update/1).")
+        Path file;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws TrustStoreException {
+            AppDirs dirs = AppDirs.detect();
+            TrustUpdate update = TrustUpdate.read(file);
+            TrustStore mineBefore = userStore(dirs);
+            TrustUpdate.Approval approval = update.apply(dirs, Instant.now());
+            TrustStore after = TrustStores.loadDefault(dirs);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("Trust store updated from version " + approval.previous().version() + " to version "
+                    + approval.next().version() + ".");
+            for (TrustedKey k : approval.signers()) out.println("  signed by    " + k.label() + "  [root]");
+            out.println("  written to   " + dirs.userTrustStore());
+            out.println("  fingerprint  sha256 " + update.fingerprint());
+            printChanges(out, approval.previous(), after);
+            printDropped(out, mineBefore, approval.next(), after);
+            out.flush();
+            return 0;
+        }
+
+        /** What changed in the laptop's effective (merged) trust store. */
+        private static void printChanges(PrintWriter out, TrustStore before, TrustStore after) {
+            for (TrustedKey k : after.keys()) {
+                Optional<TrustedKey> was = before.find(k.keyid());
+                if (was.isEmpty()) out.println("  added        " + k.label() + (k.root() ? "  [root]" : ""));
+                else if (k.revoked() && !was.get().revoked()) out.println("  revoked      " + k.label());
+            }
+            for (TrustedKey k : before.keys()) {
+                if (after.find(k.keyid()).isEmpty()) out.println("  removed      " + k.label());
+            }
+        }
+
+        /** Keys the update left out of your trust.json that another file still trusts: left out is not withdrawn. */
+        private static void printDropped(PrintWriter out, TrustStore mineBefore, TrustStore installed, TrustStore after) {
+            for (TrustedKey k : mineBefore.keys()) {
+                Optional<TrustedKey> still = after.find(k.keyid());
+                if (installed.find(k.keyid()).isEmpty() && still.isPresent() && !still.get().revoked()) {
+                    out.println("  note         " + k.label() + " is no longer in your trust store but is still trusted"
+                            + " through another trust store file; only a revocation withdraws a key everywhere.");
+                }
+            }
+        }
+    }
+
+    // ---- sign-update ----
+
+    @Command(name = "sign-update", mixinStandardHelpOptions = true,
+            description = {"Makes a trust update file (vendor or administrator side): the new trust.json, unchanged, signed",
+                "by root keys. Laptops accept it only if its version is theirs + 1 and it is signed by enough root keys",
+                "of their current store AND of the new store. Refuses to make one the new store's roots did not sign."},
+            footer = {"", "Example:", "  fieldflash trust sign-update --store trust-v5.json \\",
+                "      --key root-2026.key --key root-2027.key \\",
+                "      --current trust-v4.json --out acme-trust-v5.json"})
+    static final class SignUpdate implements Callable<Integer> {
+        @Option(names = "--store", required = true, paramLabel = "NEW.json", description = "The next trust store (fieldflash-trust/1 JSON, version = current + 1).")
+        Path store;
+
+        @Option(names = "--key", required = true, paramLabel = "ROOT.key", description = "A root private key (PKCS#8 PEM); repeatable.")
+        List<Path> keys = new ArrayList<>();
+
+        @Option(names = "--current", paramLabel = "CURRENT.json", description = "The trust store laptops have now: checks the update against it as they will.")
+        List<Path> current = new ArrayList<>();
+
+        @Option(names = "--out", required = true, paramLabel = "UPDATE.json", description = "Where to write the update.")
+        Path out;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws FieldFlashException {
+            byte[] next = readStore();
+            List<SigningKey> signing = new ArrayList<>();
+            for (Path k : keys) signing.add(SigningKey.read(k));
+            Instant now = Instant.now();
+            byte[] file = TrustUpdate.sign(next, signing, now);
+            TrustUpdate made = TrustUpdate.parse(file);
+            if (current.size() > 1) throw new CommandLine.ParameterException(spec.commandLine(), "give --current once");
+            for (Path c : current) made.check(TrustStore.read(c), now);
+            TrustUpdate.writeAtomically(out, file);
+            PrintWriter o = spec.commandLine().getOut();
+            TrustStore s = made.store();
+            o.println("Wrote " + out + ": trust store version " + s.version() + " with " + s.keys().size() + " key(s).");
+            for (SigningKey k : signing) o.println("  signed by    " + k.keyid() + "  [" + k.alg().id() + "]");
+            o.println("  fingerprint  sha256 " + made.fingerprint() + "  (of the trust.json laptops will have)");
+            o.println(current.isEmpty()
+                    ? "  not checked  against a current trust store; use --current to check the current root keys signed enough"
+                    : "  checked      accepted by " + current.getFirst() + " (version " + (s.version() - 1) + ")");
+            o.flush();
+            return 0;
+        }
+
+        private byte[] readStore() {
+            try {
+                return Files.readAllBytes(store);
+            } catch (NoSuchFileException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "trust store " + store + " does not exist");
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + store + ": " + e.getMessage());
+            }
+        }
+    }
+}
