@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fieldflash.AppDirs;
 import io.fieldflash.FieldFlashException;
-import io.fieldflash.bundle.KeyException;
-import io.fieldflash.bundle.Pem;
+import io.fieldflash.bundle.LaptopTrust;
 import io.fieldflash.bundle.SigningKey;
 import io.fieldflash.bundle.TrustStore;
 import io.fieldflash.bundle.TrustStoreException;
@@ -15,17 +14,12 @@ import io.fieldflash.bundle.TrustedKey;
 import io.fieldflash.bundle.VerificationKey;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,27 +37,20 @@ import picocli.CommandLine.Parameters;
         subcommands = {TrustCommand.ListKeys.class, TrustCommand.Add.class, TrustCommand.Remove.class,
             TrustCommand.Update.class, TrustCommand.SignUpdate.class})
 final class TrustCommand implements Runnable {
+    private static String displayName(TrustedKey k) {
+        return LaptopTrust.displayName(k);
+    }
+
+    private static String shortId(String keyid) {
+        return LaptopTrust.shortId(keyid);
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    /** A trust command refused to do what was asked; the message says why. */
-    static final class Refused extends FieldFlashException {
-        private final String code;
-
-        Refused(String code, String message, String hint) {
-            super(message, hint, null);
-            this.code = code;
-        }
-
-        @Override
-        public String code() {
-            return code;
-        }
     }
 
     // ---- list ----
@@ -85,8 +72,8 @@ final class TrustCommand implements Runnable {
         public Integer call() throws TrustStoreException {
             List<Path> files = trust.files.isEmpty() ? TrustStores.defaultFiles(AppDirs.detect()) : trust.files;
             TrustStore store = TrustStores.load(files);
-            Map<String, List<Path>> sources = sources(files);
-            String fingerprint = fingerprint(files, store).orElse("");
+            Map<String, List<Path>> sources = LaptopTrust.sources(files);
+            String fingerprint = LaptopTrust.fingerprint(files, store).orElse("");
             PrintWriter out = spec.commandLine().getOut();
             if (json) JsonOut.print(out, describe(store, files, sources, fingerprint));
             else print(out, store, files, sources, fingerprint);
@@ -147,51 +134,6 @@ final class TrustCommand implements Runnable {
         }
     }
 
-    /**
-     * The trust store's fingerprint: the SHA-256 of the file's bytes when it is one file (what a vendor publishes
-     * for the trust.json of a trust update), else of the merged store's fieldflash-trust/1 JSON.
-     */
-    static Optional<String> fingerprint(List<Path> files, TrustStore merged) throws TrustStoreException {
-        if (files.isEmpty()) return Optional.empty();
-        if (files.size() > 1) return Optional.of(sha256(merged.toJson()));
-        try {
-            return Optional.of(sha256(Files.readAllBytes(files.getFirst())));
-        } catch (IOException e) {
-            throw new TrustStoreException(TrustStoreException.Reason.BAD_TRUST_STORE,
-                    "Cannot read the trust store " + files.getFirst() + ": " + e.getMessage(), e);
-        }
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** keyid → the files that list it. */
-    static Map<String, List<Path>> sources(List<Path> files) throws TrustStoreException {
-        Map<String, List<Path>> out = new LinkedHashMap<>();
-        for (Path f : files) {
-            for (TrustedKey k : TrustStore.read(f).keys()) out.computeIfAbsent(k.keyid(), id -> new ArrayList<>()).add(f);
-        }
-        return out;
-    }
-
-    static String displayName(TrustedKey k) {
-        return k.name().isEmpty() ? "(no name)" : k.name();
-    }
-
-    static String shortId(String keyid) {
-        return keyid.substring(0, 16);
-    }
-
-    /** The user's own trust store, or an empty version-0 one when there is none yet. */
-    static TrustStore userStore(AppDirs dirs) throws TrustStoreException {
-        return Files.exists(dirs.userTrustStore()) ? TrustStore.read(dirs.userTrustStore()) : TrustStore.empty();
-    }
-
     // ---- add ----
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -220,12 +162,10 @@ final class TrustCommand implements Runnable {
 
         @Override
         public Integer call() throws FieldFlashException {
-            VerificationKey key = readPublicKey(file);
+            VerificationKey key = LaptopTrust.readPublicKey(file);
             Instant end = notAfter.isEmpty() ? Instant.MAX : parseInstant(notAfter);
             AppDirs dirs = AppDirs.detect();
-            refuseIfTrusted(key, dirs);
-            TrustedKey added = new TrustedKey(key, name.isBlank() ? defaultName(file) : name, products, end, false, root);
-            TrustUpdate.writeAtomically(dirs.userTrustStore(), userStore(dirs).with(added).toJson());
+            TrustedKey added = new LaptopTrust(dirs).add(key, name.isBlank() ? LaptopTrust.defaultName(file) : name, products, end, root);
             PrintWriter out = spec.commandLine().getOut();
             out.println("Added key '" + added.name() + "' (" + shortId(key.keyid()) + ") for "
                     + (products.isEmpty() ? "any product" : "products: " + String.join(", ", products))
@@ -244,36 +184,6 @@ final class TrustCommand implements Runnable {
                         "--not-after takes an ISO-8601 UTC time like 2028-01-01T00:00:00Z, got \"" + text + "\"");
             }
         }
-
-        private static void refuseIfTrusted(VerificationKey key, AppDirs dirs) throws TrustStoreException, Refused {
-            List<Path> files = TrustStores.defaultFiles(dirs);
-            Optional<TrustedKey> existing = TrustStores.load(files).find(key.keyid());
-            if (existing.isEmpty()) return;
-            List<Path> from = sources(files).getOrDefault(key.keyid(), List.of());
-            boolean mine = from.contains(dirs.userTrustStore());
-            throw new Refused("KEY_ALREADY_TRUSTED", "Key '" + displayName(existing.get()) + "' (" + shortId(key.keyid())
-                    + ") is already in the trust store, from " + String.join(", ", from.stream().map(Path::toString).toList()) + ".",
-                    mine ? "To change its products, end date or root flag, remove it with 'fieldflash trust remove "
-                            + shortId(key.keyid()) + "' and add it again."
-                         : "It is managed by your administrator; nothing needs doing.");
-        }
-
-        private static String defaultName(Path file) {
-            String n = file.getFileName().toString();
-            return n.endsWith(".pub") ? n.substring(0, n.length() - 4) : n;
-        }
-    }
-
-    static VerificationKey readPublicKey(Path file) throws KeyException {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (NoSuchFileException e) {
-            throw new KeyException("The public key file " + file + " does not exist.", e);
-        } catch (IOException e) {
-            throw new KeyException("Cannot read the public key " + file + ": " + e.getMessage(), e);
-        }
-        return VerificationKey.fromSpki(Pem.decodeOne(text, "PUBLIC KEY", "The public key file " + file));
     }
 
     // ---- remove ----
@@ -283,7 +193,7 @@ final class TrustCommand implements Runnable {
                 "Keys from the machine-wide trust store are managed by an administrator."},
             footer = {"", "Example:  fieldflash trust remove b4178c0e"})
     static final class Remove implements Callable<Integer> {
-        static final int MIN_PREFIX = 4;
+        static final int MIN_PREFIX = LaptopTrust.MIN_PREFIX;
 
         @Parameters(paramLabel = "KEYID", description = "The keyid, or a unique start of it.")
         String keyid;
@@ -299,57 +209,19 @@ final class TrustCommand implements Runnable {
                         + " hex digits (see 'fieldflash trust list'), got \"" + keyid + "\"");
             }
             AppDirs dirs = AppDirs.detect();
-            TrustStore mine = userStore(dirs);
-            TrustedKey k = unique(prefix, mine, dirs);
-            refuseIfRevocationWouldLapse(k, dirs);
-            TrustUpdate.writeAtomically(dirs.userTrustStore(), mine.without(k.keyid()).toJson());
+            LaptopTrust.Removal r = new LaptopTrust(dirs).remove(prefix);
+            TrustedKey k = r.removed();
             PrintWriter out = spec.commandLine().getOut();
             out.println("Removed key '" + displayName(k) + "' (" + shortId(k.keyid()) + ") from " + dirs.userTrustStore() + ".");
-            List<Path> stillFrom = sources(TrustStores.defaultFiles(dirs)).getOrDefault(k.keyid(), List.of());
-            if (!stillFrom.isEmpty()) {
-                out.println("Note: it is still trusted through " + String.join(", ", stillFrom.stream().map(Path::toString).toList())
+            if (!r.stillTrustedThrough().isEmpty()) {
+                out.println("Note: it is still trusted through " + String.join(", ", r.stillTrustedThrough().stream().map(Path::toString).toList())
                         + ", which your administrator manages.");
             }
-            if (k.root() && TrustStores.loadDefault(dirs).keys().stream().noneMatch(TrustedKey::root)) {
+            if (r.noRootLeft()) {
                 out.println("Note: no root key is left, so this laptop can no longer accept trust updates.");
             }
             out.flush();
             return 0;
-        }
-
-        /** A revoked entry is what keeps a key refused when another trust store file still lists it unrevoked. */
-        private static void refuseIfRevocationWouldLapse(TrustedKey k, AppDirs dirs) throws FieldFlashException {
-            if (!k.revoked()) return;
-            List<Path> others = TrustStores.defaultFiles(dirs).stream().filter(f -> !f.equals(dirs.userTrustStore())).toList();
-            Optional<TrustedKey> elsewhere = TrustStores.load(others).find(k.keyid());
-            if (elsewhere.isPresent() && !elsewhere.get().revoked()) {
-                throw new Refused("REVOCATION_WOULD_LAPSE", "Key '" + displayName(k) + "' (" + shortId(k.keyid())
-                        + ") is revoked in your trust store but listed as trusted in "
-                        + String.join(", ", sources(others).getOrDefault(k.keyid(), List.of()).stream().map(Path::toString).toList())
-                        + "; removing it would make this laptop trust it again.",
-                        "Leave it in place: its revoked entry keeps bundles signed by it refused.");
-            }
-        }
-
-        private static TrustedKey unique(String prefix, TrustStore mine, AppDirs dirs) throws FieldFlashException {
-            List<TrustedKey> matches = mine.keys().stream().filter(k -> k.keyid().startsWith(prefix)).toList();
-            if (matches.size() > 1) {
-                throw new Refused("AMBIGUOUS_KEYID", "\"" + prefix + "\" is the start of " + matches.size() + " keyids: "
-                        + String.join(", ", matches.stream().map(k -> shortId(k.keyid()) + " '" + displayName(k) + "'").toList()) + ".",
-                        "Give more digits of the keyid.");
-            }
-            if (matches.size() == 1) return matches.getFirst();
-            List<Path> elsewhere = new ArrayList<>();
-            sources(TrustStores.defaultFiles(dirs)).forEach((id, files) -> {
-                if (id.startsWith(prefix)) elsewhere.addAll(files);
-            });
-            if (!elsewhere.isEmpty()) {
-                throw new Refused("KEY_NOT_IN_USER_STORE", "The key " + prefix + "… is not in your trust store ("
-                        + dirs.userTrustStore() + ") but in " + String.join(", ", elsewhere.stream().distinct().map(Path::toString).toList()) + ".",
-                        "Ask the administrator who manages that file to remove or revoke it.");
-            }
-            throw new Refused("KEY_NOT_FOUND", "No trusted key has a keyid starting with " + prefix + ".",
-                    "Run 'fieldflash trust list' to see the keyids.");
         }
     }
 
@@ -369,10 +241,11 @@ final class TrustCommand implements Runnable {
         @Override
         public Integer call() throws TrustStoreException {
             AppDirs dirs = AppDirs.detect();
-            TrustUpdate update = TrustUpdate.read(file);
-            TrustStore mineBefore = userStore(dirs);
-            TrustUpdate.Approval approval = update.apply(dirs, Instant.now());
-            TrustStore after = TrustStores.loadDefault(dirs);
+            LaptopTrust.Applied applied = new LaptopTrust(dirs).applyUpdate(file, Instant.now());
+            TrustUpdate update = applied.update();
+            TrustUpdate.Approval approval = applied.approval();
+            TrustStore mineBefore = applied.userBefore();
+            TrustStore after = applied.effectiveAfter();
             PrintWriter out = spec.commandLine().getOut();
             out.println("Trust store updated from version " + approval.previous().version() + " to version "
                     + approval.next().version() + ".");
