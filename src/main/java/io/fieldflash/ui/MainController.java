@@ -1,9 +1,7 @@
 package io.fieldflash.ui;
 
 import io.fieldflash.AppInfo;
-import java.security.MessageDigest;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.Map;
 import javafx.beans.binding.Bindings;
 import javafx.beans.value.ObservableBooleanValue;
@@ -136,10 +134,10 @@ public final class MainController {
 
     private String trustFingerprint() {
         try {
-            byte[] json = context.trustStore().toJson();
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)).substring(0, 32);
-        } catch (Exception e) {
-            return context.text("about.noTrust");
+            return new io.fieldflash.bundle.LaptopTrust(context.dirs()).fingerprint().map(f -> "sha256 " + f)
+                    .orElse(context.text("about.noTrust"));
+        } catch (io.fieldflash.bundle.TrustStoreException e) {
+            return context.text("about.noTrust") + " " + e.getMessage();
         }
     }
 
