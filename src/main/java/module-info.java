@@ -16,6 +16,9 @@ module io.fieldflash {
     exports io.fieldflash;
     exports io.fieldflash.bundle;
     exports io.fieldflash.cli;
+    exports io.fieldflash.device;
+    exports io.fieldflash.device.http;
+    //exports io.fieldflash.update;
 
     opens io.fieldflash.cli to info.picocli;
 }
