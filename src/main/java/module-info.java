@@ -18,7 +18,7 @@ module io.fieldflash {
     exports io.fieldflash.cli;
     exports io.fieldflash.device;
     exports io.fieldflash.device.http;
-    //exports io.fieldflash.update;
+    exports io.fieldflash.update;
 
     opens io.fieldflash.cli to info.picocli;
 }
