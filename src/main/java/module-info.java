@@ -16,6 +16,7 @@ module io.fieldflash {
     exports io.fieldflash;
     exports io.fieldflash.bundle;
     exports io.fieldflash.cli;
+    exports io.fieldflash.sim;
 
     opens io.fieldflash.cli to info.picocli;
 }
