@@ -19,6 +19,7 @@ module io.fieldflash {
     exports io.fieldflash.device;
     exports io.fieldflash.device.http;
     exports io.fieldflash.update;
+    exports io.fieldflash.sim;
 
     opens io.fieldflash.cli to info.picocli;
 }

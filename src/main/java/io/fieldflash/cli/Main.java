@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             VerifyCommand.class,
             BundleCommand.class,
             KeysCommand.class,
+            SimulateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
