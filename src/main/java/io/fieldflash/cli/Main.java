@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
             BundleCommand.class,
             KeysCommand.class,
             SimulateCommand.class,
+            FlashCommand.class,
+            AuditCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -92,6 +92,7 @@ public final class UpdateJob {
     private ImageTransfer currentTransfer;
     private final SpeedMeter speed = new SpeedMeter();
     private long lastProgressNanos;
+    private long lastProgressPercent = -1;
 
     private UpdateJob(BundleSource source, Device device, UpdateStores stores, JobSettings settings) {
         this.source = source;
@@ -241,8 +242,11 @@ public final class UpdateJob {
     private void progress(long doneBytes, long total, boolean force) {
         long now = System.nanoTime();
         double bps = speed.add(doneBytes);
-        if (!force && now - lastProgressNanos < settings.progressInterval().toNanos()) return;
+        long percent = total <= 0 ? 100 : doneBytes * 100 / total;
+        // At most one event per progressInterval, but never skip a whole percent (plain renderers print every 10 %).
+        if (!force && percent == lastProgressPercent && now - lastProgressNanos < settings.progressInterval().toNanos()) return;
         lastProgressNanos = now;
+        lastProgressPercent = percent;
         emit(new JobEvent.Progress(doneBytes, total, bps, SpeedMeter.eta(total - doneBytes, bps)));
     }
 
