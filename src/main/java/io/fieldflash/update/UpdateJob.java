@@ -596,7 +596,7 @@ public final class UpdateJob {
                 resumes++;
                 if (offset > 0) {
                     say(JobEvent.Level.INFO, "Continuing \"" + spec.name() + "\" at byte " + offset + " of " + spec.size()
-                            + String.format(" (%.0f %%).", 100.0 * offset / Math.max(1, spec.size())));
+                            + " (" + offset * 100 / Math.max(1, spec.size()) + " %).");
                 }
             }
         };
