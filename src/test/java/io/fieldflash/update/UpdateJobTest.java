@@ -67,4 +67,80 @@ class UpdateJobTest {
             assertThat(again.bytesSent()).isZero();
         }
     }
+
+    @Test
+    void flashesEveryImageOfAMultiImageBundleWithOneRestart() throws Exception {
+        TestBundles.Made b = TestBundles.make(tmp.resolve("bundles"), TestBundles.PRODUCT, List.of(TestBundles.HARDWARE), "2.6.0", 8,
+                "2099-01-01T00:00:00Z", new java.util.LinkedHashMap<>(java.util.Map.of(
+                        "app", TestBundles.randomFile(tmp.resolve("app.bin"), 70_000, 2),
+                        "web", TestBundles.randomFile(tmp.resolve("web.bin"), 33_333, 3))));
+        try (SimulatedDevice sim = SimulatedDevice.start(Sim.config(tmp.resolve("dev")).faults(
+                io.fieldflash.sim.FaultSpec.parse("reboot-ms=100")).build())) {
+            List<JobEvent> events = new CopyOnWriteArrayList<>();
+            JobResult r = UpdateJob.create(new BundleSource.Verified(b.bundle()), device(sim, Sim.TOKEN), UpdateStores.in(tmp.resolve("home")), FAST)
+                    .addListener(events::add).run();
+            assertThat(r.outcome()).as(r.message()).isEqualTo(JobResult.Outcome.UPDATED);
+            assertThat(r.bytesSent()).isEqualTo(103_333);
+            io.fieldflash.sim.Slot active = sim.state().active();
+            assertThat(Files.readAllBytes(sim.slotFile(active))).isEqualTo(Files.readAllBytes(tmp.resolve("app.bin")));
+            assertThat(Files.readAllBytes(tmp.resolve("dev").resolve(active.fileName("web")))).isEqualTo(Files.readAllBytes(tmp.resolve("web.bin")));
+            assertThat(events).filteredOn(e -> e instanceof JobEvent.PhaseChanged p && p.phase() == Phase.REBOOTING).hasSize(1);
+            assertThat(events).filteredOn(e -> e instanceof JobEvent.PhaseChanged p && p.phase() == Phase.INSTALLING).hasSize(2);
+            JobEvent.Progress last = events.stream().filter(e -> e instanceof JobEvent.Progress).map(JobEvent.Progress.class::cast)
+                    .reduce((x, y) -> y).orElseThrow();
+            assertThat(last.bytesDone()).isEqualTo(last.bytesTotal()).isEqualTo(103_333);
+        }
+    }
+
+    @Test
+    void aTrialLeftByAnInterruptedRunIsConfirmedWithoutSendingAgain() throws Exception {
+        TestBundles.Made b = TestBundles.make(tmp.resolve("bundles"), "2.5.0", 7, 20_000, 4);
+        try (SimulatedDevice sim = SimulatedDevice.start(Sim.config(tmp.resolve("dev")).faults(
+                io.fieldflash.sim.FaultSpec.parse("reboot-ms=100")).build())) {
+            // An earlier run got as far as the restart, then the laptop died: drive those steps by hand.
+            HttpDevice dev = device(sim, Sim.TOKEN);
+            try (io.fieldflash.device.DeviceSession s = dev.open()) {
+                io.fieldflash.device.ImageSource src = io.fieldflash.device.ImageSource.ofFile(b.image(), "app");
+                var t = (io.fieldflash.device.ChunkedTransfer) s.openTransfer(src, "");
+                new io.fieldflash.device.ChunkSender(io.fieldflash.device.RetryPolicy.DEFAULT, io.fieldflash.device.TransferControl.NONE,
+                        io.fieldflash.device.TransferListener.NONE, java.util.random.RandomGenerator.getDefault()).send(t);
+                s.install(t, new io.fieldflash.device.InstallRequest("app", src.sha256(), b.bundle().manifestBytes(), b.bundle().signaturesBytes()));
+                s.reboot();
+            }
+            assertThat(sim.awaitUp(Duration.ofSeconds(5))).isTrue();
+            Thread.sleep(300);
+            assertThat(sim.awaitUp(Duration.ofSeconds(5))).isTrue();
+            assertThat(sim.state().trial()).isTrue();
+
+            JobResult r = UpdateJob.create(new BundleSource.Verified(b.bundle()), dev, UpdateStores.in(tmp.resolve("home")), FAST).run();
+            assertThat(r.outcome()).as(r.message()).isEqualTo(JobResult.Outcome.UPDATED);
+            assertThat(r.bytesSent()).isZero();
+            assertThat(sim.state().trial()).isFalse();
+            assertThat(sim.state().version()).isEqualTo("2.5.0");
+        }
+    }
+
+    @Test
+    void anotherFirmwareOnTrialIsNotOverwritten() throws Exception {
+        TestBundles.Made onTrial = TestBundles.make(tmp.resolve("b1"), "2.5.0", 7, 5_000, 5);
+        TestBundles.Made next = TestBundles.make(tmp.resolve("b2"), "2.6.0", 8, 5_000, 6);
+        try (SimulatedDevice sim = SimulatedDevice.start(Sim.config(tmp.resolve("dev")).faults(
+                io.fieldflash.sim.FaultSpec.parse("reboot-ms=100")).build())) {
+            HttpDevice dev = device(sim, Sim.TOKEN);
+            try (io.fieldflash.device.DeviceSession s = dev.open()) {
+                io.fieldflash.device.ImageSource src = io.fieldflash.device.ImageSource.ofFile(onTrial.image(), "app");
+                var t = (io.fieldflash.device.ChunkedTransfer) s.openTransfer(src, "");
+                new io.fieldflash.device.ChunkSender(io.fieldflash.device.RetryPolicy.DEFAULT, io.fieldflash.device.TransferControl.NONE,
+                        io.fieldflash.device.TransferListener.NONE, java.util.random.RandomGenerator.getDefault()).send(t);
+                s.install(t, new io.fieldflash.device.InstallRequest("app", src.sha256(), onTrial.bundle().manifestBytes(), onTrial.bundle().signaturesBytes()));
+                s.reboot();
+            }
+            Thread.sleep(300);
+            assertThat(sim.awaitUp(Duration.ofSeconds(5))).isTrue();
+            JobResult r = UpdateJob.create(new BundleSource.Verified(next.bundle()), dev, UpdateStores.in(tmp.resolve("home")), FAST).run();
+            assertThat(r.outcome()).isEqualTo(JobResult.Outcome.REFUSED);
+            assertThat(r.reason()).isEqualTo("TRIAL_PENDING");
+            assertThat(sim.state().trial()).isTrue();
+        }
+    }
 }
