@@ -216,8 +216,8 @@ final class FlashCommand implements Callable<Integer> {
                     case WARNING -> "  warning: " + m.text();
                     case ERROR -> "  error: " + m.text();
                 });
-                case JobEvent.Reconnecting r -> line(String.format(Locale.ROOT, "  link trouble (%s); retrying in %.1f s (%d of %d)",
-                        r.reason(), r.delay().toMillis() / 1000.0, r.attempt(), r.maxAttempts()));
+                case JobEvent.Reconnecting r -> line(String.format(Locale.ROOT, "  link trouble: %s Retrying in %.1f s (attempt %d of %d).",
+                        r.reason(), r.delay().toMillis() / 1000.0, r.failures() + 1, r.maxAttempts()));
                 case JobEvent.PauseChanged pc -> line(pc.paused() ? "  paused" : "  going on");
                 case JobEvent.Finished f -> endBar();
             }

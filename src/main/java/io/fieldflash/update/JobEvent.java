@@ -33,8 +33,11 @@ public sealed interface JobEvent {
     /** A line for the operator. */
     record Message(Level level, String text) implements JobEvent {}
 
-    /** The link broke or the device stumbled; the job tries again after {@code delay}. */
-    record Reconnecting(int attempt, int maxAttempts, Duration delay, String reason) implements JobEvent {}
+    /**
+     * The link broke or the device stumbled: after {@code failures} failed attempts in a row (the job gives up at
+     * {@code maxAttempts}), it tries again after {@code delay}. {@code reason} is the last failure, for people.
+     */
+    record Reconnecting(int failures, int maxAttempts, Duration delay, String reason) implements JobEvent {}
 
     /** The transfer was paused ({@code true}) or goes on again ({@code false}). */
     record PauseChanged(boolean paused) implements JobEvent {}
