@@ -93,7 +93,10 @@ final class FlashCommand implements Callable<Integer> {
         try {
             store = trust.load();
         } catch (TrustStoreException e) {
-            if (json) JsonOut.print(out, JsonOut.object().put("ok", false).put("reason", e.code()).put("message", e.getMessage()));
+            if (json) {
+                JsonOut.print(out, JsonOut.object().put("ok", false).put("outcome", "REFUSED").put("reason", e.code())
+                        .put("message", e.getMessage()).put("hint", e.hint()).put("bytesSent", 0).put("resumes", 0).put("seconds", 0.0));
+            }
             else Main.printError(err, e);
             return Main.EXIT_USAGE;
         }

@@ -61,7 +61,7 @@ class FailureHandlingTest {
     }
 
     private SimulatedDevice slowDevice(SimulatorConfig.Builder b) throws Exception {
-        return SimulatedDevice.start(b.faults(FaultSpec.parse("rate=400000,reboot-ms=50")).build());
+        return SimulatedDevice.start(b.faults(FaultSpec.parse("rate=250000,reboot-ms=50")).build());
     }
 
     @Test
