@@ -27,14 +27,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "flash", mixinStandardHelpOptions = true,
-        description = {"Puts a firmware bundle on a device: verifies the bundle, identifies the device, checks that the bundle fits it,",
-            "sends the firmware (resuming where an earlier run stopped), installs, restarts the device, waits for it and",
-            "confirms the new firmware. The device keeps its old firmware until the very end; if anything fails before the",
-            "install, run the same command again to continue. Every run is written to the audit log.",
-            "Exit 0 when the device runs the bundle's firmware, 1 when refused or failed, 2 on a usage error."},
-        footer = {"", "The token can come from the environment instead of the command line (keeps it out of shell history):",
+        description = {"Puts a firmware bundle on a device: verifies the bundle, identifies the device,",
+            "checks that the bundle fits it, sends the firmware (continuing where an earlier",
+            "run stopped), installs, restarts the device, waits for it and confirms.",
+            "The device keeps its old firmware until the very end; if anything fails before",
+            "the install, run the same command again to continue. Every run is written to",
+            "the audit log ('fieldflash audit verify').",
+            "Exit 0 when the device runs the bundle's firmware, 1 when refused or failed,",
+            "2 on a usage error."},
+        footer = {"", "The token can come from the environment (keeps it out of shell history):",
             "  export FIELDFLASH_TOKEN=...",
-            "", "Example:  fieldflash flash --device http://192.168.4.1 --trust acme.pub crossing-controller-2.4.1.fwb"})
+            "", "Example:",
+            "  fieldflash flash --device http://192.168.4.1 --trust acme.pub cc-2.4.1.fwb"})
 final class FlashCommand implements Callable<Integer> {
     static final String TOKEN_ENV = "FIELDFLASH_TOKEN";
 
@@ -54,7 +58,7 @@ final class FlashCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print progress to standard error and one JSON object as the last line of standard output.")
     boolean json;
 
-    @Option(names = "--plain", description = "Plain progress lines (every 10 %) instead of a progress bar, even on a terminal.")
+    @Option(names = "--plain", description = "Plain progress lines (every 10 %%) instead of a progress bar, even on a terminal.")
     boolean plain;
 
     @Option(names = "--allow-expired", description = "Accept a bundle past its expiry date (written to the audit log).")
