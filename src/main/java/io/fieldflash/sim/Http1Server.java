@@ -174,6 +174,7 @@ final class Http1Server {
                 try {
                     req = Request.read(in, out, pacer, bodyBytes, () -> reset(s));
                 } catch (Request.Malformed e) {
+                    LOG.info("malformed request from port {} → {}: {}", s.getPort(), e.status, e.getMessage());
                     write(out, Reply.error(e.status, "BAD_REQUEST", e.getMessage()).closing(), false);
                     lingeringClose(s, in);
                     return;
