@@ -390,7 +390,7 @@ final class DeviceApi implements Http1Server.Handler {
         long n = 0;
         Ending ending;
         String broken = "";
-        try (FileChannel ch = FileChannel.open(uploads.part(u.id()), StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(uploads.part(u.id()), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ch.truncate(u.offset());   // nothing beyond the committed offset counts
             ch.position(u.offset());
             byte[] buf = new byte[64 * 1024];
@@ -443,8 +443,8 @@ final class DeviceApi implements Http1Server.Handler {
                     LOG.info("fault corrupt: byte {} of upload {} stored damaged (the PATCH had no checksum)", at, u.id());
                 }
             }
-            ch.force(false);
         }
+        // Written before the offset is recorded: a stop between the two leaves extra bytes that the next boot trims.
         UploadStore.Upload next = n > 0 || ending == Ending.WHOLE ? uploads.advance(u, u.offset() + n) : u;
         counters.bytesStored.addAndGet(n);
         return switch (ending) {
