@@ -301,6 +301,7 @@ final class DeviceApi implements Http1Server.Handler {
         return u.metadata().isEmpty() ? resp : resp.header("Upload-Metadata", u.metadata());
     }
 
+    @SuppressWarnings("try")   // the lease is held for the block, not used in it
     private Reply delete(String id) throws IOException {
         Optional<UploadStore.Lease> lease = lease(null, id);
         if (lease.isEmpty()) return busyUpload();
@@ -326,6 +327,7 @@ final class DeviceApi implements Http1Server.Handler {
         }
     }
 
+    @SuppressWarnings("try")   // the lease is held for the block, not used in it
     private Reply patch(Request r, String id) throws IOException {
         String type = r.header("Content-Type").orElse("");
         int semi = type.indexOf(';');
@@ -490,6 +492,7 @@ final class DeviceApi implements Http1Server.Handler {
 
     // ---------------------------------------------------------------- install, reboot, confirm
 
+    @SuppressWarnings("try")   // the lease is held for the block, not used in it
     private Reply install(Request r, String id) throws IOException {
         JsonNode body;
         try {

@@ -276,7 +276,8 @@ class InstallBootTest {
         long deadline = System.nanoTime() + 900_000_000L;
         boolean refused = false;
         while (!refused && System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
+            try {
+                new Socket("127.0.0.1", port).close();
                 Thread.sleep(5);
             } catch (ConnectException e) {
                 refused = true;
