@@ -102,16 +102,34 @@ final class SimulateCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() {
         SimulatorConfig cfg = configure();
         briefLogLines();
         PrintWriter out = spec.commandLine().getOut();
-        SimulatedDevice device = SimulatedDevice.start(cfg);
+        SimulatedDevice device;
+        try {
+            device = SimulatedDevice.start(cfg);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("fieldflash simulate: the device could not start: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return Main.EXIT_FAILED;
+        }
         Thread hook = new Thread(device::stop, "fieldflash-simulate-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Runtime.getRuntime().addShutdownHook(hook);   // Ctrl-C or SIGTERM: a clean stop
         out.println("Simulated device " + device.describe() + " listening on " + device.baseUri() + " (state " + cfg.stateDir() + ")");
         out.flush();
-        device.awaitStopped();
+        try {
+            device.awaitStopped();
+        } catch (InterruptedException e) {
+            // run in-process (tests, the GUI demo) and interrupted: stop like Ctrl-C
+            device.stop();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is what stopped it
+            }
+        }
         return 0;
     }
 

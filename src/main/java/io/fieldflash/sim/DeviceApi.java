@@ -301,6 +301,7 @@ final class DeviceApi implements Http1Server.Handler {
         return u.metadata().isEmpty() ? resp : resp.header("Upload-Metadata", u.metadata());
     }
 
+    @SuppressWarnings("try")   // the lease is held for the block, not used in it
     private Reply delete(String id) throws IOException {
         Optional<UploadStore.Lease> lease = lease(null, id);
         if (lease.isEmpty()) return busyUpload();
@@ -326,6 +327,7 @@ final class DeviceApi implements Http1Server.Handler {
         }
     }
 
+    @SuppressWarnings("try")   // the lease is held for the block, not used in it
     private Reply patch(Request r, String id) throws IOException {
         String type = r.header("Content-Type").orElse("");
         int semi = type.indexOf(';');
@@ -390,7 +392,7 @@ final class DeviceApi implements Http1Server.Handler {
         long n = 0;
         Ending ending;
         String broken = "";
-        try (FileChannel ch = FileChannel.open(uploads.part(u.id()), StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(uploads.part(u.id()), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ch.truncate(u.offset());   // nothing beyond the committed offset counts
             ch.position(u.offset());
             byte[] buf = new byte[64 * 1024];
@@ -443,8 +445,8 @@ final class DeviceApi implements Http1Server.Handler {
                     LOG.info("fault corrupt: byte {} of upload {} stored damaged (the PATCH had no checksum)", at, u.id());
                 }
             }
-            ch.force(false);
         }
+        // Written before the offset is recorded: a stop between the two leaves extra bytes that the next boot trims.
         UploadStore.Upload next = n > 0 || ending == Ending.WHOLE ? uploads.advance(u, u.offset() + n) : u;
         counters.bytesStored.addAndGet(n);
         return switch (ending) {
@@ -490,6 +492,7 @@ final class DeviceApi implements Http1Server.Handler {
 
     // ---------------------------------------------------------------- install, reboot, confirm
 
+    @SuppressWarnings("try")   // the lease is held for the block, not used in it
     private Reply install(Request r, String id) throws IOException {
         JsonNode body;
         try {

@@ -4,9 +4,11 @@ import io.fieldflash.bundle.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -88,7 +90,7 @@ final class Flash {
         Files.write(dir.resolve(Slot.B.fileName(Slot.MAIN_IMAGE)), new byte[0]);   // erased
         DeviceState st = DeviceState.factory(cfg.product(), cfg.hardware(), deviceId, cfg.factoryVersion(), cfg.factoryCounter(),
                 new SlotContents.ImageRecord(HexFormat.of().formatHex(whole.digest()), FACTORY_IMAGE_SIZE));
-        AtomicFiles.write(dir.resolve(STATE_FILE), Json.MAPPER.writeValueAsBytes(st.toJson()));
+        AtomicFiles.write(dir.resolve(STATE_FILE), Json.MAPPER.writeValueAsBytes(st.toJson()), true);
         return st;
     }
 
@@ -98,7 +100,7 @@ final class Flash {
 
     /** Writes {@code next} to {@code device.json}, then makes it the state. */
     synchronized void save(DeviceState next) throws IOException {
-        AtomicFiles.write(dir.resolve(STATE_FILE), Json.MAPPER.writeValueAsBytes(next.toJson()));
+        AtomicFiles.write(dir.resolve(STATE_FILE), Json.MAPPER.writeValueAsBytes(next.toJson()), true);
         state = next;
     }
 
@@ -114,6 +116,9 @@ final class Flash {
                               String manifestSha256, String uploadId) throws IOException {
         Slot target = state.inactive();
         if (target == state.active()) throw new IllegalStateException("refusing to write the running slot " + target);
+        try (FileChannel ch = FileChannel.open(data, StandardOpenOption.WRITE)) {
+            ch.force(true);   // the image is on disk before the slot names it
+        }
         AtomicFiles.move(data, slotFile(target, image));
         save(state.staged(image, record, version, counter, manifestSha256, uploadId));
         LOG.info("installed image '{}' ({} bytes, sha256 {}) into slot {}: version {}, counter {}; reboot to try it",

@@ -51,7 +51,7 @@ final class Http1Server {
     private final AtomicLong bodyBytes;
     private final Handler handler;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
-    private final Map<Thread, Boolean> workers = new ConcurrentHashMap<>();
+    private final Map<Thread, Socket> workers = new ConcurrentHashMap<>();
     private volatile ServerSocket listener;
     private volatile int port;
 
@@ -116,6 +116,15 @@ final class Http1Server {
      * refused, open ones are reset. Waits up to {@code wait} for connection threads to finish.
      */
     void close(Duration wait) {
+        powerOff();
+        awaitIdle(wait);
+    }
+
+    /**
+     * Closes the listener and resets every connection but the calling thread's own (which is answering its last
+     * request and closes itself). Returns at once.
+     */
+    void powerOff() {
         ServerSocket l;
         synchronized (this) {
             l = listener;
@@ -128,7 +137,14 @@ final class Http1Server {
                 LOG.debug("closing the listener: {}", e.toString());
             }
         }
-        for (Socket s : connections) reset(s);
+        Socket own = workers.get(Thread.currentThread());
+        for (Socket s : connections) {
+            if (s != own) reset(s);
+        }
+    }
+
+    /** Waits up to {@code wait} for the connection threads (other than the caller) to end. */
+    void awaitIdle(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         for (Thread t : workers.keySet()) {
             if (t == Thread.currentThread()) continue;
@@ -158,7 +174,7 @@ final class Http1Server {
             }
             connections.add(s);
             Thread t = Thread.ofVirtual().name("sim-conn-" + s.getPort()).unstarted(() -> serve(s));
-            workers.put(t, true);
+            workers.put(t, s);
             t.start();
         }
     }
@@ -174,6 +190,7 @@ final class Http1Server {
                 try {
                     req = Request.read(in, out, pacer, bodyBytes, () -> reset(s));
                 } catch (Request.Malformed e) {
+                    LOG.info("malformed request from port {} → {}: {}", s.getPort(), e.status, e.getMessage());
                     write(out, Reply.error(e.status, "BAD_REQUEST", e.getMessage()).closing(), false);
                     lingeringClose(s, in);
                     return;

@@ -205,13 +205,13 @@ final class Request {
     /** A request body: paced by the device's bandwidth, counted, and {@code 100 Continue} sent before the first read. */
     abstract static sealed class Body extends InputStream permits FixedBody, ChunkedBody {
         final InputStream in;
-        final Pacer pacer;
+        final Pacer.Session pace;
         final AtomicLong counter;
         private Runnable beforeFirstRead;
 
         Body(InputStream in, Pacer pacer, AtomicLong counter, Runnable beforeFirstRead) {
             this.in = in;
-            this.pacer = pacer;
+            this.pace = pacer.session();
             this.counter = counter;
             this.beforeFirstRead = beforeFirstRead;
         }
@@ -229,10 +229,10 @@ final class Request {
         }
 
         int readRaw(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, pacer.slice(len));
+            int n = in.read(b, off, pace.slice(len));
             if (n > 0) {
                 counter.addAndGet(n);
-                pacer.received(n);
+                pace.received(n);
             }
             return n;
         }

@@ -161,26 +161,25 @@ public final class SimulatedDevice implements AutoCloseable {
         rebootLater("reboot() called");
     }
 
+    /**
+     * Goes down now (listener closed, other connections cut) and comes back after the reboot time. A reboot asked
+     * for while the device is already rebooting, restarting or stopping is part of that one.
+     */
     private void rebootLater(String why) {
         long gen;
-        life.lock();
+        if (!life.tryLock()) return;
         try {
             if (rebooting || stopped.getCount() == 0) return;
             rebooting = true;
             gen = generation.incrementAndGet();
+            server.powerOff();
         } finally {
             life.unlock();
         }
         long ms = cfg.faults().rebootMs();
+        LOG.info("rebooting ({}): unreachable for {} ms", why, ms);
         Thread.ofVirtual().name("sim-reboot").start(() -> {
-            LOG.info("rebooting ({}): unreachable for {} ms", why, ms);
-            life.lock();
-            try {
-                if (generation.get() != gen || stopped.getCount() == 0) return;
-                server.close(CONNECTION_WAIT);
-            } finally {
-                life.unlock();
-            }
+            server.awaitIdle(CONNECTION_WAIT);
             try {
                 if (stopped.await(ms, TimeUnit.MILLISECONDS)) return;
             } catch (InterruptedException e) {

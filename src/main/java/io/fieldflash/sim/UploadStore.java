@@ -111,7 +111,7 @@ final class UploadStore {
         return u;
     }
 
-    /** Records that the data file now holds {@code newOffset} bytes (the caller has forced them to disk). */
+    /** Records that the data file now holds {@code newOffset} bytes (the caller has written them). */
     synchronized Upload advance(Upload u, long newOffset) throws IOException {
         if (current == null || !current.id().equals(u.id())) throw new IOException("the upload " + u.id() + " is gone");
         Upload next = new Upload(u.id(), u.length(), newOffset, u.image(), u.sha256(), u.metadata(), u.created(), clock.millis());
@@ -172,7 +172,7 @@ final class UploadStore {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("id", u.id()).put("length", u.length()).put("offset", u.offset()).put("image", u.image())
                 .put("sha256", u.sha256()).put("metadata", u.metadata()).put("created", u.created()).put("touched", u.touched());
-        AtomicFiles.write(meta(u.id()), Json.MAPPER.writeValueAsBytes(o));
+        AtomicFiles.write(meta(u.id()), Json.MAPPER.writeValueAsBytes(o), false);
     }
 
     /** After a reboot: the newest valid upload is kept, its data cut back to the committed offset; leftovers go. */
@@ -199,7 +199,6 @@ final class UploadStore {
         if (best != null) {
             try (FileChannel ch = FileChannel.open(part(best.id()), StandardOpenOption.WRITE)) {
                 ch.truncate(best.offset());   // bytes written after the last commit were never acknowledged
-                ch.force(true);
             }
             current = best;
             sweep();
