@@ -16,6 +16,10 @@ module io.fieldflash {
     exports io.fieldflash;
     exports io.fieldflash.bundle;
     exports io.fieldflash.cli;
+    exports io.fieldflash.device;
+    exports io.fieldflash.device.http;
+    exports io.fieldflash.update;
+    exports io.fieldflash.sim;
     exports io.fieldflash.ui;
     exports io.fieldflash.log;
 

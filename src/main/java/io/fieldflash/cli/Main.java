@@ -24,6 +24,9 @@ import picocli.CommandLine.Command;
             BundleCommand.class,
             KeysCommand.class,
             TrustCommand.class,
+            SimulateCommand.class,
+            FlashCommand.class,
+            AuditCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

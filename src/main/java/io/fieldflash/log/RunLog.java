@@ -40,6 +40,7 @@ public final class RunLog {
     private static final ArrayDeque<Line> buffer = new ArrayDeque<>();
     private static final List<Consumer<Line>> listeners = new CopyOnWriteArrayList<>();
     private static BufferedWriter file;
+    private static volatile java.io.PrintStream echo;
     private static Path filePath;
 
     private RunLog() {}
@@ -59,6 +60,11 @@ public final class RunLog {
             file = null;
             return Optional.empty();   // logging must never stop an update
         }
+    }
+
+    /** Also prints every line to {@code stream} (e.g. the simulator's request log on standard error). */
+    public static void echoTo(java.io.PrintStream stream) {
+        echo = stream;
     }
 
     /** The file this run logs to, once started. */
@@ -91,6 +97,8 @@ public final class RunLog {
                 }
             }
         }
+        java.io.PrintStream e = echo;
+        if (e != null) e.println(line);
         for (Consumer<Line> l : listeners) {
             try {
                 l.accept(line);

@@ -1,0 +1,268 @@
+package io.fieldflash.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fieldflash.bundle.TrustStore;
+import io.fieldflash.bundle.TrustStoreException;
+import io.fieldflash.device.Device;
+import io.fieldflash.device.http.HttpDevice;
+import io.fieldflash.device.http.HttpSettings;
+import io.fieldflash.update.BundleSource;
+import io.fieldflash.update.JobEvent;
+import io.fieldflash.update.JobListener;
+import io.fieldflash.update.JobResult;
+import io.fieldflash.update.JobSettings;
+import io.fieldflash.update.Phase;
+import io.fieldflash.update.UpdateJob;
+import io.fieldflash.update.UpdateStores;
+import java.io.Console;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "flash", mixinStandardHelpOptions = true,
+        description = {"Puts a firmware bundle on a device: verifies the bundle, identifies the device,",
+            "checks that the bundle fits it, sends the firmware (continuing where an earlier",
+            "run stopped), installs, restarts the device, waits for it and confirms.",
+            "The device keeps its old firmware until the very end; if anything fails before",
+            "the install, run the same command again to continue. Every run is written to",
+            "the audit log ('fieldflash audit verify').",
+            "Exit 0 when the device runs the bundle's firmware, 1 when refused or failed,",
+            "2 on a usage error."},
+        footer = {"", "The token can come from the environment (keeps it out of shell history):",
+            "  export FIELDFLASH_TOKEN=...",
+            "", "Example:",
+            "  fieldflash flash --device http://192.168.4.1 --trust acme.pub cc-2.4.1.fwb"})
+final class FlashCommand implements Callable<Integer> {
+    static final String TOKEN_ENV = "FIELDFLASH_TOKEN";
+
+    @Parameters(paramLabel = "BUNDLE", description = "The bundle file (.fwb).")
+    Path bundle;
+
+    @Option(names = "--device", required = true, paramLabel = "URL",
+            description = "The device's address, e.g. http://192.168.4.1 (its Wi-Fi access point).")
+    String device;
+
+    @Option(names = "--token", paramLabel = "T", description = "The device's access token (default: $" + TOKEN_ENV + ").")
+    String token;
+
+    @Mixin
+    TrustOptions trust;
+
+    @Option(names = "--json", description = "Print progress to standard error and one JSON object as the last line of standard output.")
+    boolean json;
+
+    @Option(names = "--plain", description = "Plain progress lines (every 10 %%) instead of a progress bar, even on a terminal.")
+    boolean plain;
+
+    @Option(names = "--allow-expired", description = "Accept a bundle past its expiry date (written to the audit log).")
+    boolean allowExpired;
+
+    @Option(names = "--operator", paramLabel = "NAME", description = "Who runs the update, for the audit log (default: settings.json, else the OS user name).")
+    String operator;
+
+    @Option(names = "--reboot-timeout", paramLabel = "SECONDS", defaultValue = "180",
+            description = "Longest wait for the device after it restarts (default ${DEFAULT-VALUE}).")
+    long rebootTimeout;
+
+    @Option(names = "--chunk-size", paramLabel = "BYTES", defaultValue = "65536", hidden = true,
+            description = "Largest chunk to send (the device may ask for less).")
+    int chunkSize;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String tok = token != null ? token : System.getenv().getOrDefault(TOKEN_ENV, "");
+        if (tok.isBlank()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "the device's access token is missing: give --token T or set " + TOKEN_ENV);
+        }
+        Device target;
+        try {
+            target = new HttpDevice(HttpDevice.parseAddress(device), tok.strip(), HttpSettings.DEFAULT.withChunkSize(chunkSize));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--device: " + e.getMessage());
+        }
+        if (rebootTimeout < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--reboot-timeout must be at least 1 second");
+        TrustStore store;
+        try {
+            store = trust.load();
+        } catch (TrustStoreException e) {
+            if (json) {
+                JsonOut.print(out, JsonOut.object().put("ok", false).put("outcome", "REFUSED").put("reason", e.code())
+                        .put("message", e.getMessage()).put("hint", e.hint()).put("bytesSent", 0).put("resumes", 0).put("seconds", 0.0));
+            }
+            else Main.printError(err, e);
+            return Main.EXIT_USAGE;
+        }
+        UpdateStores stores = UpdateStores.detect();
+        if (operator != null && !operator.isBlank()) stores = stores.withSettings(stores.settings().withOperator(operator.strip()));
+        JobSettings settings = JobSettings.DEFAULT.withReboot(Duration.ofSeconds(rebootTimeout),
+                JobSettings.DEFAULT.rebootSettle(), JobSettings.DEFAULT.pollInterval());
+
+        UpdateJob job = UpdateJob.create(new BundleSource.File(bundle, store, allowExpired), target, stores, settings);
+        PrintWriter human = json ? err : out;
+        Console console = System.console();
+        boolean terminal = !plain && console != null && console.isTerminal();
+        job.addListener(new Renderer(human, terminal));
+
+        // Ctrl-C: stop cleanly (the resume point is saved, the audit line written) when it is still safe to stop.
+        Thread hook = new Thread(() -> {
+            if (job.cancel()) {
+                try {
+                    job.await(Duration.ofSeconds(10));
+                } catch (InterruptedException ignored) {
+                    // exiting anyway
+                }
+            }
+        }, "fieldflash-flash-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        JobResult r;
+        try {
+            r = job.run();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running
+            }
+        }
+        if (json) JsonOut.print(out, describe(r));
+        else printResult(out, err, r);
+        return r.ok() ? 0 : Main.EXIT_FAILED;
+    }
+
+    static ObjectNode describe(JobResult r) {
+        ObjectNode o = JsonOut.object().put("ok", r.ok()).put("outcome", r.outcome().name());
+        if (r.reason().isEmpty()) o.putNull("reason");
+        else o.put("reason", r.reason());
+        o.put("message", r.message()).put("hint", r.hint())
+                .put("bytesSent", r.bytesSent()).put("resumes", r.resumes())
+                .put("seconds", Math.round(r.elapsed().toMillis() / 10.0) / 100.0)
+                .put("deviceId", r.deviceId()).put("before", r.versionBefore()).put("after", r.versionAfter())
+                .put("resumeKept", r.resumeKept());
+        return o;
+    }
+
+    private static void printResult(PrintWriter out, PrintWriter err, JobResult r) {
+        String stats = String.format(Locale.ROOT, "%s sent in %.1f s%s", bytes(r.bytesSent()), r.elapsed().toMillis() / 1000.0,
+                r.resumes() == 0 ? "" : ", " + r.resumes() + (r.resumes() == 1 ? " resume" : " resumes"));
+        switch (r.outcome()) {
+            case UPDATED -> out.println("UPDATED  device " + r.deviceId() + ": " + r.versionBefore() + " → " + r.versionAfter()
+                    + " (" + stats + "). " + r.message());
+            case ALREADY_INSTALLED -> out.println("ALREADY INSTALLED  device " + r.deviceId() + " runs " + r.versionAfter() + "; nothing sent.");
+            case CANCELLED -> {
+                err.println("Cancelled: " + r.message());
+                if (!r.hint().isEmpty()) err.println("What to do: " + r.hint());
+            }
+            case REFUSED, FAILED -> {
+                err.println((r.outcome() == JobResult.Outcome.REFUSED ? "Refused" : "Failed") + " [" + r.reason() + "]: " + r.message());
+                if (!r.hint().isEmpty()) err.println("What to do: " + r.hint());
+                if (r.bytesSent() > 0) err.println("(" + stats + ")");
+            }
+        }
+        out.flush();
+        err.flush();
+    }
+
+    static String bytes(double b) {
+        if (b < 1000) return String.format(Locale.ROOT, "%.0f B", b);
+        if (b < 1e6) return String.format(Locale.ROOT, "%.1f kB", b / 1e3);
+        if (b < 1e9) return String.format(Locale.ROOT, "%.1f MB", b / 1e6);
+        return String.format(Locale.ROOT, "%.2f GB", b / 1e9);
+    }
+
+    static String duration(Duration d) {
+        long s = Math.max(0, (d.toMillis() + 999) / 1000);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    /**
+     * Draws the job's events: a one-line progress bar redrawn with {@code \r} on a terminal, otherwise a plain line every
+     * 10 %. Runs on the job's event thread.
+     */
+    static final class Renderer implements JobListener {
+        private static final int BAR = 24;
+        private final PrintWriter w;
+        private final boolean terminal;
+        private boolean barShown;
+        private int lastDecile = -1;
+        private int lastWidth;
+        private Phase phase = Phase.VERIFYING;
+
+        Renderer(PrintWriter w, boolean terminal) {
+            this.w = w;
+            this.terminal = terminal;
+        }
+
+        @Override
+        public void onEvent(JobEvent e) {
+            switch (e) {
+                case JobEvent.PhaseChanged p -> {
+                    phase = p.phase();
+                    lastDecile = -1;
+                    if (p.phase() == Phase.DONE) {
+                        endBar();
+                        return;
+                    }
+                    line("» " + p.phase().label() + (p.detail().isEmpty() ? "" : " (" + p.detail() + ")"));
+                }
+                case JobEvent.Progress p -> progress(p);
+                case JobEvent.Message m -> line(switch (m.level()) {
+                    case INFO -> "  " + m.text();
+                    case WARNING -> "  warning: " + m.text();
+                    case ERROR -> "  error: " + m.text();
+                });
+                case JobEvent.Reconnecting r -> line(String.format(Locale.ROOT, "  link trouble: %s Retrying in %.1f s (attempt %d of %d).",
+                        r.reason(), r.delay().toMillis() / 1000.0, r.failures() + 1, r.maxAttempts()));
+                case JobEvent.PauseChanged pc -> line(pc.paused() ? "  paused" : "  going on");
+                case JobEvent.Finished f -> endBar();
+            }
+            w.flush();
+        }
+
+        private void progress(JobEvent.Progress p) {
+            double pct = p.percent();
+            String speed = p.bytesPerSecond() > 0 ? bytes(p.bytesPerSecond()) + "/s" : "";
+            String eta = p.etaKnown() && p.bytesDone() < p.bytesTotal() ? "ETA " + duration(p.eta()) : "";
+            String text = String.format(Locale.ROOT, "%3.0f %%  %s / %s  %s  %s", Math.floor(pct), bytes(p.bytesDone()),
+                    bytes(p.bytesTotal()), speed, eta).stripTrailing();
+            if (terminal) {
+                int filled = (int) Math.round(BAR * pct / 100);
+                String s = "  [" + "#".repeat(filled) + ".".repeat(BAR - filled) + "] " + text;
+                w.print("\r" + s + " ".repeat(Math.max(0, lastWidth - s.length())));
+                lastWidth = s.length();
+                barShown = true;
+            } else {
+                int decile = (int) Math.floor(pct / 10);
+                if (decile != lastDecile && phase == Phase.TRANSFERRING) {
+                    lastDecile = decile;
+                    w.println("  " + text);
+                }
+            }
+        }
+
+        private void line(String s) {
+            endBar();
+            w.println(s);
+        }
+
+        private void endBar() {
+            if (barShown) {
+                w.println();
+                barShown = false;
+                lastWidth = 0;
+            }
+        }
+    }
+}

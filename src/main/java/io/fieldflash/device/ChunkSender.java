@@ -1,0 +1,136 @@
+package io.fieldflash.device;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.function.LongConsumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * Moves one image through a {@link ChunkedTransfer}, riding over breaks: after any retryable failure it
+ * waits (backoff with jitter), asks the device for its offset and continues from there.
+ *
+ * <p>A break costs at most one chunk: the current chunk stays in a buffer and is resent from the device's
+ * offset inside it. Only when the device reports an offset before the buffer (it lost bytes, e.g. over a
+ * reboot) is the image stream opened again and read forward to that offset. The image is never held
+ * in memory as a whole.
+ *
+ * <p>Stops with the last failure when {@link RetryPolicy#maxAttempts()} attempts in a row made no progress,
+ * at once on a failure that no retry changes (wrong token, lockout, refused), and with
+ * {@link InterruptedException} when its owner interrupts it (see {@link TransferControl}).
+ */
+public final class ChunkSender {
+
+    /**
+     * @param bytesSent payload bytes handed to the wire, retransmissions included
+     * @param resumes   times the transfer continued from the device's offset: after a break, or from an earlier run
+     */
+    public record Result(long bytesSent, int resumes) {}
+
+    private final RetryPolicy policy;
+    private final TransferControl control;
+    private final TransferListener listener;
+    private final RandomGenerator random;
+
+    public ChunkSender(RetryPolicy policy, TransferControl control, TransferListener listener, RandomGenerator random) {
+        this.policy = policy;
+        this.control = control;
+        this.listener = listener;
+        this.random = random;
+    }
+
+    /**
+     * Sends until the device holds the whole image.
+     *
+     * @throws DeviceException the last failure, when it cannot be retried or retries are used up
+     * @throws IOException     the image could not be read, or stopped matching its manifest
+     */
+    public Result send(ChunkedTransfer transfer) throws DeviceException, IOException, InterruptedException {
+        ImageSource image = transfer.image();
+        long length = image.size();
+        byte[] buf = new byte[(int) Math.max(1, Math.min(transfer.maxChunkSize(), length))];
+        long bufStart = 0;
+        int bufLen = 0;
+        InputStream in = null;
+        long streamPos = 0;
+        long[] sent = {0};
+        LongConsumer onSent = n -> {
+            sent[0] += n;
+            listener.sent(n);
+        };
+        int resumes = 0;
+        int failures = 0;
+        boolean afterBreak = false;
+        long offset = -1;    // -1: ask the device
+        try {
+            while (true) {
+                control.checkpoint();
+                try {
+                    if (offset < 0) {
+                        long reported = transfer.offset();
+                        if (reported < 0 || reported > length) {
+                            throw new DeviceException(DeviceException.Reason.PROTOCOL_ERROR, "The device reported offset " + reported
+                                    + " for an image of " + length + " bytes.", "Report this to the device vendor.");
+                        }
+                        if (afterBreak || (transfer.resumed() && reported > 0)) {
+                            resumes++;
+                            listener.resumed(reported);
+                        }
+                        afterBreak = false;
+                        offset = reported;
+                        listener.progress(offset, length);
+                    }
+                    if (offset >= length) break;
+
+                    if (offset < bufStart || offset >= bufStart + bufLen) {
+                        // The buffer does not hold the offset: read the next chunk (reopening the stream if the
+                        // device went back before what we already read).
+                        if (in == null || offset < streamPos) {
+                            if (in != null) in.close();
+                            in = null;
+                            in = image.open(offset);
+                            streamPos = offset;
+                        } else if (offset > streamPos) {
+                            in.skipNBytes(offset - streamPos);
+                            streamPos = offset;
+                        }
+                        int want = (int) Math.min(buf.length, length - offset);
+                        int got = in.readNBytes(buf, 0, want);
+                        if (got < want) throw new EOFException("image \"" + image.name() + "\" ended at byte " + (offset + got));
+                        bufStart = offset;
+                        bufLen = got;
+                        streamPos = offset + got;
+                    }
+                    int from = (int) (offset - bufStart);
+                    int len = bufLen - from;
+                    long next = transfer.write(offset, buf, from, len, onSent);
+                    if (next <= offset || next > offset + len) {
+                        throw new DeviceException(DeviceException.Reason.PROTOCOL_ERROR, "After " + len + " bytes at offset " + offset
+                                + " the device reported offset " + next + ".", "Report this to the device vendor.");
+                    }
+                    offset = next;
+                    failures = 0;
+                    listener.progress(offset, length);
+                } catch (DeviceException e) {
+                    if (!e.retryable()) throw e;
+                    failures++;
+                    if (policy.exhausted(failures)) throw e;
+                    Duration wait = e.reason() == DeviceException.Reason.OFFSET_MISMATCH ? Duration.ZERO : policy.delay(failures, random);
+                    if (e.retryAfter().isPresent()) {
+                        Duration asked = e.retryAfter().get();
+                        if (asked.compareTo(policy.maxDelay()) > 0) asked = policy.maxDelay();
+                        if (asked.compareTo(wait) > 0) wait = asked;
+                    }
+                    listener.retrying(failures, wait, e);
+                    control.sleep(wait);
+                    offset = -1;
+                    afterBreak = true;
+                }
+            }
+        } finally {
+            if (in != null) in.close();
+        }
+        return new Result(sent[0], resumes);
+    }
+}

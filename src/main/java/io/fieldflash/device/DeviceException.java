@@ -1,0 +1,143 @@
+package io.fieldflash.device;
+
+import io.fieldflash.FieldFlashException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A device refused a request, failed, or could not be reached. {@link #reason()} is machine-readable,
+ * the message is a sentence for a person and {@link #hint()} says what to do.
+ *
+ * <p>{@link #retryable()} separates the breaks a transfer rides over (a dropped connection, a chunk that
+ * arrived damaged, a device busy rebooting) from the answers that no retry changes (a wrong token, a
+ * refused install).
+ */
+public final class DeviceException extends FieldFlashException {
+
+    /** Why. {@link #code()} is the name, except where noted. */
+    public enum Reason {
+        /** The device refused the access token (HTTP 401). */
+        AUTH_FAILED(false),
+        /** Too many wrong tokens: the device refuses everything for a while (HTTP 423). */
+        LOCKED_OUT(false),
+        /** No answer: connection refused, reset or timed out. Retryable within a transfer. */
+        UNREACHABLE(true),
+        /** The device failed on its side (HTTP 5xx). */
+        DEVICE_ERROR(true),
+        /** A chunk arrived damaged and was discarded (HTTP 460); send it again. */
+        CHECKSUM_REJECTED(true),
+        /** The device holds a different offset than the client assumed (HTTP 409 on PATCH); ask it and go on. */
+        OFFSET_MISMATCH(true),
+        /** The transfer the client wanted to continue is unknown or expired on the device (HTTP 404/410). */
+        UPLOAD_GONE(false),
+        /** The device is busy with another transfer (HTTP 409 on create). */
+        UPLOAD_BUSY(false),
+        /** The image or a chunk is larger than the device accepts (HTTP 413). */
+        TOO_LARGE(false),
+        /** The device checked the image and refused to install it (HTTP 422 with a code). */
+        INSTALL_REFUSED(false),
+        /** The device did not come back after a restart within the time allowed. */
+        NOT_BACK(false),
+        /** The device answered something this client does not understand. */
+        PROTOCOL_ERROR(false);
+
+        private final boolean retryable;
+
+        Reason(boolean retryable) {
+            this.retryable = retryable;
+        }
+
+        public boolean retryable() {
+            return retryable;
+        }
+    }
+
+    private final Reason reason;
+    private final int httpStatus;
+    private final String deviceCode;
+    private final Duration retryAfter;
+
+    public DeviceException(Reason reason, String message, String hint) {
+        this(reason, message, hint, null, 0, "", Duration.ZERO);
+    }
+
+    public DeviceException(Reason reason, String message, String hint, Throwable cause) {
+        this(reason, message, hint, cause, 0, "", Duration.ZERO);
+    }
+
+    /**
+     * @param httpStatus the HTTP status that led here, 0 when none
+     * @param deviceCode the device's own error code (e.g. {@code DOWNGRADE} from a 422), empty when none
+     * @param retryAfter how long the device asked to wait, {@link Duration#ZERO} when it did not say
+     */
+    public DeviceException(Reason reason, String message, String hint, Throwable cause, int httpStatus,
+                           String deviceCode, Duration retryAfter) {
+        super(message, hint, cause);
+        this.reason = reason;
+        this.httpStatus = httpStatus;
+        this.deviceCode = deviceCode == null ? "" : deviceCode;
+        this.retryAfter = retryAfter == null ? Duration.ZERO : retryAfter;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** True for breaks that a resend or a short wait can get over. */
+    public boolean retryable() {
+        return reason.retryable();
+    }
+
+    /** The HTTP status behind this, when there was one. */
+    public Optional<Integer> httpStatus() {
+        return httpStatus == 0 ? Optional.empty() : Optional.of(httpStatus);
+    }
+
+    /** The device's own code, e.g. {@code DOWNGRADE} for a refused install. */
+    public Optional<String> deviceCode() {
+        return deviceCode.isEmpty() ? Optional.empty() : Optional.of(deviceCode);
+    }
+
+    /** How long the device asked the client to wait (Retry-After), when it said. */
+    public Optional<Duration> retryAfter() {
+        return retryAfter.isZero() ? Optional.empty() : Optional.of(retryAfter);
+    }
+
+    @Override
+    public String code() {
+        return reason.name();
+    }
+
+    // ---- the sentences, in one place, so every transport words the common cases alike -------------------
+
+    public static DeviceException authFailed(String address) {
+        return new DeviceException(Reason.AUTH_FAILED,
+                "The device at " + address + " refused the access token.",
+                "Check the token (device label or site records) and try again. After several wrong tokens in a row "
+                        + "the device locks itself for a while, so do not guess.", null, 401, "", Duration.ZERO);
+    }
+
+    public static DeviceException lockedOut(String address, Duration retryAfter) {
+        long minutes = Math.max(1, (retryAfter.toSeconds() + 59) / 60);
+        String when = retryAfter.isZero() ? "for a while" : "for about " + minutes + (minutes == 1 ? " more minute" : " more minutes");
+        return new DeviceException(Reason.LOCKED_OUT,
+                "The device at " + address + " is locked after too many wrong access tokens; it refuses updates " + when + ".",
+                "Wait " + (retryAfter.isZero() ? "a while" : minutes + (minutes == 1 ? " minute" : " minutes"))
+                        + ", then try again with the correct token. Restarting FieldFlash or the laptop does not shorten the wait.",
+                null, 423, "", retryAfter);
+    }
+
+    public static DeviceException unreachable(String address, String what, Throwable cause) {
+        return new DeviceException(Reason.UNREACHABLE,
+                "The device at " + address + " does not answer (" + what + ").",
+                "Check that the laptop is joined to the device's Wi-Fi and that the device is powered, then run the "
+                        + "same command again: the transfer continues where it stopped.", cause);
+    }
+
+    public static DeviceException protocol(String address, String what) {
+        return new DeviceException(Reason.PROTOCOL_ERROR,
+                "The device at " + address + " answered something unexpected: " + what + ".",
+                "Check the address: it must be a device that speaks the FieldFlash update protocol. If it is, "
+                        + "report this message to the device vendor.");
+    }
+}

@@ -1,0 +1,86 @@
+package io.fieldflash.device.http;
+
+import io.fieldflash.device.Capabilities;
+import io.fieldflash.device.Device;
+import io.fieldflash.device.DeviceSession;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+
+/** A device that speaks {@code fieldflash-http/1} at a base URL such as {@code http://192.168.4.1}. */
+public final class HttpDevice implements Device {
+    public static final String PROTOCOL = "fieldflash-http/1";
+    static final String API_PATH = "/fieldflash/v1";
+
+    private final URI api;
+    private final String address;
+    private final String token;
+    private final HttpSettings settings;
+
+    /**
+     * @param base  the device's address, {@code http://HOST[:PORT]} (a path ending in {@code /fieldflash/v1} is accepted)
+     * @param token the access token (sent as a bearer token)
+     * @throws IllegalArgumentException when {@code base} is not an http(s) URL with a host
+     */
+    public HttpDevice(URI base, String token, HttpSettings settings) {
+        this.api = apiRoot(base);
+        this.address = base.getScheme() + "://" + base.getRawAuthority();
+        this.token = token;
+        this.settings = settings;
+    }
+
+    /** Parses a device address as a person types it: {@code 192.168.4.1}, {@code http://192.168.4.1:8080/}. */
+    public static URI parseAddress(String text) {
+        String t = text.trim();
+        if (!t.contains("://")) t = "http://" + t;
+        URI u;
+        try {
+            u = new URI(t);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("\"" + text + "\" is not a device address like http://192.168.4.1");
+        }
+        apiRoot(u);
+        return u;
+    }
+
+    private static URI apiRoot(URI base) {
+        String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || base.getHost() == null) {
+            throw new IllegalArgumentException("\"" + base + "\" is not a device address like http://192.168.4.1");
+        }
+        String path = base.getRawPath() == null ? "" : base.getRawPath();
+        while (path.endsWith("/")) path = path.substring(0, path.length() - 1);
+        if (!path.endsWith(API_PATH)) path = path + API_PATH;
+        return URI.create(scheme + "://" + base.getRawAuthority() + path);
+    }
+
+    @Override
+    public String transport() {
+        return PROTOCOL;
+    }
+
+    @Override
+    public String address() {
+        return address;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.FIELDFLASH_HTTP;
+    }
+
+    @Override
+    public DeviceSession open() {
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        return new HttpDeviceSession(http, api, address, token, settings);
+    }
+
+    @Override
+    public String toString() {
+        return PROTOCOL + " device at " + address;
+    }
+}

@@ -1,0 +1,142 @@
+package io.fieldflash.device.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fieldflash.bundle.Json;
+import io.fieldflash.device.DeviceException;
+import io.fieldflash.device.DeviceInfo;
+import io.fieldflash.device.DeviceSession;
+import io.fieldflash.device.ImageSource;
+import io.fieldflash.device.ImageTransfer;
+import io.fieldflash.device.InstallRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** An open connection to a fieldflash-http/1 device. One request per method; no retries (the job decides). */
+final class HttpDeviceSession implements DeviceSession {
+    private final HttpClient http;
+    private final Exchange exchange;
+    private final URI api;
+    private final String address;
+    private final String token;
+    private final HttpSettings settings;
+    private final TusClient tus;
+
+    HttpDeviceSession(HttpClient http, URI api, String address, String token, HttpSettings settings) {
+        this.http = http;
+        this.exchange = new Exchange(http, address);
+        this.api = api;
+        this.address = address;
+        this.token = token;
+        this.settings = settings;
+        this.tus = new TusClient(exchange, URI.create(api + "/uploads"), token, settings);
+    }
+
+    @Override
+    public DeviceInfo identify() throws DeviceException, InterruptedException {
+        Exchange.Answer a = exchange.send(exchange.request(URI.create(api + "/info"), settings.requestTimeout()).GET().build());
+        if (a.status() != 200) {
+            if (a.status() == 404) {
+                throw DeviceException.protocol(address, "it has no " + HttpDevice.API_PATH + "/info (is it a FieldFlash device?)");
+            }
+            throw exchange.failure(a, "GET /info");
+        }
+        return InfoJson.parse(a.body(), address);
+    }
+
+    @Override
+    public ImageTransfer openTransfer(ImageSource image, String resumeHandle) throws DeviceException, InterruptedException {
+        DeviceInfo info = identify();
+        int chunk = Math.max(1, Math.min(settings.chunkSize(), info.maxChunkSize()));
+        if (info.upload() instanceof DeviceInfo.UploadState.InProgress up) {
+            URI location = resolve(up.location());
+            if (up.sha256().equals(image.sha256()) && up.image().equals(image.name()) && up.length() == image.size()) {
+                return new TusTransfer(tus, location, image, chunk, true, true, -1);
+            }
+            tus.delete(location);       // a transfer of something else: it would block ours (one upload at a time)
+        } else if (!resumeHandle.isEmpty()) {
+            URI hinted = resolve(resumeHandle);
+            if (sameOrigin(hinted)) {
+                try {
+                    TusClient.UploadStatus s = tus.head(hinted);
+                    if (s.length() == image.size()) return new TusTransfer(tus, hinted, image, chunk, true, true, s.offset());
+                    tus.delete(hinted);
+                } catch (DeviceException e) {
+                    if (e.reason() != DeviceException.Reason.UPLOAD_GONE) throw e;
+                }
+            }
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("image", image.name());
+        meta.put("sha256", image.sha256());
+        URI location = tus.create(image.size(), meta);
+        return new TusTransfer(tus, location, image, chunk, true, false, 0);
+    }
+
+    @Override
+    public void install(ImageTransfer transfer, InstallRequest request) throws DeviceException, InterruptedException {
+        if (!(transfer instanceof TusTransfer t)) throw new IllegalArgumentException("not a transfer of this session");
+        ObjectNode body = Json.MAPPER.createObjectNode()
+                .put("sha256", request.sha256())
+                .put("manifest", Base64.getEncoder().encodeToString(request.manifest()))
+                .put("signatures", Base64.getEncoder().encodeToString(request.signatures()));
+        Exchange.Answer a = exchange.send(authorized(URI.create(t.location() + "/install"), settings.requestTimeout())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+        if (a.status() == 200 || a.status() == 204) return;
+        if (a.status() == 422) throw InstallRefusal.of(address, errorCode(a.body()));
+        throw exchange.failure(a, "install");
+    }
+
+    @Override
+    public void reboot() throws DeviceException, InterruptedException {
+        Exchange.Answer a = exchange.send(authorized(URI.create(api + "/reboot"), settings.requestTimeout())
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        if (a.status() != 202 && a.status() != 200 && a.status() != 204) throw exchange.failure(a, "reboot");
+    }
+
+    @Override
+    public void confirm() throws DeviceException, InterruptedException {
+        Exchange.Answer a = exchange.send(authorized(URI.create(api + "/confirm"), settings.requestTimeout())
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        if (a.status() != 200 && a.status() != 204) throw exchange.failure(a, "confirm");
+    }
+
+    @Override
+    public void close() {
+        http.shutdownNow();
+    }
+
+    private HttpRequest.Builder authorized(URI uri, Duration timeout) {
+        return exchange.request(uri, timeout).header("Authorization", "Bearer " + token);
+    }
+
+    private URI resolve(String location) throws DeviceException {
+        try {
+            return api.resolve(location);
+        } catch (IllegalArgumentException e) {
+            throw DeviceException.protocol(address, "upload location \"" + location + "\" is not a URL");
+        }
+    }
+
+    private boolean sameOrigin(URI u) {
+        return api.getScheme().equalsIgnoreCase(String.valueOf(u.getScheme()))
+                && api.getRawAuthority().equalsIgnoreCase(String.valueOf(u.getRawAuthority()));
+    }
+
+    private static String errorCode(String body) {
+        try {
+            JsonNode n = Json.MAPPER.readTree(body);
+            if (n != null && n.path("error").isTextual()) return n.get("error").asText();
+        } catch (IOException e) {
+            // fall through: no readable code
+        }
+        return "";
+    }
+}

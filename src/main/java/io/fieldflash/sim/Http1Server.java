@@ -1,0 +1,325 @@
+package io.fieldflash.sim;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A small HTTP/1.1 server over a {@link ServerSocket}, one virtual thread per connection.
+ *
+ * <p>Why not {@code com.sun.net.httpserver}: the simulator's faults need control below HTTP. A dropped link
+ * must cut a connection in the middle of a request body (with a TCP reset), bandwidth must be paced as the
+ * body is read, and a rebooting device must refuse connections outright, which only a closed listening socket
+ * gives. The JDK server buffers and owns the socket, so none of that can be done honestly through it. This
+ * server reads exactly what a handler asks for, when it asks, and lets the handler abort the connection.
+ *
+ * <p>Supported: keep-alive, {@code Content-Length} and chunked request bodies, {@code Expect: 100-continue},
+ * {@code X-HTTP-Method-Override} (tus). Every read has the I/O timeout; an early response to a request whose
+ * body was not read is followed by a lingering close so that the client still sees it.
+ */
+final class Http1Server {
+    private static final Logger LOG = LoggerFactory.getLogger(Http1Server.class);
+    private static final Duration LINGER = Duration.ofSeconds(2);
+
+    interface Handler {
+        /** Answers one request; an IOException means the connection broke and is closed without an answer. */
+        Reply handle(Request request) throws IOException;
+    }
+
+    private final InetAddress bindAddress;
+    private final Duration ioTimeout;
+    private final Pacer pacer;
+    private final LongSupplier latencyMs;
+    private final AtomicLong bodyBytes;
+    private final Handler handler;
+    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private final Map<Thread, Socket> workers = new ConcurrentHashMap<>();
+    private volatile ServerSocket listener;
+    private volatile int port;
+
+    Http1Server(InetAddress bindAddress, int port, Duration ioTimeout, Pacer pacer, LongSupplier latencyMs,
+                AtomicLong bodyBytes, Handler handler) {
+        this.bindAddress = bindAddress;
+        this.port = port;
+        this.ioTimeout = ioTimeout;
+        this.pacer = pacer;
+        this.latencyMs = latencyMs;
+        this.bodyBytes = bodyBytes;
+        this.handler = handler;
+    }
+
+    /** The bound port (the chosen one when 0 was asked, and the same one again after a reopen). */
+    int port() {
+        return port;
+    }
+
+    boolean isOpen() {
+        ServerSocket l = listener;
+        return l != null && !l.isClosed();
+    }
+
+    /** Starts listening (again, after {@link #close}: on the same port). */
+    synchronized void open() throws IOException {
+        if (isOpen()) return;
+        ServerSocket ss = new ServerSocket();
+        try {
+            ss.setReuseAddress(true);
+            // A small receive window keeps a paced link honest: the client cannot park megabytes in kernel buffers.
+            if (pacer.limited()) ss.setReceiveBufferSize(64 * 1024);
+            bindWithRetry(ss);
+        } catch (IOException e) {
+            ss.close();
+            throw e;
+        }
+        port = ss.getLocalPort();
+        listener = ss;
+        Thread.ofVirtual().name("sim-accept-" + port).start(() -> acceptLoop(ss));
+    }
+
+    /** Binding the same port right after closing it can fail briefly; a device that comes back retries. */
+    private void bindWithRetry(ServerSocket ss) throws IOException {
+        InetSocketAddress at = new InetSocketAddress(bindAddress, port);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(port == 0 ? 0 : 5);
+        while (true) {
+            try {
+                ss.bind(at, 64);
+                return;
+            } catch (java.net.BindException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new java.net.BindException("Cannot listen on " + bindAddress.getHostAddress() + ":" + port + ": " + e.getMessage());
+                }
+                sleepQuietly(100);
+            }
+        }
+    }
+
+    /**
+     * Stops listening and cuts every open connection, as a device losing power does: new connections are
+     * refused, open ones are reset. Waits up to {@code wait} for connection threads to finish.
+     */
+    void close(Duration wait) {
+        powerOff();
+        awaitIdle(wait);
+    }
+
+    /**
+     * Closes the listener and resets every connection but the calling thread's own (which is answering its last
+     * request and closes itself). Returns at once.
+     */
+    void powerOff() {
+        ServerSocket l;
+        synchronized (this) {
+            l = listener;
+            listener = null;
+        }
+        if (l != null) {
+            try {
+                l.close();
+            } catch (IOException e) {
+                LOG.debug("closing the listener: {}", e.toString());
+            }
+        }
+        Socket own = workers.get(Thread.currentThread());
+        for (Socket s : connections) {
+            if (s != own) reset(s);
+        }
+    }
+
+    /** Waits up to {@code wait} for the connection threads (other than the caller) to end. */
+    void awaitIdle(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (Thread t : workers.keySet()) {
+            if (t == Thread.currentThread()) continue;
+            long left = deadline - System.nanoTime();
+            if (left <= 0) break;
+            try {
+                t.join(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void acceptLoop(ServerSocket ss) {
+        while (!ss.isClosed()) {
+            Socket s;
+            try {
+                s = ss.accept();
+            } catch (IOException e) {
+                if (!ss.isClosed()) LOG.warn("accept failed: {}", e.toString());
+                return;
+            }
+            if (ss.isClosed()) {
+                reset(s);
+                return;
+            }
+            connections.add(s);
+            Thread t = Thread.ofVirtual().name("sim-conn-" + s.getPort()).unstarted(() -> serve(s));
+            workers.put(t, s);
+            t.start();
+        }
+    }
+
+    private void serve(Socket s) {
+        try (s) {
+            s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, ioTimeout.toMillis()));
+            s.setTcpNoDelay(true);
+            InputStream in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
+            OutputStream out = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
+            while (true) {
+                Request req;
+                try {
+                    req = Request.read(in, out, pacer, bodyBytes, () -> reset(s));
+                } catch (Request.Malformed e) {
+                    LOG.info("malformed request from port {} → {}: {}", s.getPort(), e.status, e.getMessage());
+                    write(out, Reply.error(e.status, "BAD_REQUEST", e.getMessage()).closing(), false);
+                    lingeringClose(s, in);
+                    return;
+                }
+                if (req == null) return;
+                Reply reply;
+                try {
+                    reply = handler.handle(req);
+                } catch (Request.Malformed e) {
+                    reply = Reply.error(e.status, e.status == 413 ? "TOO_LARGE" : "BAD_REQUEST", e.getMessage()).closing();
+                } catch (SocketTimeoutException e) {
+                    LOG.info("{} {}: the client sent nothing for {} s; connection closed", req.method(), req.path(), ioTimeout.toSeconds());
+                    return;
+                } catch (IOException e) {
+                    return;   // the connection broke while the handler read the body; nobody is left to answer
+                } catch (RuntimeException e) {
+                    LOG.error("{} {} failed inside the simulator", req.method(), req.path(), e);
+                    reply = Reply.error(500, "INTERNAL", "The simulator failed: " + e).closing();
+                }
+                switch (reply) {
+                    case Reply.Abort abort -> {
+                        if (abort.reset()) reset(s);
+                        return;
+                    }
+                    case Reply.Respond resp -> {
+                        long latency = latencyMs.getAsLong();
+                        if (latency > 0) sleepQuietly(latency);
+                        boolean close = resp.close() || !req.keepAlive() || !req.bodyFinished();
+                        write(out, close ? resp.closing() : resp, req.method().equals("HEAD"));
+                        resp.afterSend().run();
+                        if (close) {
+                            if (!req.bodyFinished()) lingeringClose(s, in);
+                            return;
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("connection from port {} ended: {}", s.getPort(), e.toString());
+        } finally {
+            connections.remove(s);
+            workers.remove(Thread.currentThread());
+        }
+    }
+
+    private static void write(OutputStream out, Reply.Respond r, boolean head) throws IOException {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("HTTP/1.1 ").append(r.status()).append(' ').append(reason(r.status())).append("\r\n");
+        sb.append("Date: ").append(HttpDates.format(System.currentTimeMillis())).append("\r\n");
+        for (Reply.Header h : r.headers()) sb.append(h.name()).append(": ").append(h.value()).append("\r\n");
+        boolean bodyAllowed = r.status() != 204 && r.status() != 304 && r.status() >= 200;
+        if (bodyAllowed && !head) sb.append("Content-Length: ").append(r.body().length).append("\r\n");
+        if (r.close()) sb.append("Connection: close\r\n");
+        sb.append("\r\n");
+        out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+        if (bodyAllowed && !head) out.write(r.body());
+        out.flush();
+    }
+
+    /**
+     * Closes after an early answer without making the client lose it: stop sending, then read and discard what
+     * the client still sends for a short while. Closing at once with unread bytes makes the kernel send a
+     * reset, which can destroy the answer before the client reads it.
+     */
+    private static void lingeringClose(Socket s, InputStream in) {
+        try {
+            s.shutdownOutput();
+            long deadline = System.nanoTime() + LINGER.toNanos();
+            byte[] sink = new byte[16 * 1024];
+            long discarded = 0;
+            while (discarded < (64 << 20)) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) break;
+                s.setSoTimeout((int) Math.max(1, left));
+                int n = in.read(sink);
+                if (n < 0) break;
+                discarded += n;
+            }
+        } catch (IOException e) {
+            // timeout or reset: either way the connection is done
+        }
+    }
+
+    /** Closes with a TCP reset (SO_LINGER 0), as a link that drops or a device that loses power does. */
+    private static void reset(Socket s) {
+        try {
+            if (!s.isClosed()) s.setSoLinger(true, 0);
+        } catch (SocketException e) {
+            // already gone
+        }
+        try {
+            s.close();
+        } catch (IOException e) {
+            // already gone
+        }
+    }
+
+    static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String reason(int status) {
+        return switch (status) {
+            case 100 -> "Continue";
+            case 200 -> "OK";
+            case 201 -> "Created";
+            case 202 -> "Accepted";
+            case 204 -> "No Content";
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 409 -> "Conflict";
+            case 412 -> "Precondition Failed";
+            case 413 -> "Content Too Large";
+            case 415 -> "Unsupported Media Type";
+            case 422 -> "Unprocessable Content";
+            case 423 -> "Locked";
+            case 431 -> "Request Header Fields Too Large";
+            case 460 -> "Checksum Mismatch";
+            case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
+            case 503 -> "Service Unavailable";
+            case 505 -> "HTTP Version Not Supported";
+            default -> "Status " + status;
+        };
+    }
+}

@@ -1,0 +1,38 @@
+package io.fieldflash.update;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One update as the audit log keeps it. Texts are empty where a job ended before learning them (a bundle that
+ * failed verification has no vendor; a device that never answered has no id).
+ *
+ * @param time             when the job ended
+ * @param operator         who ran it ({@code settings.json}, by default the OS user name)
+ * @param host             this laptop's host name
+ * @param bundleFile       the bundle's file name
+ * @param vendor           from the manifest
+ * @param product          from the manifest
+ * @param version          from the manifest
+ * @param manifestSha256   SHA-256 of the manifest (identifies the bundle's content)
+ * @param signers          keyids of the keys whose signatures were accepted
+ * @param expiryOverridden the operator accepted an expired bundle
+ * @param deviceId         the device's id
+ * @param transport        e.g. {@code fieldflash-http/1}
+ * @param deviceAddress    e.g. {@code http://192.168.4.1}
+ * @param versionBefore    firmware before
+ * @param versionAfter     firmware after (same as before unless updated)
+ * @param result           the outcome, e.g. {@code UPDATED}
+ * @param reason           the reason code when it did not update, else empty
+ * @param bytesSent        payload bytes put on the wire, retransmissions included
+ * @param resumes          times the transfer continued after a break or from an earlier run
+ * @param seconds          how long the job took
+ */
+public record AuditRecord(Instant time, String operator, String host, String bundleFile, String vendor, String product,
+                          String version, String manifestSha256, List<String> signers, boolean expiryOverridden,
+                          String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
+                          String result, String reason, long bytesSent, int resumes, double seconds) {
+    public AuditRecord {
+        signers = List.copyOf(signers);
+    }
+}

@@ -1,0 +1,48 @@
+package io.fieldflash.update;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How an update ended.
+ *
+ * @param outcome        what happened
+ * @param reason         a stable code when it did not update (e.g. {@code AUTH_FAILED}, {@code DOWNGRADE}); empty otherwise
+ * @param message        a sentence for people
+ * @param hint           what to do next; may be empty
+ * @param deviceId       the device's id; empty when it never answered
+ * @param versionBefore  what the device ran before; empty when unknown
+ * @param versionAfter   what it runs now; empty when unknown
+ * @param bytesSent      payload bytes put on the wire, retransmissions included
+ * @param resumes        times the transfer continued from the device's offset (after a break, or from an earlier run)
+ * @param elapsed        how long the job took
+ * @param resumeKept     true when a resume point stays on disk, so the same command continues the transfer
+ */
+public record JobResult(Outcome outcome, String reason, String message, String hint, String deviceId,
+                        String versionBefore, String versionAfter, long bytesSent, int resumes, Duration elapsed,
+                        boolean resumeKept) {
+
+    /** How a job ended. */
+    public enum Outcome {
+        /** The device runs the new firmware, confirmed. */
+        UPDATED,
+        /** The device already ran exactly this firmware; nothing was sent. */
+        ALREADY_INSTALLED,
+        /** The bundle or the device said no (invalid bundle, wrong hardware, downgrade, refused install). Nothing changed. */
+        REFUSED,
+        /** Something failed (link, token, timeout). The device runs its old firmware unless the message says otherwise. */
+        FAILED,
+        /** The operator stopped the job before anything was installed; the device runs its old firmware. */
+        CANCELLED
+    }
+
+    /** True when the device runs the bundle's firmware at the end. */
+    public boolean ok() {
+        return outcome == Outcome.UPDATED || outcome == Outcome.ALREADY_INSTALLED;
+    }
+
+    /** The reason code, when there is one. */
+    public Optional<String> reasonCode() {
+        return reason.isEmpty() ? Optional.empty() : Optional.of(reason);
+    }
+}

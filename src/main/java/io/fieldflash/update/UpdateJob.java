@@ -1,0 +1,824 @@
+package io.fieldflash.update;
+
+import io.fieldflash.FieldFlashException;
+import io.fieldflash.bundle.BundleException;
+import io.fieldflash.bundle.BundleReader;
+import io.fieldflash.bundle.ImageIntegrityException;
+import io.fieldflash.bundle.ImageSpec;
+import io.fieldflash.bundle.Manifest;
+import io.fieldflash.bundle.TrustedKey;
+import io.fieldflash.bundle.VerifiedBundle;
+import io.fieldflash.device.Capabilities;
+import io.fieldflash.device.ChunkSender;
+import io.fieldflash.device.ChunkedTransfer;
+import io.fieldflash.device.Device;
+import io.fieldflash.device.DeviceException;
+import io.fieldflash.device.DeviceInfo;
+import io.fieldflash.device.DeviceSession;
+import io.fieldflash.device.ImageSource;
+import io.fieldflash.device.ImageTransfer;
+import io.fieldflash.device.InstallRequest;
+import io.fieldflash.device.StreamedTransfer;
+import io.fieldflash.device.TransferControl;
+import io.fieldflash.device.TransferListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that sequences an update:
+ * verify → connect → identify → preflight → transfer (resumable) → install → reboot → wait → confirm → audit.
+ *
+ * <p>Runs on its own virtual thread ({@link #start()}); reports {@link JobEvent}s to listeners on a separate event
+ * thread; takes commands from any thread: {@link #pause()}, {@link #resume()}, {@link #cancel()},
+ * {@link #cancelAndDiscard()}. Every wait has a timeout and gives way to a cancel.
+ *
+ * <p>Safety rules it keeps:
+ * <ul>
+ *   <li>Nothing that changes the device's firmware happens before the install step; a cancel or failure before it
+ *       leaves the device on its old firmware, and the transfer's resume point on disk (unless discarded).</li>
+ *   <li>From the install step on, a cancel is refused: the few remaining steps are bounded by timeouts, and stopping
+ *       half-way would leave an unconfirmed trial for the operator to sort out.</li>
+ *   <li>A bundle is refused for a device whose counter, or whose highest counter installed from this laptop, is above
+ *       the bundle's.</li>
+ *   <li>Every job, whatever its end, appends one line to the audit log.</li>
+ * </ul>
+ */
+public final class UpdateJob {
+    private static final Logger LOG = LoggerFactory.getLogger(UpdateJob.class);
+
+    private final BundleSource source;
+    private final Device device;
+    private final UpdateStores stores;
+    private final JobSettings settings;
+    private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<JobEvent> events = new LinkedBlockingQueue<>();
+    private final CompletableFuture<JobResult> done = new CompletableFuture<>();
+    private final RandomGenerator random = RandomGenerator.getDefault();
+    private final TransferControl control = new Control();
+
+    private final Object state = new Object();
+    private Thread worker;
+    private boolean started;
+    private boolean interruptible = true;    // false from the install step on, and while the job winds up
+    private boolean cancelRequested;
+    private boolean discardRequested;
+    private final Object pauseLock = new Object();
+    private volatile boolean paused;
+    private volatile Phase phase = Phase.VERIFYING;
+
+    // Facts of this run: written by the job thread only.
+    private VerifiedBundle bundle;
+    private DeviceInfo firstInfo;
+    private String versionAfter = "";
+    private long bytesSent;
+    private int resumes;
+    private ImageTransfer currentTransfer;
+    private final SpeedMeter speed = new SpeedMeter();
+    private long lastProgressNanos;
+    private long lastProgressPercent = -1;
+
+    private UpdateJob(BundleSource source, Device device, UpdateStores stores, JobSettings settings) {
+        this.source = source;
+        this.device = device;
+        this.stores = stores;
+        this.settings = settings;
+    }
+
+    /** A job that puts {@code bundle} on {@code device}; call {@link #start()} to run it. */
+    public static UpdateJob create(BundleSource bundle, Device device, UpdateStores stores, JobSettings settings) {
+        return new UpdateJob(bundle, device, stores, settings);
+    }
+
+    /** Adds a listener; add them before {@link #start()} to see every event. */
+    public UpdateJob addListener(JobListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** Starts the job on a virtual thread; returns at once. */
+    public UpdateJob start() {
+        synchronized (state) {
+            if (started) throw new IllegalStateException("the job was started already");
+            started = true;
+            Thread.ofVirtual().name("fieldflash-update-events").start(this::dispatch);
+            worker = Thread.ofVirtual().name("fieldflash-update").start(this::runJob);
+        }
+        return this;
+    }
+
+    /** Starts the job and waits for its end (what the command line does). */
+    public JobResult run() throws InterruptedException {
+        start();
+        return await();
+    }
+
+    /** Waits for the end; returns after every listener has received {@link JobEvent.Finished}. */
+    public JobResult await() throws InterruptedException {
+        try {
+            return done.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Waits at most {@code timeout} for the end. */
+    public Optional<JobResult> await(Duration timeout) throws InterruptedException {
+        try {
+            return Optional.of(done.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The step the job is in. */
+    public Phase phase() {
+        return phase;
+    }
+
+    /**
+     * Stops the job if it has not reached the install step: the device keeps its old firmware, and the transfer's
+     * resume point stays (on the device and on disk) so the same update continues later.
+     *
+     * @return true when the job will stop; false when it is past the point where stopping is safe (it then
+     *         finishes by itself) or already ended
+     */
+    public boolean cancel() {
+        return cancel(false);
+    }
+
+    /** Like {@link #cancel()}, and also drops the transfer on the device and the resume point on disk. */
+    public boolean cancelAndDiscard() {
+        return cancel(true);
+    }
+
+    private boolean cancel(boolean discard) {
+        synchronized (state) {
+            if (!interruptible || done.isDone()) return false;
+            cancelRequested = true;
+            discardRequested |= discard;
+            if (worker != null) worker.interrupt();
+        }
+        synchronized (pauseLock) {
+            pauseLock.notifyAll();
+        }
+        return true;
+    }
+
+    /** Holds the transfer after the current chunk (other steps are short and are not paused). */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Lets a paused transfer go on. */
+    public void resume() {
+        paused = false;
+        synchronized (pauseLock) {
+            pauseLock.notifyAll();
+        }
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private void dispatch() {
+        while (true) {
+            JobEvent e;
+            try {
+                e = events.take();
+            } catch (InterruptedException ie) {
+                return;
+            }
+            for (JobListener l : listeners) {
+                try {
+                    l.onEvent(e);
+                } catch (RuntimeException ex) {
+                    LOG.warn("an update listener failed on {}", e, ex);
+                }
+            }
+            if (e instanceof JobEvent.Finished f) {
+                done.complete(f.result());
+                return;
+            }
+        }
+    }
+
+    private void emit(JobEvent e) {
+        events.add(e);
+    }
+
+    private void phase(Phase p, String detail) {
+        phase = p;
+        LOG.debug("phase {} {}", p, detail);
+        emit(new JobEvent.PhaseChanged(p, detail));
+    }
+
+    private void say(JobEvent.Level level, String text) {
+        LOG.debug("{}: {}", level, text);
+        emit(new JobEvent.Message(level, text));
+    }
+
+    private void progress(long doneBytes, long total, boolean force) {
+        long now = System.nanoTime();
+        double bps = speed.add(doneBytes);
+        long percent = total <= 0 ? 100 : doneBytes * 100 / total;
+        // At most one event per progressInterval, but never skip a whole percent (plain renderers print every 10 %).
+        if (!force && percent == lastProgressPercent && now - lastProgressNanos < settings.progressInterval().toNanos()) return;
+        lastProgressNanos = now;
+        lastProgressPercent = percent;
+        emit(new JobEvent.Progress(doneBytes, total, bps, SpeedMeter.eta(total - doneBytes, bps)));
+    }
+
+    private boolean cancelled() {
+        synchronized (state) {
+            return cancelRequested;
+        }
+    }
+
+    /** From here on, cancel() is refused; throws if a cancel came first. */
+    private void pointOfNoReturn() throws InterruptedException {
+        synchronized (state) {
+            if (cancelRequested) throw new InterruptedException("cancelled");
+            interruptible = false;
+        }
+        Thread.interrupted();        // a stray interrupt must not break the steps that follow
+    }
+
+    private final class Control implements TransferControl {
+        @Override
+        public void checkpoint() throws InterruptedException {
+            if (cancelled() || Thread.currentThread().isInterrupted()) throw new InterruptedException("cancelled");
+            if (!paused) return;
+            say(JobEvent.Level.INFO, "Paused. The device keeps what it has received.");
+            emit(new JobEvent.PauseChanged(true));
+            synchronized (pauseLock) {
+                while (paused && !cancelled()) pauseLock.wait();
+            }
+            if (cancelled()) throw new InterruptedException("cancelled");
+            emit(new JobEvent.PauseChanged(false));
+            speed.reset();
+        }
+
+        @Override
+        public void sleep(Duration d) throws InterruptedException {
+            if (cancelled()) throw new InterruptedException("cancelled");
+            if (d.isPositive()) Thread.sleep(d);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private void runJob() {
+        long t0 = System.nanoTime();
+        JobResult result;
+        try {
+            result = execute(t0);
+        } catch (InterruptedException | CancellationException e) {
+            result = cancelledResult(t0);
+        } catch (BundleException | UpdateRefusedException e) {
+            result = result(t0, JobResult.Outcome.REFUSED, e.code(), e.getMessage(), e.hint());
+        } catch (DeviceException e) {
+            JobResult.Outcome o = e.reason() == DeviceException.Reason.INSTALL_REFUSED ? JobResult.Outcome.REFUSED : JobResult.Outcome.FAILED;
+            result = result(t0, o, e.code(), e.getMessage(), e.hint());
+        } catch (FieldFlashException e) {
+            result = result(t0, JobResult.Outcome.FAILED, e.code(), e.getMessage(), e.hint());
+        } catch (ImageIntegrityException e) {
+            result = result(t0, JobResult.Outcome.REFUSED, e.reason().name(), e.getMessage(), e.reason().hint());
+        } catch (IOException e) {
+            result = result(t0, JobResult.Outcome.FAILED, "IO_ERROR", "Reading the bundle failed: " + e.getMessage() + ".",
+                    "Check that the bundle file is still there and readable (a removed USB stick?), then run the same command again.");
+        } catch (RuntimeException e) {
+            LOG.error("update job failed", e);
+            result = result(t0, JobResult.Outcome.FAILED, "INTERNAL_ERROR", "FieldFlash failed unexpectedly: " + e + ".",
+                    "This is a bug in FieldFlash; please report it with the audit log. The device was not told to install anything new "
+                            + "unless the messages above say so.");
+        }
+        finish(result);
+    }
+
+    private void finish(JobResult result) {
+        synchronized (state) {
+            interruptible = false;
+        }
+        Thread.interrupted();
+        phase = Phase.DONE;
+        try {
+            stores.audit().append(auditRecord(result));
+        } catch (IOException | RuntimeException e) {
+            say(JobEvent.Level.WARNING, "Could not write the audit log " + stores.audit().file() + ": " + e.getMessage());
+        }
+        emit(new JobEvent.PhaseChanged(Phase.DONE, result.outcome().name()));
+        emit(new JobEvent.Finished(result));
+    }
+
+    private JobResult execute(long t0) throws FieldFlashException, IOException, InterruptedException {
+        bundle = verify();
+        control.checkpoint();
+        phase(Phase.CONNECTING, device.address());
+        try (DeviceSession session = device.open()) {
+            try {
+                return update(session, t0);
+            } catch (InterruptedException | CancellationException e) {
+                if (!cancelled()) throw e;
+                synchronized (state) {
+                    interruptible = false;
+                }
+                Thread.interrupted();
+                if (discardRequested) discard();
+                else saveLastResumePoint();
+                return cancelledResult(t0);
+            }
+        }
+    }
+
+    private VerifiedBundle verify() throws BundleException {
+        return switch (source) {
+            case BundleSource.Verified v -> v.bundle();
+            case BundleSource.File f -> {
+                phase(Phase.VERIFYING, f.path().getFileName().toString());
+                speed.reset();
+                VerifiedBundle vb = new BundleReader(f.trust()).allowingExpired(f.allowExpired())
+                        .read(f.path(), (d, total) -> progress(d, total, d == total));
+                if (vb.expiryOverridden()) {
+                    say(JobEvent.Level.WARNING, "The bundle expired on " + vb.manifest().expires()
+                            + "; it is used because the operator allowed it. The audit log records this.");
+                }
+                yield vb;
+            }
+        };
+    }
+
+    private JobResult update(DeviceSession session, long t0) throws FieldFlashException, IOException, InterruptedException {
+        Manifest m = bundle.manifest();
+        Capabilities caps = device.capabilities();
+        phase(Phase.IDENTIFYING, device.address());
+        DeviceInfo info = firstContact(session);
+        firstInfo = info;
+        say(JobEvent.Level.INFO, "Device " + info.deviceId() + ": " + info.product() + " (" + info.hardware() + ") runs "
+                + info.firmware() + ".");
+
+        phase(Phase.PREFLIGHT, "");
+        boolean trialOfThisBundle = false;
+        if (caps.identity()) {
+            Optional<JobResult> early = preflight(info, m, t0);
+            if (early.isPresent()) return early.get();
+            trialOfThisBundle = info.firmware().trial();
+        } else {
+            say(JobEvent.Level.WARNING, "This connection cannot tell the device's product or firmware; the device's own checks are all that stand "
+                    + "between it and a wrong bundle.");
+        }
+
+        if (trialOfThisBundle) {
+            say(JobEvent.Level.INFO, "The device already runs " + m.version() + " on trial (an earlier update stopped before confirming it).");
+            pointOfNoReturn();
+        } else {
+            long doneBefore = 0;
+            for (ImageSpec image : m.images()) {
+                control.checkpoint();
+                ImageTransfer t = transfer(session, image, doneBefore, m.totalImageBytes());
+                doneBefore += image.size();
+                if (caps.separateInstall()) {
+                    pointOfNoReturn();
+                    phase(Phase.INSTALLING, image.name());
+                    install(session, t, image);
+                } else {
+                    pointOfNoReturn();
+                }
+            }
+            if (caps.rebootCommand()) {
+                phase(Phase.REBOOTING, "");
+                reboot(session);
+            }
+        }
+
+        if (!caps.identity()) {
+            versionAfter = "";
+            stores.resume().delete(info.deviceId());
+            return result(t0, JobResult.Outcome.UPDATED, "", "The image was sent and the device accepted it.", "");
+        }
+        phase(Phase.WAITING, "");
+        DeviceInfo back = trialOfThisBundle ? info : awaitBack(session, info, m.version());
+        versionAfter = back.firmware().version();
+        if (!back.firmware().version().equals(m.version())) {
+            throw new UpdateFailedException(UpdateFailedException.Reason.BOOT_FAILED,
+                    "The device restarted but runs " + back.firmware().version() + ", not " + m.version()
+                            + ": the new firmware did not start, so the device went back to its previous firmware.",
+                    "The device works as before. Run the same command again; if this happens again, report it to the vendor with the audit log.",
+                    null);
+        }
+        if (caps.trialBoot() && back.firmware().trial()) {
+            phase(Phase.CONFIRMING, "");
+            back = confirm(session, m.version());
+            versionAfter = back.firmware().version();
+        }
+        stores.counters().record(info.deviceId(), m.securityCounter(), m.version());
+        stores.resume().delete(info.deviceId());
+        return result(t0, JobResult.Outcome.UPDATED, "", "The device runs " + m.version() + " now"
+                + (caps.trialBoot() ? ", confirmed." : "."), "");
+    }
+
+    private DeviceInfo firstContact(DeviceSession session) throws DeviceException, InterruptedException {
+        int failures = 0;
+        while (true) {
+            control.checkpoint();
+            try {
+                return session.identify();
+            } catch (DeviceException e) {
+                if (!e.retryable()) throw e;
+                failures++;
+                if (failures >= settings.connectAttempts()) throw e;
+                Duration d = settings.retry().delay(failures, random);
+                emit(new JobEvent.Reconnecting(failures, settings.connectAttempts(), d, e.getMessage()));
+                control.sleep(d);
+            }
+        }
+    }
+
+    /** The checks against the device; an early result when nothing is to be done. */
+    private Optional<JobResult> preflight(DeviceInfo info, Manifest m, long t0) throws UpdateRefusedException {
+        if (!info.product().equals(m.product())) {
+            throw new UpdateRefusedException(UpdateRefusedException.Reason.WRONG_PRODUCT,
+                    "The bundle is for \"" + m.product() + "\" but the device is a \"" + info.product() + "\".",
+                    "Pick the bundle made for this product.");
+        }
+        if (!m.hardware().contains(info.hardware())) {
+            throw new UpdateRefusedException(UpdateRefusedException.Reason.INCOMPATIBLE_HARDWARE,
+                    "The bundle is for hardware " + String.join(", ", m.hardware()) + " but the device is " + info.hardware() + ".",
+                    io.fieldflash.bundle.ReasonCode.INCOMPATIBLE_HARDWARE.hint());
+        }
+        DeviceInfo.Firmware fw = info.firmware();
+        if (fw.trial()) {
+            if (fw.version().equals(m.version())) return Optional.empty();     // confirm what an earlier run installed
+            throw new UpdateRefusedException(UpdateRefusedException.Reason.TRIAL_PENDING,
+                    "The device runs " + fw.version() + " on trial (not yet confirmed), so its previous firmware is its only fallback.",
+                    "Restart the device to return to its confirmed firmware, or confirm " + fw.version()
+                            + " by flashing that bundle again; then flash this one.");
+        }
+        if (fw.version().equals(m.version()) && fw.securityCounter() == m.securityCounter()) {
+            say(JobEvent.Level.INFO, "The device already runs " + m.version() + "; nothing to do.");
+            try {
+                stores.resume().delete(info.deviceId());
+            } catch (IOException e) {
+                say(JobEvent.Level.WARNING, "Could not remove an old resume point: " + e.getMessage());
+            }
+            versionAfter = fw.version();
+            return Optional.of(result(t0, JobResult.Outcome.ALREADY_INSTALLED, "", "The device already runs " + m.version() + ".", ""));
+        }
+        if (m.securityCounter() < fw.securityCounter()) {
+            throw new UpdateRefusedException(UpdateRefusedException.Reason.DOWNGRADE,
+                    "The bundle's security counter (" + m.securityCounter() + ", version " + m.version()
+                            + ") is below the device's (" + fw.securityCounter() + ", running " + fw.version() + ").",
+                    io.fieldflash.bundle.ReasonCode.DOWNGRADE.hint());
+        }
+        Optional<InstalledCounters.Entry> mine = stores.counters().highest(info.deviceId());
+        if (mine.isPresent() && m.securityCounter() < mine.get().securityCounter()) {
+            InstalledCounters.Entry e = mine.get();
+            throw new UpdateRefusedException(UpdateRefusedException.Reason.DOWNGRADE,
+                    "This laptop installed " + e.version() + " (security counter " + e.securityCounter() + ") on device "
+                            + info.deviceId() + " on " + e.installed() + "; the bundle's counter is only " + m.securityCounter()
+                            + ". The device now reports " + fw.securityCounter() + ": it may have been rolled back or replaced.",
+                    "Use a bundle with security counter " + e.securityCounter() + " or higher, and find out why the device went back.");
+        }
+        for (ImageSpec i : m.images()) {
+            if (info.maxImageSize() > 0 && i.size() > info.maxImageSize()) {
+                throw new UpdateRefusedException(UpdateRefusedException.Reason.IMAGE_TOO_LARGE,
+                        "Image \"" + i.name() + "\" has " + i.size() + " bytes; the device accepts at most " + info.maxImageSize() + ".",
+                        "Check that the bundle is meant for this device.");
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ---- transfer --------------------------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface DeviceCall<T> {
+        T call() throws DeviceException, InterruptedException;
+    }
+
+    /** Runs {@code call}, retrying retryable failures with backoff, as the retry policy allows. */
+    private <T> T withRetries(DeviceCall<T> call) throws DeviceException, InterruptedException {
+        int failures = 0;
+        while (true) {
+            try {
+                return call.call();
+            } catch (DeviceException e) {
+                if (!e.retryable()) throw e;
+                failures++;
+                if (settings.retry().exhausted(failures)) throw e;
+                Duration d = settings.retry().delay(failures, random);
+                emit(new JobEvent.Reconnecting(failures, settings.retry().maxAttempts(), d, e.getMessage()));
+                if (interruptible) control.sleep(d);
+                else Thread.sleep(d);
+            }
+        }
+    }
+
+    private ImageTransfer transfer(DeviceSession session, ImageSpec spec, long doneBefore, long total) throws FieldFlashException, IOException, InterruptedException {
+        phase(Phase.TRANSFERRING, spec.name());
+        ImageSource src = imageSource(spec);
+        String deviceId = firstInfo.deviceId();
+        String hint = stores.resume().load(deviceId)
+                .filter(rp -> rp.matches(bundle.manifestSha256(), spec.name(), spec.sha256()) && rp.deviceAddress().equals(device.address()))
+                .map(ResumePoint::handle).orElse("");
+        int restarts = 0;
+        while (true) {
+            String h = hint;
+            ImageTransfer t = withRetries(() -> session.openTransfer(src, h));
+            currentTransfer = t;
+            try {
+                switch (t) {
+                    case ChunkedTransfer ct -> sendChunked(ct, spec, doneBefore, total);
+                    case StreamedTransfer st -> sendStreamed(st, doneBefore, total);
+                }
+                return t;
+            } catch (DeviceException e) {
+                if (e.reason() != DeviceException.Reason.UPLOAD_GONE || restarts >= 2) throw e;
+                restarts++;
+                say(JobEvent.Level.WARNING, "The device no longer holds the transfer (it may have expired); sending the image anew.");
+                hint = "";
+            }
+        }
+    }
+
+    private void sendChunked(ChunkedTransfer ct, ImageSpec spec, long doneBefore, long total) throws FieldFlashException, IOException, InterruptedException {
+        ResumePoint base = new ResumePoint(firstInfo.deviceId(), device.address(), device.transport(), bundle.manifestSha256(),
+                spec.name(), spec.sha256(), ct.handle(), 0, spec.size(), Instant.now());
+        boolean keep = !ct.handle().isEmpty() && device.capabilities().resumable();
+        if (keep) saveResume(base);
+        long[] lastSave = {System.nanoTime()};
+        long[] current = {0};
+        speed.reset();
+        TransferListener listener = new TransferListener() {
+            @Override
+            public void progress(long offset, long length) {
+                current[0] = offset;
+                UpdateJob.this.progress(doneBefore + offset, total, offset == length);
+                if (keep && System.nanoTime() - lastSave[0] >= settings.resumeSaveInterval().toNanos()) {
+                    lastSave[0] = System.nanoTime();
+                    saveResume(base.at(offset));
+                }
+            }
+
+            @Override
+            public void sent(long n) {
+                bytesSent += n;
+            }
+
+            @Override
+            public void retrying(int failures, Duration delay, DeviceException cause) {
+                emit(new JobEvent.Reconnecting(failures, settings.retry().maxAttempts(), delay, cause.getMessage()));
+            }
+
+            @Override
+            public void resumed(long offset) {
+                resumes++;
+                if (offset > 0) {
+                    say(JobEvent.Level.INFO, "Continuing \"" + spec.name() + "\" at byte " + offset + " of " + spec.size()
+                            + " (" + offset * 100 / Math.max(1, spec.size()) + " %).");
+                }
+            }
+        };
+        try {
+            new ChunkSender(settings.retry(), control, listener, random).send(ct);
+        } finally {
+            lastResume = keep ? base.at(current[0]) : null;
+        }
+        if (keep) saveResume(base.at(spec.size()));
+    }
+
+    private ResumePoint lastResume;
+
+    private void sendStreamed(StreamedTransfer st, long doneBefore, long total) throws FieldFlashException, IOException, InterruptedException {
+        int failures = 0;
+        while (true) {
+            control.checkpoint();
+            try {
+                speed.reset();
+                st.send(n -> {
+                    bytesSent += n;
+                });
+                progress(doneBefore + st.image().size(), total, true);
+                return;
+            } catch (DeviceException e) {
+                if (!e.retryable()) throw e;
+                failures++;
+                if (settings.retry().exhausted(failures)) throw e;
+                Duration d = settings.retry().delay(failures, random);
+                emit(new JobEvent.Reconnecting(failures, settings.retry().maxAttempts(), d, e.getMessage() + " (this device cannot resume: starting over)"));
+                control.sleep(d);
+            }
+        }
+    }
+
+    private void saveResume(ResumePoint p) {
+        try {
+            stores.resume().save(p);
+        } catch (IOException e) {
+            say(JobEvent.Level.WARNING, "Could not save the resume point (" + e.getMessage() + "); the device's own record is used to continue.");
+        }
+    }
+
+    private void saveLastResumePoint() {
+        if (lastResume != null) saveResume(lastResume);
+    }
+
+    private void discard() {
+        if (currentTransfer instanceof ChunkedTransfer ct) {
+            try {
+                ct.discard();
+                say(JobEvent.Level.INFO, "The partial transfer was removed from the device.");
+            } catch (DeviceException e) {
+                say(JobEvent.Level.WARNING, "Could not remove the partial transfer from the device (" + e.getMessage()
+                        + "); it expires there by itself.");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (firstInfo != null) {
+            try {
+                stores.resume().delete(firstInfo.deviceId());
+            } catch (IOException e) {
+                say(JobEvent.Level.WARNING, "Could not remove the resume point: " + e.getMessage());
+            }
+        }
+    }
+
+    private ImageSource imageSource(ImageSpec spec) {
+        VerifiedBundle vb = bundle;
+        return new ImageSource() {
+            @Override public String name() { return spec.name(); }
+            @Override public long size() { return spec.size(); }
+            @Override public String sha256() { return spec.sha256(); }
+            @Override public InputStream open(long offset) throws IOException {
+                InputStream in = vb.openImage(spec);
+                try {
+                    in.skipNBytes(offset);
+                } catch (IOException | RuntimeException e) {
+                    in.close();
+                    throw e;
+                }
+                return in;
+            }
+        };
+    }
+
+    // ---- install, reboot, wait, confirm --------------------------------------------------------------------------
+
+    private void install(DeviceSession session, ImageTransfer t, ImageSpec spec) throws DeviceException, InterruptedException {
+        InstallRequest req = new InstallRequest(spec.name(), spec.sha256(), bundle.manifestBytes(), bundle.signaturesBytes());
+        int failures = 0;
+        boolean answerLost = false;
+        while (true) {
+            try {
+                session.install(t, req);
+                say(JobEvent.Level.INFO, "The device accepted \"" + spec.name() + "\" and wrote it to its inactive slot.");
+                return;
+            } catch (DeviceException e) {
+                if (answerLost && e.reason() == DeviceException.Reason.UPLOAD_GONE) {
+                    // The first attempt reached the device, which installed and consumed the upload, but its answer was lost.
+                    // The version check after the restart tells whether it really took.
+                    say(JobEvent.Level.WARNING, "The device's answer to the install was lost; going on (the restart shows whether it took).");
+                    return;
+                }
+                if (!e.retryable()) throw e;
+                answerLost = true;
+                failures++;
+                if (settings.retry().exhausted(failures)) throw e;
+                Duration d = settings.retry().delay(failures, random);
+                emit(new JobEvent.Reconnecting(failures, settings.retry().maxAttempts(), d, e.getMessage()));
+                Thread.sleep(d);
+            }
+        }
+    }
+
+    private void reboot(DeviceSession session) throws DeviceException, InterruptedException {
+        try {
+            session.reboot();
+        } catch (DeviceException e) {
+            if (!e.retryable()) throw e;
+            say(JobEvent.Level.INFO, "The device stopped answering as it was told to restart; waiting for it.");
+        }
+    }
+
+    private DeviceInfo awaitBack(DeviceSession session, DeviceInfo before, String expected) throws DeviceException, InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + settings.rebootTimeout().toNanos();
+        boolean seenDown = false;
+        DeviceException last = null;
+        while (true) {
+            Thread.sleep(settings.pollInterval());
+            try {
+                DeviceInfo now = session.identify();
+                boolean changed = !now.firmware().equals(before.firmware());
+                if (changed || seenDown || System.nanoTime() - start >= settings.rebootSettle().toNanos()) {
+                    if (!now.deviceId().equals(before.deviceId())) {
+                        throw DeviceException.protocol(device.address(), "a different device (" + now.deviceId() + ") answers after the restart");
+                    }
+                    say(JobEvent.Level.INFO, "The device is back and runs " + now.firmware() + ".");
+                    return now;
+                }
+            } catch (DeviceException e) {
+                if (!e.retryable()) throw e;
+                seenDown = true;
+                last = e;
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new DeviceException(DeviceException.Reason.NOT_BACK,
+                        "The device at " + device.address() + " did not answer within " + settings.rebootTimeout().toSeconds()
+                                + " s after restarting" + (last == null ? "." : " (" + last.getMessage() + ")."),
+                        "Check that the device is powered and that the laptop is back on its Wi-Fi (some laptops leave a network "
+                                + "that disappears). Then run the same command again: if the new firmware runs on trial it is "
+                                + "confirmed then; if not, the device returns to its previous firmware by itself.", last);
+            }
+        }
+    }
+
+    private DeviceInfo confirm(DeviceSession session, String expected) throws UpdateFailedException, InterruptedException {
+        try {
+            withRetries(() -> {
+                session.confirm();
+                return null;
+            });
+            DeviceInfo after = withRetries(session::identify);
+            if (after.firmware().trial() || !after.firmware().version().equals(expected)) {
+                throw new UpdateFailedException(UpdateFailedException.Reason.CONFIRM_FAILED,
+                        "The device accepted the confirmation but reports " + after.firmware() + ".",
+                        "Run the same command again; if it persists, report it to the vendor.", null);
+            }
+            say(JobEvent.Level.INFO, "Confirmed: " + expected + " is permanent.");
+            return after;
+        } catch (DeviceException e) {
+            throw new UpdateFailedException(UpdateFailedException.Reason.CONFIRM_FAILED,
+                    "The new firmware " + expected + " runs on trial but could not be confirmed: " + e.getMessage()
+                            + " Unless confirmed, the device returns to its previous firmware at its next restart.",
+                    "Run the same command again soon: it confirms the new firmware without sending it again.", e);
+        }
+    }
+
+    // ---- results and audit ----------------------------------------------------------------------------------------
+
+    private JobResult cancelledResult(long t0) {
+        return result(t0, JobResult.Outcome.CANCELLED, "CANCELLED",
+                "Stopped by the operator before anything was installed; the device runs its old firmware.",
+                discardRequested ? "" : "Run the same command again to continue the transfer where it stopped.");
+    }
+
+    private JobResult result(long t0, JobResult.Outcome outcome, String reason, String message, String hint) {
+        String deviceId = firstInfo == null ? "" : firstInfo.deviceId();
+        String before = firstInfo == null ? "" : firstInfo.firmware().version();
+        String after = versionAfter.isEmpty() ? before : versionAfter;
+        boolean kept = !deviceId.isEmpty() && stores.resume().load(deviceId).isPresent();
+        return new JobResult(outcome, reason, message, hint, deviceId, before, after, bytesSent, resumes,
+                Duration.ofNanos(System.nanoTime() - t0), kept);
+    }
+
+    private AuditRecord auditRecord(JobResult r) {
+        VerifiedBundle vb = bundle;
+        Manifest m = vb == null ? null : vb.manifest();
+        List<String> signers = new ArrayList<>();
+        if (vb != null) vb.signers().stream().map(TrustedKey::keyid).forEach(signers::add);
+        String file = switch (source) {
+            case BundleSource.Verified v -> v.bundle().path().getFileName().toString();
+            case BundleSource.File f -> f.path().getFileName().toString();
+        };
+        return new AuditRecord(Instant.now(), stores.settings().operator(), HOST, file,
+                m == null ? "" : m.vendor(), m == null ? "" : m.product(), m == null ? "" : m.version(),
+                vb == null ? "" : vb.manifestSha256(), signers, vb != null && vb.expiryOverridden(),
+                r.deviceId(), device.transport(), device.address(), r.versionBefore(), r.versionAfter(),
+                r.outcome().name(), r.reason(), r.bytesSent(), r.resumes(), r.elapsed().toMillis() / 1000.0);
+    }
+
+    private static final String HOST = hostName();
+
+    private static String hostName() {
+        String env = System.getenv(System.getProperty("os.name", "").toLowerCase().contains("win") ? "COMPUTERNAME" : "HOSTNAME");
+        if (env != null && !env.isBlank()) return env;
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Updating a device: the update job, its events, resume points, the audit log. */
+package io.fieldflash.update;

@@ -1,0 +1,117 @@
+package io.fieldflash.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fieldflash.update.AuditLog;
+import io.fieldflash.update.AuditRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fieldflash audit verify} finds edited, deleted and moved lines; {@code audit export --csv} writes rows. */
+class AuditCommandTest {
+    @TempDir
+    Path tmp;
+    Path file;
+    List<String> original;
+
+    static AuditRecord record(int i) {
+        return new AuditRecord(Instant.parse("2026-11-21T10:00:00Z").plusSeconds(i), "tech-" + i, "laptop", "b.fwb", "Acme",
+                "crossing-controller", "2.5." + i, "ab".repeat(32), List.of("cd".repeat(32)), i == 2,
+                "dev" + i, "fieldflash-http/1", "http://192.168.4.1", "2.4.0", "2.5." + i, "UPDATED", "", 1000L * i, i, 1.5);
+    }
+
+    @BeforeEach
+    void log() throws Exception {
+        file = tmp.resolve("audit.jsonl");
+        AuditLog log = new AuditLog(file);
+        for (int i = 1; i <= 4; i++) log.append(record(i));
+        original = Files.readAllLines(file);
+    }
+
+    private void write(List<String> lines) throws Exception {
+        Files.write(file, lines, StandardCharsets.UTF_8);
+    }
+
+    private FlashCommandTest.Run verify() {
+        return FlashCommandTest.run("audit", "verify", "--file", file.toString());
+    }
+
+    @Test
+    void anIntactLogIsOk() {
+        FlashCommandTest.Run r = verify();
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("OK").contains("4 entries");
+        assertThat(original.getFirst()).contains("\"seq\":1,\"prev\":\"" + AuditLog.GENESIS + "\"");
+    }
+
+    @Test
+    void anEditedLineIsNamed() throws Exception {
+        List<String> l = new ArrayList<>(original);
+        l.set(1, l.get(1).replace("tech-2", "someone-else"));
+        write(l);
+        FlashCommandTest.Run r = verify();
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).startsWith("BROKEN").contains("line 2 was edited");
+    }
+
+    @Test
+    void anEditedLastLineIsNamed() throws Exception {
+        List<String> l = new ArrayList<>(original);
+        l.set(3, l.get(3).replace("\"UPDATED\"", "\"FAILED\""));
+        write(l);
+        assertThat(verify().out()).contains("line 4 (the last) was edited");
+    }
+
+    @Test
+    void aDeletedLineIsNamed() throws Exception {
+        List<String> l = new ArrayList<>(original);
+        l.remove(1);
+        write(l);
+        FlashCommandTest.Run r = verify();
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("entry #2 before line 2 was deleted");
+    }
+
+    @Test
+    void aDeletedLastLineIsNamed() throws Exception {
+        write(original.subList(0, 3));
+        FlashCommandTest.Run r = verify();
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("entry #4 at the end of the log was deleted");
+    }
+
+    @Test
+    void reorderedLinesAreNamed() throws Exception {
+        List<String> l = new ArrayList<>(original);
+        l.set(1, original.get(2));
+        l.set(2, original.get(1));
+        write(l);
+        FlashCommandTest.Run r = verify();
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("line 2 holds entry #3").contains("reordered");
+    }
+
+    @Test
+    void appendingAfterVerificationKeepsTheChain() throws Exception {
+        new AuditLog(file).append(record(5));
+        assertThat(verify().out()).contains("5 entries");
+    }
+
+    @Test
+    void exportsCsv() throws Exception {
+        Path csv = tmp.resolve("out.csv");
+        FlashCommandTest.Run r = FlashCommandTest.run("audit", "export", "--csv", "--file", file.toString(), "--out", csv.toString());
+        assertThat(r.exit()).isZero();
+        List<String> rows = Files.readAllLines(csv);
+        assertThat(rows).hasSize(5);
+        assertThat(rows.getFirst()).startsWith("seq,time,operator,host");
+        assertThat(rows.get(2)).contains("tech-2").contains("dev2").contains(",true,").contains("UPDATED");
+    }
+}
