@@ -17,6 +17,7 @@ module io.fieldflash {
     exports io.fieldflash.bundle;
     exports io.fieldflash.cli;
     exports io.fieldflash.ui;
+    exports io.fieldflash.wifi;
 
     opens io.fieldflash.ui to javafx.fxml;
     opens io.fieldflash.ui.bundle to javafx.fxml;
