@@ -22,6 +22,7 @@ module io.fieldflash {
     exports io.fieldflash.sim;
     exports io.fieldflash.ui;
     exports io.fieldflash.log;
+    exports io.fieldflash.wifi;
 
     opens io.fieldflash.ui to javafx.fxml;
     opens io.fieldflash.ui.bundle to javafx.fxml;
