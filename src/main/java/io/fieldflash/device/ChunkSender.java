@@ -16,6 +16,12 @@ import java.util.random.RandomGenerator;
  * reboot) is the image stream opened again and read forward to that offset. The image is never held
  * in memory as a whole.
  *
+ * <p>Chunks adapt to the link: the first is {@value #FIRST_CHUNK} bytes; a full chunk sent in under half of
+ * {@link #TARGET_CHUNK_TIME} doubles the next, one that took over twice as long, or a failure, halves it, between
+ * {@value #FIRST_CHUNK} bytes and the transfer's {@link ChunkedTransfer#maxChunkSize()}. So a slow or flaky
+ * SoftAP gets small chunks (a refused chunk costs little) and a good link gets large ones (the round trip per
+ * chunk stops mattering).
+ *
  * <p>Stops with the last failure when {@link RetryPolicy#maxAttempts()} attempts in a row made no progress,
  * at once on a failure that no retry changes (wrong token, lockout, refused), and with
  * {@link InterruptedException} when its owner interrupts it (see {@link TransferControl}).
@@ -27,6 +33,11 @@ public final class ChunkSender {
      * @param resumes   times the transfer continued from the device's offset: after a break, or from an earlier run
      */
     public record Result(long bytesSent, int resumes) {}
+
+    /** Size of the first chunk and smallest chunk, in bytes (unless the transfer allows less). */
+    public static final int FIRST_CHUNK = 64 * 1024;
+    /** How long one chunk should take on the wire. */
+    public static final Duration TARGET_CHUNK_TIME = Duration.ofSeconds(1);
 
     private final RetryPolicy policy;
     private final TransferControl control;
@@ -49,7 +60,10 @@ public final class ChunkSender {
     public Result send(ChunkedTransfer transfer) throws DeviceException, IOException, InterruptedException {
         ImageSource image = transfer.image();
         long length = image.size();
-        byte[] buf = new byte[(int) Math.max(1, Math.min(transfer.maxChunkSize(), length))];
+        int maxChunk = (int) Math.max(1, Math.min(transfer.maxChunkSize(), length));
+        int minChunk = Math.min(FIRST_CHUNK, maxChunk);
+        int chunk = minChunk;
+        byte[] buf = new byte[maxChunk];
         long bufStart = 0;
         int bufLen = 0;
         InputStream in = null;
@@ -95,7 +109,7 @@ public final class ChunkSender {
                             in.skipNBytes(offset - streamPos);
                             streamPos = offset;
                         }
-                        int want = (int) Math.min(buf.length, length - offset);
+                        int want = (int) Math.min(chunk, length - offset);
                         int got = in.readNBytes(buf, 0, want);
                         if (got < want) throw new EOFException("image \"" + image.name() + "\" ended at byte " + (offset + got));
                         bufStart = offset;
@@ -104,7 +118,9 @@ public final class ChunkSender {
                     }
                     int from = (int) (offset - bufStart);
                     int len = bufLen - from;
+                    long t0 = System.nanoTime();
                     long next = transfer.write(offset, buf, from, len, onSent);
+                    chunk = nextChunk(chunk, len, System.nanoTime() - t0, minChunk, maxChunk);
                     if (next <= offset || next > offset + len) {
                         throw new DeviceException(DeviceException.Reason.PROTOCOL_ERROR, "After " + len + " bytes at offset " + offset
                                 + " the device reported offset " + next + ".", "Report this to the device vendor.");
@@ -115,6 +131,7 @@ public final class ChunkSender {
                 } catch (DeviceException e) {
                     if (!e.retryable()) throw e;
                     failures++;
+                    chunk = Math.max(minChunk, chunk / 2);
                     if (policy.exhausted(failures)) throw e;
                     Duration wait = e.reason() == DeviceException.Reason.OFFSET_MISMATCH ? Duration.ZERO : policy.delay(failures, random);
                     if (e.retryAfter().isPresent()) {
@@ -132,5 +149,13 @@ public final class ChunkSender {
             if (in != null) in.close();
         }
         return new Result(sent[0], resumes);
+    }
+
+    /** The next chunk size after {@code len} bytes of a {@code chunk}-sized chunk took {@code nanos}. */
+    static int nextChunk(int chunk, int len, long nanos, int minChunk, int maxChunk) {
+        long target = TARGET_CHUNK_TIME.toNanos();
+        if (len >= chunk && nanos < target / 2) return (int) Math.min(maxChunk, 2L * chunk);
+        if (nanos > 2 * target) return Math.max(minChunk, chunk / 2);
+        return chunk;
     }
 }

@@ -10,12 +10,13 @@ import java.time.Duration;
  * @param requestTimeout    longest wait for the answer to a small request (everything but PATCH)
  * @param minBytesPerSecond slowest link still considered alive: a PATCH of n bytes may take
  *                          {@code requestTimeout + n / minBytesPerSecond}
- * @param chunkSize         largest chunk this laptop sends (the device's {@code maxChunkSize} may lower it).
- *                          A broken chunk costs at most this much again.
+ * @param chunkSize         largest chunk this laptop sends (the device's {@code maxChunkSize} may lower it); chunks
+ *                          start smaller and grow with the link's speed (see {@code ChunkSender}). A chunk the device
+ *                          refuses costs at most this much again.
  */
 public record HttpSettings(Duration connectTimeout, Duration requestTimeout, long minBytesPerSecond, int chunkSize) {
 
-    public static final HttpSettings DEFAULT = new HttpSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), 2048, 64 * 1024);
+    public static final HttpSettings DEFAULT = new HttpSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), 2048, 4 * 1024 * 1024);
 
     public HttpSettings {
         if (!connectTimeout.isPositive() || !requestTimeout.isPositive()) throw new IllegalArgumentException("timeouts must be positive");
