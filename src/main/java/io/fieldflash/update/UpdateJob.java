@@ -455,59 +455,23 @@ public final class UpdateJob {
         }
     }
 
-    /** The checks against the device; an early result when nothing is to be done. */
+    /** The checks against the device (see {@link Preflight}); an early result when nothing is to be done. */
     private Optional<JobResult> preflight(DeviceInfo info, Manifest m, long t0) throws UpdateRefusedException {
-        if (!info.product().equals(m.product())) {
-            throw new UpdateRefusedException(UpdateRefusedException.Reason.WRONG_PRODUCT,
-                    "The bundle is for \"" + m.product() + "\" but the device is a \"" + info.product() + "\".",
-                    "Pick the bundle made for this product.");
-        }
-        if (!m.hardware().contains(info.hardware())) {
-            throw new UpdateRefusedException(UpdateRefusedException.Reason.INCOMPATIBLE_HARDWARE,
-                    "The bundle is for hardware " + String.join(", ", m.hardware()) + " but the device is " + info.hardware() + ".",
-                    io.fieldflash.bundle.ReasonCode.INCOMPATIBLE_HARDWARE.hint());
-        }
-        DeviceInfo.Firmware fw = info.firmware();
-        if (fw.trial()) {
-            if (fw.version().equals(m.version())) return Optional.empty();     // confirm what an earlier run installed
-            throw new UpdateRefusedException(UpdateRefusedException.Reason.TRIAL_PENDING,
-                    "The device runs " + fw.version() + " on trial (not yet confirmed), so its previous firmware is its only fallback.",
-                    "Restart the device to return to its confirmed firmware, or confirm " + fw.version()
-                            + " by flashing that bundle again; then flash this one.");
-        }
-        if (fw.version().equals(m.version()) && fw.securityCounter() == m.securityCounter()) {
-            say(JobEvent.Level.INFO, "The device already runs " + m.version() + "; nothing to do.");
-            try {
-                stores.resume().delete(info.deviceId());
-            } catch (IOException e) {
-                say(JobEvent.Level.WARNING, "Could not remove an old resume point: " + e.getMessage());
+        return switch (Preflight.check(info, m, stores.counters().highest(info.deviceId()))) {
+            case Preflight.Verdict.Proceed p -> Optional.empty();
+            case Preflight.Verdict.ConfirmTrial c -> Optional.empty();     // confirm what an earlier run installed
+            case Preflight.Verdict.Refused r -> throw r.why();
+            case Preflight.Verdict.AlreadyInstalled a -> {
+                say(JobEvent.Level.INFO, "The device already runs " + m.version() + "; nothing to do.");
+                try {
+                    stores.resume().delete(info.deviceId());
+                } catch (IOException e) {
+                    say(JobEvent.Level.WARNING, "Could not remove an old resume point: " + e.getMessage());
+                }
+                versionAfter = info.firmware().version();
+                yield Optional.of(result(t0, JobResult.Outcome.ALREADY_INSTALLED, "", "The device already runs " + m.version() + ".", ""));
             }
-            versionAfter = fw.version();
-            return Optional.of(result(t0, JobResult.Outcome.ALREADY_INSTALLED, "", "The device already runs " + m.version() + ".", ""));
-        }
-        if (m.securityCounter() < fw.securityCounter()) {
-            throw new UpdateRefusedException(UpdateRefusedException.Reason.DOWNGRADE,
-                    "The bundle's security counter (" + m.securityCounter() + ", version " + m.version()
-                            + ") is below the device's (" + fw.securityCounter() + ", running " + fw.version() + ").",
-                    io.fieldflash.bundle.ReasonCode.DOWNGRADE.hint());
-        }
-        Optional<InstalledCounters.Entry> mine = stores.counters().highest(info.deviceId());
-        if (mine.isPresent() && m.securityCounter() < mine.get().securityCounter()) {
-            InstalledCounters.Entry e = mine.get();
-            throw new UpdateRefusedException(UpdateRefusedException.Reason.DOWNGRADE,
-                    "This laptop installed " + e.version() + " (security counter " + e.securityCounter() + ") on device "
-                            + info.deviceId() + " on " + e.installed() + "; the bundle's counter is only " + m.securityCounter()
-                            + ". The device now reports " + fw.securityCounter() + ": it may have been rolled back or replaced.",
-                    "Use a bundle with security counter " + e.securityCounter() + " or higher, and find out why the device went back.");
-        }
-        for (ImageSpec i : m.images()) {
-            if (info.maxImageSize() > 0 && i.size() > info.maxImageSize()) {
-                throw new UpdateRefusedException(UpdateRefusedException.Reason.IMAGE_TOO_LARGE,
-                        "Image \"" + i.name() + "\" has " + i.size() + " bytes; the device accepts at most " + info.maxImageSize() + ".",
-                        "Check that the bundle is meant for this device.");
-            }
-        }
-        return Optional.empty();
+        };
     }
 
     // ---- transfer --------------------------------------------------------------------------------------------------
