@@ -14,6 +14,12 @@ public interface DeviceSession extends AutoCloseable {
     DeviceInfo identify() throws DeviceException, InterruptedException;
 
     /**
+     * Checks that the device accepts this laptop's credentials (the access token), without changing anything;
+     * {@code AUTH_FAILED} or {@code LOCKED_OUT} when it does not. Transports without credentials do nothing.
+     */
+    default void checkAccess() throws DeviceException, InterruptedException {}
+
+    /**
      * Prepares the transfer of {@code image}: continues the transfer the device already holds for exactly this
      * image (same name and SHA-256), or the one named by {@code resumeHandle} (from the resume file; empty
      * for none) when it still matches; otherwise drops any other transfer the device holds and starts a new one.

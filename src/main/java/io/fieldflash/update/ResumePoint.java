@@ -15,9 +15,10 @@ import java.time.Instant;
  * @param offset         bytes the device had confirmed when this was written (the device's own answer wins)
  * @param length         the image's length
  * @param updated        when this was written
+ * @param bundleFile     the bundle file the transfer came from (so a restarted wizard can offer to continue); may be empty
  */
 public record ResumePoint(String deviceId, String deviceAddress, String transport, String manifestSha256, String image,
-                          String imageSha256, String handle, long offset, long length, Instant updated) {
+                          String imageSha256, String handle, long offset, long length, Instant updated, String bundleFile) {
 
     /** True when this point is for the same bundle and image. */
     public boolean matches(String manifestSha256, String image, String imageSha256) {
@@ -25,6 +26,6 @@ public record ResumePoint(String deviceId, String deviceAddress, String transpor
     }
 
     ResumePoint at(long offset) {
-        return new ResumePoint(deviceId, deviceAddress, transport, manifestSha256, image, imageSha256, handle, offset, length, Instant.now());
+        return new ResumePoint(deviceId, deviceAddress, transport, manifestSha256, image, imageSha256, handle, offset, length, Instant.now(), bundleFile);
     }
 }

@@ -528,7 +528,7 @@ public final class UpdateJob {
 
     private void sendChunked(ChunkedTransfer ct, ImageSpec spec, long doneBefore, long total) throws FieldFlashException, IOException, InterruptedException {
         ResumePoint base = new ResumePoint(firstInfo.deviceId(), device.address(), device.transport(), bundle.manifestSha256(),
-                spec.name(), spec.sha256(), ct.handle(), 0, spec.size(), Instant.now());
+                spec.name(), spec.sha256(), ct.handle(), 0, spec.size(), Instant.now(), bundle.path().toString());
         boolean keep = !ct.handle().isEmpty() && device.capabilities().resumable();
         if (keep) saveResume(base);
         long[] lastSave = {System.nanoTime()};

@@ -94,6 +94,19 @@ final class HttpDeviceSession implements DeviceSession {
         throw exchange.failure(a, "install");
     }
 
+    /**
+     * An authenticated {@code HEAD} of an upload that cannot exist: a device that accepts the token answers
+     * {@code 404}; a wrong token gets {@code 401}, a locked-out laptop {@code 423}.
+     */
+    @Override
+    public void checkAccess() throws DeviceException, InterruptedException {
+        URI probe = URI.create(api + "/uploads/fieldflash-access-check");
+        Exchange.Answer a = exchange.send(authorized(probe, settings.requestTimeout())
+                .header("Tus-Resumable", "1.0.0").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        if (a.status() == 404) return;
+        throw exchange.failure(a, "HEAD " + probe.getPath());
+    }
+
     @Override
     public void reboot() throws DeviceException, InterruptedException {
         Exchange.Answer a = exchange.send(authorized(URI.create(api + "/reboot"), settings.requestTimeout())
