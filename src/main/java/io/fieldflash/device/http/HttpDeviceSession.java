@@ -94,13 +94,16 @@ final class HttpDeviceSession implements DeviceSession {
         throw exchange.failure(a, "install");
     }
 
+    /** The upload id the token check asks for: shaped like an id, never issued by a device. */
+    static final String ACCESS_PROBE_ID = "000000000000000000000000";
+
     /**
      * An authenticated {@code HEAD} of an upload that cannot exist: a device that accepts the token answers
      * {@code 404}; a wrong token gets {@code 401}, a locked-out laptop {@code 423}.
      */
     @Override
     public void checkAccess() throws DeviceException, InterruptedException {
-        URI probe = URI.create(api + "/uploads/fieldflash-access-check");
+        URI probe = URI.create(api + "/uploads/" + ACCESS_PROBE_ID);
         Exchange.Answer a = exchange.send(authorized(probe, settings.requestTimeout())
                 .header("Tus-Resumable", "1.0.0").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
         if (a.status() == 404) return;
