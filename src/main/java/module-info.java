@@ -26,6 +26,10 @@ module io.fieldflash {
 
     opens io.fieldflash.ui to javafx.fxml;
     opens io.fieldflash.ui.bundle to javafx.fxml;
+    opens io.fieldflash.ui.connect to javafx.fxml;
+    opens io.fieldflash.ui.review to javafx.fxml;
+    opens io.fieldflash.ui.flash to javafx.fxml;
+    opens io.fieldflash.ui.result to javafx.fxml;
 
     opens io.fieldflash.cli to info.picocli;
 

@@ -2,6 +2,10 @@ package io.fieldflash.ui;
 
 import io.fieldflash.AppDirs;
 import io.fieldflash.ui.bundle.BundleStepController;
+import io.fieldflash.ui.connect.ConnectStepController;
+import io.fieldflash.ui.flash.FlashStepController;
+import io.fieldflash.ui.result.ResultStepController;
+import io.fieldflash.ui.review.ReviewStepController;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -28,11 +32,15 @@ public final class FieldFlashApp extends Application {
         stage.setScene(scene);
         stage.setMinWidth(820);
         stage.setMinHeight(600);
+        stage.setOnCloseRequest(e -> {
+            if (!wizard.main().confirmClose()) e.consume();
+        });
         stage.show();
     }
 
     @Override
     public void stop() {
+        if (wizard != null) wizard.close();
         if (context != null) context.close();
     }
 
@@ -43,14 +51,30 @@ public final class FieldFlashApp extends Application {
     /** The assembled wizard: views, controllers and model, without a stage (tests put it in their own). */
     public record Wizard(javafx.scene.Parent root, MainController main, WizardModel model) {
         public static Wizard create(AppContext context) {
-            WizardModel model = new WizardModel();
+            WizardModel model = new WizardModel(context);
             Map<Class<?>, Function<Views, Object>> factories = Map.of(
                     MainController.class, v -> new MainController(context, model),
-                    BundleStepController.class, v -> new BundleStepController(context, model));
+                    BundleStepController.class, v -> new BundleStepController(context, model),
+                    ConnectStepController.class, v -> new ConnectStepController(context, model),
+                    ReviewStepController.class, v -> new ReviewStepController(context, model),
+                    FlashStepController.class, v -> new FlashStepController(context, model),
+                    ResultStepController.class, v -> new ResultStepController(context, model));
             Views views = new Views(context, factories);
             Views.Loaded<MainController> main = views.load(FxmlView.MAIN);
             main.controller().addStep(WizardStep.BUNDLE, views.<BundleStepController>load(FxmlView.BUNDLE));
+            main.controller().addStep(WizardStep.CONNECT, views.<ConnectStepController>load(FxmlView.CONNECT));
+            main.controller().addStep(WizardStep.REVIEW, views.<ReviewStepController>load(FxmlView.REVIEW));
+            main.controller().addStep(WizardStep.FLASH, views.<FlashStepController>load(FxmlView.FLASH));
+            main.controller().addStep(WizardStep.RESULT, views.<ResultStepController>load(FxmlView.RESULT));
+            main.controller().begin();
             return new Wizard(main.root(), main.controller(), model);
+        }
+
+        /** Ends what the wizard started: the demo device, the Wi-Fi join. */
+        public void close() {
+            model.job().ifPresent(io.fieldflash.update.UpdateJob::cancel);
+            this.<ConnectStepController>step(WizardStep.CONNECT).leaveDeviceNetwork();
+            model.demo().ifPresent(io.fieldflash.ui.demo.DemoSession::close);
         }
 
         public <C extends StepController> C step(WizardStep step) {

@@ -24,6 +24,8 @@ public final class MainController {
     private final Map<WizardStep, Views.Loaded<? extends StepController>> steps = new EnumMap<>(WizardStep.class);
     private final Map<WizardStep, Label> chips = new EnumMap<>(WizardStep.class);
     private double fontSize = DEFAULT_FONT;
+    private ObservableBooleanValue readyWatched;
+    private javafx.beans.value.ChangeListener<Boolean> readyListener;
 
     @FXML HBox stepBar;
     @FXML StackPane content;
@@ -49,10 +51,14 @@ public final class MainController {
         model.stepProperty().addListener((obs, old, now) -> show(now));
     }
 
-    /** Registers the view of a step (called once per step at start-up). */
+    /** Registers the view of a step (called once per step at start-up, before {@link #begin()}). */
     void addStep(WizardStep step, Views.Loaded<? extends StepController> view) {
         steps.put(step, view);
-        if (step == model.step()) show(step);
+    }
+
+    /** Shows the first step, once every step is registered. */
+    void begin() {
+        show(model.step());
     }
 
     private void show(WizardStep step) {
@@ -65,11 +71,23 @@ public final class MainController {
             if (s == step) chip.getStyleClass().add("current");
             else if (s.ordinal() < step.ordinal()) chip.getStyleClass().add("done");
         });
-        ObservableBooleanValue can = view.controller().canProceed();
+        StepController c = view.controller();
+        ObservableBooleanValue can = c.canProceed();
         boolean hasNext = step.ordinal() + 1 < WizardStep.values().length && steps.containsKey(WizardStep.values()[step.ordinal() + 1]);
         nextButton.disableProperty().bind(Bindings.createBooleanBinding(() -> !can.get() || !hasNext, can));
-        backButton.setDisable(step == WizardStep.BUNDLE);
-        view.controller().entered();
+        // When a step becomes ready, the keyboard is on Next: Enter (or Space) goes on.
+        if (readyListener != null && readyWatched != null) readyWatched.removeListener(readyListener);
+        readyWatched = can;
+        readyListener = (obs, was, now) -> {
+            if (now && hasNext) javafx.application.Platform.runLater(nextButton::requestFocus);
+        };
+        can.addListener(readyListener);
+        nextButton.setText(c.nextText().orElse(context.text("nav.next")));
+        boolean last = step == WizardStep.RESULT || step == WizardStep.FLASH;
+        nextButton.setVisible(!last);
+        nextButton.setManaged(!last);
+        backButton.setDisable(step == WizardStep.BUNDLE || !c.allowsBack());
+        c.entered();
     }
 
     /** The controller of a step, for tests and for steps that hand over to each other. */
@@ -82,6 +100,40 @@ public final class MainController {
     void next() {
         WizardStep s = model.step();
         if (s.ordinal() + 1 < WizardStep.values().length) model.goTo(WizardStep.values()[s.ordinal() + 1]);
+    }
+
+    /**
+     * Asked when the window is about to close: while an update runs, the technician confirms, and the update
+     * stops where it safely can (the device keeps its old firmware; the part sent is kept for next time).
+     * Returns false to keep the window open.
+     */
+    public boolean confirmClose() {
+        if (!model.updating()) return true;
+        javafx.scene.control.Alert ask = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
+                context.text("close.text"));
+        ask.initOwner(stepBar.getScene().getWindow());
+        ask.setTitle(context.text("close.title"));
+        ask.setHeaderText(context.text("close.title"));
+        javafx.scene.control.ButtonType stop = new javafx.scene.control.ButtonType(context.text("close.yes"),
+                javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
+        javafx.scene.control.ButtonType keep = new javafx.scene.control.ButtonType(context.text("close.no"),
+                javafx.scene.control.ButtonBar.ButtonData.CANCEL_CLOSE);
+        ask.getButtonTypes().setAll(keep, stop);
+        if (ask.showAndWait().filter(stop::equals).isEmpty()) return false;
+        io.fieldflash.update.UpdateJob job = model.job().orElseThrow();
+        if (!job.cancel()) {
+            javafx.scene.control.Alert wait = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.WARNING,
+                    context.text("close.tooLate"));
+            wait.initOwner(stepBar.getScene().getWindow());
+            wait.showAndWait();
+            return false;
+        }
+        try {
+            job.await(java.time.Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
     }
 
     @FXML

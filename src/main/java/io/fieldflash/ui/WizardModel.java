@@ -1,6 +1,13 @@
 package io.fieldflash.ui;
 
+import io.fieldflash.bundle.TrustStore;
 import io.fieldflash.bundle.VerifiedBundle;
+import io.fieldflash.device.Device;
+import io.fieldflash.device.DeviceInfo;
+import io.fieldflash.ui.demo.DemoSession;
+import io.fieldflash.update.JobResult;
+import io.fieldflash.update.UpdateJob;
+import io.fieldflash.update.UpdateStores;
 import java.util.Optional;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -9,8 +16,21 @@ import javafx.beans.property.SimpleObjectProperty;
 
 /** The state the wizard's steps share; changed only on the FX thread. */
 public final class WizardModel {
+    /** The device found in step 2: how to reach it and what it said about itself. */
+    public record Connection(Device device, DeviceInfo info) {}
+
+    private final AppContext context;
     private final ReadOnlyObjectWrapper<WizardStep> step = new ReadOnlyObjectWrapper<>(WizardStep.BUNDLE);
     private final ObjectProperty<VerifiedBundle> bundle = new SimpleObjectProperty<>();
+    private final ObjectProperty<Connection> connection = new SimpleObjectProperty<>();
+    private final ObjectProperty<UpdateJob> job = new SimpleObjectProperty<>();
+    private final ObjectProperty<JobResult> result = new SimpleObjectProperty<>();
+    private final ObjectProperty<DemoSession> demo = new SimpleObjectProperty<>();
+    private final javafx.beans.property.StringProperty resumeAddress = new javafx.beans.property.SimpleStringProperty("");
+
+    public WizardModel(AppContext context) {
+        this.context = context;
+    }
 
     public ReadOnlyObjectProperty<WizardStep> stepProperty() {
         return step.getReadOnlyProperty();
@@ -20,7 +40,8 @@ public final class WizardModel {
         return step.get();
     }
 
-    void goTo(WizardStep s) {
+    /** Shows {@code s}. Steps call this to hand over (e.g. the update page to the result page). */
+    public void goTo(WizardStep s) {
         step.set(s);
     }
 
@@ -31,5 +52,67 @@ public final class WizardModel {
 
     public Optional<VerifiedBundle> bundle() {
         return Optional.ofNullable(bundle.get());
+    }
+
+    public ObjectProperty<Connection> connectionProperty() {
+        return connection;
+    }
+
+    public Optional<Connection> connection() {
+        return Optional.ofNullable(connection.get());
+    }
+
+    /** The update running or last run. */
+    public ObjectProperty<UpdateJob> jobProperty() {
+        return job;
+    }
+
+    public Optional<UpdateJob> job() {
+        return Optional.ofNullable(job.get());
+    }
+
+    /** True while an update runs. */
+    public boolean updating() {
+        return job.get() != null && result.get() == null;
+    }
+
+    public ObjectProperty<JobResult> resultProperty() {
+        return result;
+    }
+
+    public Optional<JobResult> result() {
+        return Optional.ofNullable(result.get());
+    }
+
+    /** The demo, while one runs: its simulated device, demo bundle and demo trust store. */
+    public ObjectProperty<DemoSession> demoProperty() {
+        return demo;
+    }
+
+    public Optional<DemoSession> demo() {
+        return Optional.ofNullable(demo.get());
+    }
+
+    /** The trust store bundles are checked against: the demo's during the demo, else the laptop's. */
+    public TrustStore trustStore() throws io.fieldflash.bundle.TrustStoreException {
+        DemoSession d = demo.get();
+        return d != null ? d.trust() : context.trustStore();
+    }
+
+    /** Where jobs keep resume points, counters and the audit log: the demo's own folder during the demo. */
+    public UpdateStores stores() {
+        DemoSession d = demo.get();
+        return d != null ? d.stores() : UpdateStores.in(context.dirs().user());
+    }
+
+    /** The device address of an interrupted update the technician chose to continue; empty otherwise. */
+    public javafx.beans.property.StringProperty resumeAddressProperty() {
+        return resumeAddress;
+    }
+
+    /** Forgets the device and the last job (to update another device, or after going back). */
+    public void clearJob() {
+        job.set(null);
+        result.set(null);
     }
 }

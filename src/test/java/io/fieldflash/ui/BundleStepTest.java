@@ -43,7 +43,7 @@ class BundleStepTest {
     private void verify(FxRobot robot, Path bundle) throws Exception {
         BundleStepController step = wizard.step(WizardStep.BUNDLE);
         robot.interact(() -> step.verify(bundle));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup(".card").query().isVisible());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#verdictCard").query().isVisible());
         WaitForAsyncUtils.waitForFxEvents();
     }
 
@@ -51,7 +51,7 @@ class BundleStepTest {
     void genuineBundleShowsItsDetailsAndEnablesNext(FxRobot robot) throws Exception {
         Path bundle = UiFixtures.bundle(tmp, "2.4.1", 7, 64 * 1024);
         verify(robot, bundle);
-        assertThat(robot.lookup(".verdict-title").queryAs(Label.class).getText()).isEqualTo("Genuine bundle");
+        assertThat(robot.lookup("#verdictCard .verdict-title").queryAs(Label.class).getText()).isEqualTo("Genuine bundle");
         assertThat(robot.lookup("#detail-version").queryAs(Label.class).getText()).isEqualTo("2.4.1");
         assertThat(robot.lookup("#detail-signer").queryAs(Label.class).getText()).startsWith("Acme release (");
         BundleStepController step = wizard.step(WizardStep.BUNDLE);
@@ -63,11 +63,11 @@ class BundleStepTest {
     void tamperedBundleIsRefusedWithReasonAndNextStep(FxRobot robot) throws Exception {
         Path bundle = UiFixtures.tampered(UiFixtures.bundle(tmp, "2.4.2", 8, 64 * 1024));
         verify(robot, bundle);
-        Node card = robot.lookup(".card").query();
+        Node card = robot.lookup("#verdictCard").query();
         assertThat(card.getStyleClass()).contains("bad");
-        assertThat(robot.lookup(".verdict-title").queryAs(Label.class).getText())
+        assertThat(robot.lookup("#verdictCard .verdict-title").queryAs(Label.class).getText())
                 .isEqualTo("Bundle refused: a firmware image is damaged or altered");
-        assertThat(robot.lookup(".hint").queryAs(Label.class).getText()).contains("copy the bundle again");
+        assertThat(robot.lookup("#verdictCard .hint").queryAs(Label.class).getText()).contains("copy the bundle again");
         assertThat(robot.lookup(".nav-bar .button.primary").queryButton().isDisabled()).isTrue();
         assertThat(wizard.model().bundle()).isEmpty();
     }
@@ -77,9 +77,9 @@ class BundleStepTest {
         java.nio.file.Files.delete(context.dirs().userTrustStore());
         Path bundle = UiFixtures.bundle(tmp, "2.4.3", 9, 1024);
         verify(robot, bundle);
-        assertThat(robot.lookup(".verdict-title").queryAs(Label.class).getText())
+        assertThat(robot.lookup("#verdictCard .verdict-title").queryAs(Label.class).getText())
                 .isEqualTo("Bundle refused: not signed by a key this laptop trusts");
-        assertThat(robot.lookup(".hint").queryAs(Label.class).getText())
+        assertThat(robot.lookup("#verdictCard .hint").queryAs(Label.class).getText())
                 .contains("Ask the vendor for a bundle signed with a key this laptop trusts");
     }
 }

@@ -16,6 +16,7 @@ public final class HttpDevice implements Device {
     private final String address;
     private final String token;
     private final HttpSettings settings;
+    private final java.net.InetAddress localAddress;   // null: the system picks the route
 
     /**
      * @param base  the device's address, {@code http://HOST[:PORT]} (a path ending in {@code /fieldflash/v1} is accepted)
@@ -23,10 +24,23 @@ public final class HttpDevice implements Device {
      * @throws IllegalArgumentException when {@code base} is not an http(s) URL with a host
      */
     public HttpDevice(URI base, String token, HttpSettings settings) {
+        this(base, token, settings, null);
+    }
+
+    private HttpDevice(URI base, String token, HttpSettings settings, java.net.InetAddress localAddress) {
         this.api = apiRoot(base);
         this.address = base.getScheme() + "://" + base.getRawAuthority();
         this.token = token;
         this.settings = settings;
+        this.localAddress = localAddress;
+    }
+
+    /**
+     * The same device, reached from {@code local} (the laptop's address on the device's access point), so that
+     * traffic goes over the SoftAP even when another interface (Ethernet) has a default route.
+     */
+    public HttpDevice bindTo(java.net.InetAddress local) {
+        return new HttpDevice(api, token, settings, local);
     }
 
     /** Parses a device address as a person types it: {@code 192.168.4.1}, {@code http://192.168.4.1:8080/}. */
@@ -71,11 +85,12 @@ public final class HttpDevice implements Device {
 
     @Override
     public DeviceSession open() {
-        HttpClient http = HttpClient.newBuilder()
+        HttpClient.Builder b = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (localAddress != null) b.localAddress(localAddress);
+        HttpClient http = b.build();
         return new HttpDeviceSession(http, api, address, token, settings);
     }
 

@@ -10,6 +10,8 @@ import io.fieldflash.ui.AppContext;
 import io.fieldflash.ui.StepController;
 import io.fieldflash.ui.WizardModel;
 import io.fieldflash.ui.common.Tasks;
+import io.fieldflash.ui.demo.DemoSession;
+import io.fieldflash.update.ResumePoint;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -46,6 +48,11 @@ public final class BundleStepController implements StepController {
 
     @FXML StackPane dropZone;
     @FXML Button chooseButton;
+    @FXML Button demoButton;
+    @FXML VBox resumeCard;
+    @FXML Label resumeText;
+    @FXML Button resumeButton;
+    private ResumePoint interrupted;
     @FXML Label fileLabel;
     @FXML HBox progressRow;
     @FXML ProgressBar progressBar;
@@ -67,6 +74,7 @@ public final class BundleStepController implements StepController {
         progressRow.visibleProperty().bind(verifying.getReadOnlyProperty());
         progressRow.managedProperty().bind(verifying.getReadOnlyProperty());
         chooseButton.disableProperty().bind(verifying.getReadOnlyProperty());
+        demoButton.disableProperty().bind(verifying.getReadOnlyProperty());
         dropZone.setOnDragOver(this::dragOver);
         dropZone.setOnDragExited(e -> dropZone.getStyleClass().remove("drag-over"));
         dropZone.setOnDragDropped(this::dropped);
@@ -75,6 +83,83 @@ public final class BundleStepController implements StepController {
     @Override
     public void entered() {
         javafx.application.Platform.runLater(chooseButton::requestFocus);
+        if (model.demo().isEmpty() && model.bundle().isEmpty()) offerInterrupted();
+    }
+
+    /** Looks for an update that stopped before it finished (a closed window, a crash) and offers to continue it. */
+    private void offerInterrupted() {
+        Task<java.util.Optional<ResumePoint>> t = new Task<>() {
+            @Override
+            protected java.util.Optional<ResumePoint> call() {
+                return model.stores().resume().list().stream()
+                        .filter(p -> !p.bundleFile().isEmpty() && java.nio.file.Files.isRegularFile(Path.of(p.bundleFile())))
+                        .findFirst();
+            }
+        };
+        Tasks.run(context.background(), t, found -> {
+            interrupted = found.orElse(null);
+            resumeCard.setVisible(found.isPresent());
+            resumeCard.setManaged(found.isPresent());
+            found.ifPresent(p -> resumeText.setText(context.text("resume.text", p.deviceId(), p.deviceAddress(),
+                    p.length() == 0 ? 0 : 100 * p.offset() / p.length(), Path.of(p.bundleFile()).getFileName(),
+                    DATE.format(p.updated()))));
+        }, e -> {}, () -> {});
+    }
+
+    @FXML
+    void continueInterrupted() {
+        ResumePoint p = interrupted;
+        if (p == null) return;
+        hideResume();
+        model.resumeAddressProperty().set(p.deviceAddress());
+        verify(Path.of(p.bundleFile()));
+    }
+
+    @FXML
+    void discardInterrupted() {
+        ResumePoint p = interrupted;
+        hideResume();
+        if (p == null) return;
+        Task<Void> t = new Task<>() {
+            @Override
+            protected Void call() throws Exception {
+                model.stores().resume().delete(p.deviceId());
+                return null;
+            }
+        };
+        Tasks.run(context.background(), t, v -> {}, e -> {}, () -> {});
+    }
+
+    private void hideResume() {
+        interrupted = null;
+        resumeCard.setVisible(false);
+        resumeCard.setManaged(false);
+    }
+
+    /** Starts the demo: a simulated device on this laptop and a demo bundle signed for it. */
+    @FXML
+    void demo() {
+        hideResume();
+        verifying.set(true);
+        progressLabel.textProperty().unbind();
+        progressLabel.setText(context.text("bundle.demoStarting"));
+        progressBar.progressProperty().unbind();
+        progressBar.setProgress(-1);
+        Task<DemoSession> t = new Task<>() {
+            @Override
+            protected DemoSession call() throws Exception {
+                return DemoSession.start(context.dirs().user().resolve("demo"));
+            }
+        };
+        Tasks.run(context.background(), t, d -> {
+            verifying.set(false);
+            model.demo().ifPresent(DemoSession::close);
+            model.demoProperty().set(d);
+            verify(d.bundle());
+        }, e -> {
+            verifying.set(false);
+            card(false, context.text("bundle.demoFailed"), String.valueOf(e.getMessage()), "");
+        }, () -> verifying.set(false));
     }
 
     @Override
@@ -119,7 +204,7 @@ public final class BundleStepController implements StepController {
         Task<VerifiedBundle> task = new Task<>() {
             @Override
             protected VerifiedBundle call() throws Exception {
-                return new BundleReader(context.trustStore()).read(file, (done, total) -> {
+                return new BundleReader(model.trustStore()).read(file, (done, total) -> {
                     updateProgress(done, total);
                     updateMessage(context.text("bundle.checking", total == 0 ? "" : (100 * done / total) + " %"));
                 });

@@ -30,4 +30,21 @@ class CheckAccessTest {
             assertThat(sim.stats().patches()).isZero();
         }
     }
+
+    @Test
+    void aDeviceBoundToALocalAddressIsReachedFromIt() throws Exception {
+        try (SimulatedDevice sim = Sim.start(tmp.resolve("dev2"), "")) {
+            HttpDevice bound = new HttpDevice(Sim.address(sim), Sim.TOKEN, HttpSettings.DEFAULT)
+                    .bindTo(java.net.InetAddress.getByName("127.0.0.1"));
+            try (DeviceSession s = bound.open()) {
+                assertThat(s.identify().product()).isEqualTo("crossing-controller");
+            }
+            HttpDevice unroutable = new HttpDevice(Sim.address(sim), Sim.TOKEN,
+                    HttpSettings.DEFAULT.withTimeouts(java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(2)))
+                    .bindTo(java.net.InetAddress.getByName("192.0.2.1"));   // TEST-NET: not an address of this laptop
+            try (DeviceSession s = unroutable.open()) {
+                assertThatThrownBy(s::identify).isInstanceOf(DeviceException.class);
+            }
+        }
+    }
 }

@@ -1,0 +1,330 @@
+package io.fieldflash.ui.connect;
+
+import com.fazecast.jSerialComm.SerialPort;
+import io.fieldflash.FieldFlashException;
+import io.fieldflash.device.DeviceInfo;
+import io.fieldflash.device.DeviceSession;
+import io.fieldflash.device.http.HttpDevice;
+import io.fieldflash.device.http.HttpSettings;
+import io.fieldflash.ui.AppContext;
+import io.fieldflash.ui.StepController;
+import io.fieldflash.ui.WizardModel;
+import io.fieldflash.ui.common.Cards;
+import io.fieldflash.ui.common.Tasks;
+import io.fieldflash.ui.demo.DemoSession;
+import io.fieldflash.wifi.ProcessCommandRunner;
+import io.fieldflash.wifi.SoftApPatterns;
+import io.fieldflash.wifi.WifiAdapter;
+import io.fieldflash.wifi.WifiConnection;
+import io.fieldflash.wifi.WifiNetwork;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.value.ObservableBooleanValue;
+import javafx.concurrent.Task;
+import javafx.fxml.FXML;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.VBox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Step 2: reach the device. Over Wi-Fi: join its access point (from the OS's scan), then connect to its address
+ * with its token; the device is identified and the token checked before going on. Over USB: the serial ports.
+ */
+public final class ConnectStepController implements StepController {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectStepController.class);
+    /** The address ESP32/ESP8266 access points give themselves. */
+    public static final String DEFAULT_ADDRESS = "http://192.168.4.1";
+
+    private final AppContext context;
+    private final WizardModel model;
+    private final BooleanProperty busyFlag = new SimpleBooleanProperty(false);
+    private WifiAdapter wifi;
+    private WifiConnection joined;
+    private Task<?> running;
+
+    @FXML Label subtitle;
+    @FXML ToggleButton wifiToggle;
+    @FXML ToggleButton usbToggle;
+    @FXML VBox wifiPane;
+    @FXML VBox joinCard;
+    @FXML Label wifiStatus;
+    @FXML ListView<WifiNetwork> networks;
+    @FXML Button scanButton;
+    @FXML PasswordField wifiPassword;
+    @FXML Button joinButton;
+    @FXML TextField address;
+    @FXML PasswordField token;
+    @FXML Button connectButton;
+    @FXML ProgressIndicator busy;
+    @FXML Label connectStatus;
+    @FXML VBox usbPane;
+    @FXML ListView<String> ports;
+    @FXML VBox resultCard;
+    @FXML Label resultIcon;
+    @FXML Label resultTitle;
+    @FXML Label resultText;
+    @FXML Label resultHint;
+    @FXML GridPane deviceDetails;
+
+    public ConnectStepController(AppContext context, WizardModel model) {
+        this.context = context;
+        this.model = model;
+    }
+
+    @FXML
+    void initialize() {
+        address.setText(DEFAULT_ADDRESS);
+        wifiToggle.selectedProperty().addListener((o, was, now) -> showPane());
+        usbToggle.selectedProperty().addListener((o, was, now) -> showPane());
+        // a toggle group lets both be unselected; keep one selected
+        wifiToggle.setOnAction(e -> wifiToggle.setSelected(true));
+        usbToggle.setOnAction(e -> usbToggle.setSelected(true));
+        busy.visibleProperty().bind(busyFlag);
+        connectButton.disableProperty().bind(busyFlag);
+        joinButton.disableProperty().bind(busyFlag.or(networks.getSelectionModel().selectedItemProperty().isNull()));
+        scanButton.disableProperty().bind(busyFlag);
+        networks.setCellFactory(v -> new ListCell<>() {
+            @Override
+            protected void updateItem(WifiNetwork n, boolean empty) {
+                super.updateItem(n, empty);
+                setText(empty || n == null ? null : context.text("connect.network", n.ssid(), n.signal(),
+                        n.open() ? context.text("connect.open") : n.security(),
+                        n.looksLikeDevice() ? context.text("connect.looksLikeDevice") : "",
+                        n.inUse() ? context.text("connect.inUse") : ""));
+            }
+        });
+        // editing what identifies the device forgets the device found before
+        address.textProperty().addListener((o, a, b) -> forgetDevice());
+        token.textProperty().addListener((o, a, b) -> forgetDevice());
+    }
+
+    @Override
+    public ObservableBooleanValue canProceed() {
+        return Bindings.createBooleanBinding(() -> model.connection().isPresent() && !busyFlag.get(),
+                model.connectionProperty(), busyFlag);
+    }
+
+    @Override
+    public void entered() {
+        Optional<DemoSession> demo = model.demo();
+        joinCard.setVisible(demo.isEmpty());
+        joinCard.setManaged(demo.isEmpty());
+        if (demo.isPresent()) {
+            subtitle.setText(context.text("connect.demoSubtitle"));
+            if (model.connection().isEmpty()) {
+                address.setText(demo.get().address());
+                token.setText(DemoSession.TOKEN);
+            }
+        } else {
+            subtitle.setText(context.text("connect.subtitle"));
+            String resume = model.resumeAddressProperty().get();
+            if (!resume.isEmpty() && model.connection().isEmpty()) address.setText(resume);
+            if (wifi == null) loadWifi();
+        }
+        javafx.application.Platform.runLater(() -> (model.connection().isPresent() ? connectButton : address).requestFocus());
+    }
+
+    private void showPane() {
+        boolean usb = usbToggle.isSelected();
+        wifiPane.setVisible(!usb);
+        wifiPane.setManaged(!usb);
+        usbPane.setVisible(usb);
+        usbPane.setManaged(usb);
+        if (usb) refreshPorts();
+    }
+
+    private void loadWifi() {
+        wifiStatus.setText(context.text("connect.wifiChecking"));
+        Task<WifiAdapter> t = new Task<>() {
+            @Override
+            protected WifiAdapter call() throws Exception {
+                return WifiAdapter.forCurrentOs(ProcessCommandRunner.forCurrentOs(), SoftApPatterns.defaults());
+            }
+        };
+        Tasks.run(context.background(), t, adapter -> {
+            wifi = adapter;
+            if (adapter.isSupported()) {
+                wifiStatus.setText(context.text("connect.wifiReady"));
+                scan();
+            } else {
+                wifiStatus.setText(context.text("connect.wifiUnsupported",
+                        adapter instanceof io.fieldflash.wifi.UnsupportedWifiAdapter u ? u.message() : adapter.description()));
+                networks.setDisable(true);
+                wifiPassword.setDisable(true);
+                scanButton.setVisible(false);
+                joinButton.setVisible(false);
+            }
+        }, e -> wifiStatus.setText(String.valueOf(e.getMessage())), () -> {});
+    }
+
+    @FXML
+    void scan() {
+        if (wifi == null || !wifi.isSupported()) return;
+        busyFlag.set(true);
+        wifiStatus.setText(context.text("connect.scanning"));
+        Task<List<WifiNetwork>> t = new Task<>() {
+            @Override
+            protected List<WifiNetwork> call() throws Exception {
+                return wifi.scan();
+            }
+        };
+        running = Tasks.run(context.background(), t, list -> {
+            busyFlag.set(false);
+            networks.getItems().setAll(list.stream().sorted(WifiNetwork.DEVICES_FIRST).toList());
+            long devices = list.stream().filter(WifiNetwork::looksLikeDevice).count();
+            wifiStatus.setText(context.text("connect.scanned", list.size(), devices));
+            if (!list.isEmpty()) networks.getSelectionModel().selectFirst();
+        }, this::failedWifi, () -> busyFlag.set(false));
+    }
+
+    @FXML
+    void join() {
+        WifiNetwork n = networks.getSelectionModel().getSelectedItem();
+        if (n == null) return;
+        char[] pw = wifiPassword.getText().toCharArray();
+        busyFlag.set(true);
+        wifiStatus.setText(context.text("connect.joining", n.ssid()));
+        Task<WifiConnection> t = new Task<>() {
+            @Override
+            protected WifiConnection call() throws Exception {
+                try {
+                    return wifi.join(n.ssid(), pw, Duration.ofSeconds(45));
+                } finally {
+                    Arrays.fill(pw, '\0');
+                }
+            }
+        };
+        running = Tasks.run(context.background(), t, c -> {
+            busyFlag.set(false);
+            joined = c;
+            wifiPassword.clear();
+            wifiStatus.setText(context.text("connect.joined", c.ssid(), c.localAddress().getHostAddress()));
+            connectButton.requestFocus();
+        }, this::failedWifi, () -> busyFlag.set(false));
+    }
+
+    private void failedWifi(Throwable e) {
+        busyFlag.set(false);
+        if (e instanceof FieldFlashException f) {
+            wifiStatus.setText(f.getMessage() + (f.hint().isEmpty() ? "" : " " + f.hint()));
+        } else {
+            wifiStatus.setText(context.text("error.internal", String.valueOf(e)));
+        }
+    }
+
+    /** Leaves the device's access point and rejoins the network the laptop was on (when FieldFlash joined it). */
+    public void leaveDeviceNetwork() {
+        WifiConnection c = joined;
+        joined = null;
+        if (c == null || wifi == null) return;
+        try {
+            wifi.leave(c);
+        } catch (FieldFlashException e) {
+            LOG.warn("Could not return to the previous network: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @FXML
+    void connect() {
+        URI uri;
+        try {
+            uri = HttpDevice.parseAddress(address.getText());
+        } catch (IllegalArgumentException e) {
+            showError(context.text("connect.badAddress"), e.getMessage(), context.text("connect.badAddressHint"));
+            return;
+        }
+        HttpDevice base = new HttpDevice(uri, token.getText().strip(), HttpSettings.DEFAULT);
+        HttpDevice device = joined != null ? base.bindTo(joined.localAddress()) : base;
+        busyFlag.set(true);
+        connectStatus.setText(context.text("connect.connecting", device.address()));
+        Cards.hide(resultCard);
+        Task<DeviceInfo> t = new Task<>() {
+            @Override
+            protected DeviceInfo call() throws Exception {
+                try (DeviceSession s = device.open()) {
+                    DeviceInfo info = s.identify();
+                    s.checkAccess();
+                    return info;
+                }
+            }
+        };
+        running = Tasks.run(context.background(), t, info -> {
+            busyFlag.set(false);
+            connectStatus.setText("");
+            model.connectionProperty().set(new WizardModel.Connection(device, info));
+            LOG.info("Connected to {} at {}: {} {} running {}", info.deviceId(), device.address(), info.product(),
+                    info.hardware(), info.firmware());
+            showDevice(info);
+        }, e -> {
+            busyFlag.set(false);
+            connectStatus.setText("");
+            if (e instanceof FieldFlashException f) showError(context.text("connect.failed"), f.getMessage(), f.hint());
+            else showError(context.text("connect.failed"), context.text("error.internal", String.valueOf(e)), "");
+            address.requestFocus();
+        }, () -> busyFlag.set(false));
+    }
+
+    private void showDevice(DeviceInfo info) {
+        Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, true,
+                context.text("connect.found", info.product()), "", "");
+        deviceDetails.getChildren().clear();
+        int row = 0;
+        row = Cards.detail(context, deviceDetails, row, "field.product", info.product());
+        row = Cards.detail(context, deviceDetails, row, "field.hardware.device", info.hardware());
+        row = Cards.detail(context, deviceDetails, row, "field.current", info.firmware().version()
+                + (info.firmware().trial() ? " " + context.text("connect.onTrial") : ""));
+        Cards.detail(context, deviceDetails, row, "field.deviceId", info.deviceId());
+    }
+
+    private void showError(String title, String text, String hint) {
+        deviceDetails.getChildren().clear();
+        Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, false, title, text, hint);
+    }
+
+    private void forgetDevice() {
+        if (model.connection().isPresent() && !model.updating()) {
+            model.connectionProperty().set(null);
+            Cards.hide(resultCard);
+        }
+    }
+
+    @FXML
+    void refreshPorts() {
+        Task<List<String>> t = new Task<>() {
+            @Override
+            protected List<String> call() {
+                return Arrays.stream(SerialPort.getCommPorts())
+                        .map(p -> p.getSystemPortPath() + "  —  " + p.getDescriptivePortName()
+                                + (p.getPortDescription().isBlank() ? "" : " (" + p.getPortDescription() + ")"))
+                        .toList();
+            }
+        };
+        Tasks.run(context.background(), t, list -> {
+            ports.getItems().setAll(list);
+            ports.setPlaceholder(new Label(context.text("connect.noPorts")));
+        }, e -> ports.setPlaceholder(new Label(String.valueOf(e.getMessage()))), () -> {});
+    }
+
+    /** For tests: the fields a technician types into. */
+    public void fill(String deviceAddress, String accessToken) {
+        address.setText(deviceAddress);
+        token.setText(accessToken);
+    }
+}

@@ -1,0 +1,259 @@
+package io.fieldflash.ui.flash;
+
+import io.fieldflash.bundle.VerifiedBundle;
+import io.fieldflash.ui.AppContext;
+import io.fieldflash.ui.StepController;
+import io.fieldflash.ui.WizardModel;
+import io.fieldflash.ui.WizardStep;
+import io.fieldflash.update.BundleSource;
+import io.fieldflash.update.JobEvent;
+import io.fieldflash.update.JobSettings;
+import io.fieldflash.update.Phase;
+import io.fieldflash.update.UpdateJob;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javafx.application.Platform;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.value.ObservableBooleanValue;
+import javafx.fxml.FXML;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.layout.VBox;
+
+/**
+ * Step 4: the update runs. This page only renders the job's events (phases, bytes, speed, time left,
+ * reconnecting, messages) and sends it commands (pause, resume, cancel); the job decides everything.
+ */
+public final class FlashStepController implements StepController {
+    /** The rows of the phase list, each covering some of the job's phases. */
+    enum Row {
+        CHECK("flash.phase.check"), UPLOAD("flash.phase.upload"), INSTALL("flash.phase.install"),
+        RESTART("flash.phase.restart"), CONFIRM("flash.phase.confirm");
+
+        final String key;
+
+        Row(String key) {
+            this.key = key;
+        }
+
+        static Row of(Phase p) {
+            return switch (p) {
+                case VERIFYING, CONNECTING, IDENTIFYING, PREFLIGHT -> CHECK;
+                case TRANSFERRING -> UPLOAD;
+                case INSTALLING -> INSTALL;
+                case REBOOTING, WAITING -> RESTART;
+                case CONFIRMING, DONE -> CONFIRM;
+            };
+        }
+    }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final int MAX_LOG = 2000;
+
+    private final AppContext context;
+    private final WizardModel model;
+    private final Map<Row, Label> rows = new EnumMap<>(Row.class);
+    private final SimpleBooleanProperty never = new SimpleBooleanProperty(false);
+    private Row current = Row.CHECK;
+    private boolean paused;
+
+    @FXML Label subtitle;
+    @FXML VBox phases;
+    @FXML ProgressBar progress;
+    @FXML Label progressText;
+    @FXML Label stateText;
+    @FXML Button pauseButton;
+    @FXML Button cancelButton;
+    @FXML ListView<String> log;
+
+    public FlashStepController(AppContext context, WizardModel model) {
+        this.context = context;
+        this.model = model;
+    }
+
+    @FXML
+    void initialize() {
+        for (Row r : Row.values()) {
+            Label l = new Label();
+            l.getStyleClass().add("phase");
+            l.setId("phase-" + r.name().toLowerCase(Locale.ROOT));
+            rows.put(r, l);
+            phases.getChildren().add(l);
+        }
+        renderRows(false);
+    }
+
+    /** The user moves on only when the job has finished, and the page hands over to the result by itself. */
+    @Override
+    public ObservableBooleanValue canProceed() {
+        return never;
+    }
+
+    @Override
+    public boolean allowsBack() {
+        return false;
+    }
+
+    @Override
+    public void entered() {
+        if (model.job().isPresent()) return;   // already running (e.g. the window was re-shown)
+        VerifiedBundle vb = model.bundle().orElseThrow();
+        WizardModel.Connection c = model.connection().orElseThrow();
+        subtitle.setText(context.text("flash.subtitle", c.info().product(), c.info().deviceId(),
+                c.info().firmware().version(), vb.manifest().version()));
+        log.getItems().clear();
+        progress.setProgress(0);
+        progressText.setText("");
+        stateText.setText(context.text("flash.keepNear"));
+        current = Row.CHECK;
+        paused = false;
+        pauseButton.setText(context.text("flash.pause"));
+        pauseButton.setDisable(false);
+        cancelButton.setDisable(false);
+        renderRows(false);
+        UpdateJob job = UpdateJob.create(new BundleSource.Verified(vb), c.device(), model.stores(), JobSettings.DEFAULT);
+        job.addListener(this::fromJob);
+        model.jobProperty().set(job);
+        job.start();
+        Platform.runLater(pauseButton::requestFocus);
+    }
+
+    // Events arrive on the job's event thread; they are handed to the FX thread in order, in batches.
+    private final List<JobEvent> pending = new ArrayList<>();
+
+    private void fromJob(JobEvent e) {
+        boolean schedule;
+        synchronized (pending) {
+            schedule = pending.isEmpty();
+            pending.add(e);
+        }
+        if (schedule) Platform.runLater(this::drain);
+    }
+
+    private void drain() {
+        List<JobEvent> batch;
+        synchronized (pending) {
+            batch = new ArrayList<>(pending);
+            pending.clear();
+        }
+        batch.forEach(this::render);
+    }
+
+    void render(JobEvent e) {
+        switch (e) {
+            case JobEvent.PhaseChanged p -> {
+                if (p.phase() != Phase.DONE) {
+                    current = Row.of(p.phase());
+                    renderRows(false);
+                    stateText.setText(p.phase().label() + (p.detail().isEmpty() ? "" : " (" + p.detail() + ")") + "…");
+                    if (p.phase() == Phase.INSTALLING) {
+                        cancelButton.setDisable(true);
+                        pauseButton.setDisable(true);
+                    }
+                }
+                addLog(p.phase().label() + (p.detail().isEmpty() ? "" : ": " + p.detail()));
+            }
+            case JobEvent.Progress p -> {
+                progress.setProgress(p.bytesTotal() <= 0 ? 0 : (double) p.bytesDone() / p.bytesTotal());
+                progressText.setText(context.text("flash.progress", bytes(p.bytesDone()), bytes(p.bytesTotal()),
+                        p.bytesPerSecond() > 0 ? bytes((long) p.bytesPerSecond()) + "/s" : "…",
+                        p.etaKnown() ? duration(p.eta()) : "…"));
+            }
+            case JobEvent.Message m -> addLog((m.level() == JobEvent.Level.INFO ? "" : m.level() + ": ") + m.text());
+            case JobEvent.Reconnecting r -> {
+                stateText.setText(context.text("flash.reconnecting", r.failures(), r.maxAttempts()));
+                addLog(context.text("flash.reconnectingLog", r.reason(), duration(r.delay())));
+            }
+            case JobEvent.PauseChanged p -> {
+                paused = p.paused();
+                pauseButton.setText(context.text(paused ? "flash.resume" : "flash.pause"));
+                stateText.setText(context.text(paused ? "flash.paused" : "flash.resumed"));
+                addLog(context.text(paused ? "flash.paused" : "flash.resumed"));
+            }
+            case JobEvent.Finished f -> {
+                renderRows(f.result().ok());
+                pauseButton.setDisable(true);
+                cancelButton.setDisable(true);
+                addLog(f.result().message());
+                model.resultProperty().set(f.result());
+                model.goTo(WizardStep.RESULT);
+            }
+        }
+    }
+
+    private void renderRows(boolean allDone) {
+        for (Row r : Row.values()) {
+            Label l = rows.get(r);
+            boolean done = allDone || r.ordinal() < current.ordinal();
+            boolean now = !allDone && r == current;
+            l.setText((done ? "✔  " : now ? "▶  " : "○  ") + context.text(r.key));
+            l.getStyleClass().removeAll("done", "current");
+            if (done) l.getStyleClass().add("done");
+            if (now) l.getStyleClass().add("current");
+        }
+    }
+
+    private void addLog(String line) {
+        log.getItems().add(TIME.format(LocalTime.now()) + "  " + line);
+        if (log.getItems().size() > MAX_LOG) log.getItems().remove(0);
+        log.scrollTo(log.getItems().size() - 1);
+    }
+
+    @FXML
+    void togglePause() {
+        model.job().ifPresent(j -> {
+            if (j.isPaused()) j.resume();
+            else j.pause();
+        });
+    }
+
+    /** Asks, then stops the update; the device keeps its old firmware and the part sent is kept for next time. */
+    @FXML
+    void cancel() {
+        UpdateJob job = model.job().orElse(null);
+        if (job == null) return;
+        Alert ask = new Alert(Alert.AlertType.CONFIRMATION, context.text("flash.cancelText",
+                model.connection().map(c -> c.info().firmware().version()).orElse("?")));
+        ask.initOwner(log.getScene().getWindow());
+        ask.setTitle(context.text("flash.cancelTitle"));
+        ask.setHeaderText(context.text("flash.cancelTitle"));
+        ButtonType stop = new ButtonType(context.text("flash.cancelYes"), ButtonBar.ButtonData.OK_DONE);
+        ButtonType keep = new ButtonType(context.text("flash.cancelNo"), ButtonBar.ButtonData.CANCEL_CLOSE);
+        ask.getButtonTypes().setAll(keep, stop);
+        ((Button) ask.getDialogPane().lookupButton(keep)).setDefaultButton(true);
+        ((Button) ask.getDialogPane().lookupButton(stop)).setDefaultButton(false);
+        ask.showAndWait().filter(stop::equals).ifPresent(b -> stopJob());
+    }
+
+    /** Stops the job without asking (the confirmation was given); false when it is past the point of stopping. */
+    public boolean stopJob() {
+        UpdateJob job = model.job().orElse(null);
+        if (job == null) return true;
+        boolean stopped = job.cancel();
+        if (!stopped) stateText.setText(context.text("flash.tooLateToCancel"));
+        else stateText.setText(context.text("flash.stopping"));
+        return stopped;
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) return n + " B";
+        if (n < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
+        return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+    }
+
+    static String duration(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        return s < 60 ? s + " s" : (s / 60) + " min " + (s % 60) + " s";
+    }
+}

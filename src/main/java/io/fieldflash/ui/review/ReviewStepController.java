@@ -1,0 +1,112 @@
+package io.fieldflash.ui.review;
+
+import io.fieldflash.bundle.Manifest;
+import io.fieldflash.bundle.TrustedKey;
+import io.fieldflash.bundle.VerifiedBundle;
+import io.fieldflash.device.DeviceInfo;
+import io.fieldflash.ui.AppContext;
+import io.fieldflash.ui.StepController;
+import io.fieldflash.ui.WizardModel;
+import io.fieldflash.ui.common.Cards;
+import io.fieldflash.ui.common.Tasks;
+import io.fieldflash.update.Preflight;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.value.ObservableBooleanValue;
+import javafx.concurrent.Task;
+import javafx.fxml.FXML;
+import javafx.scene.control.Label;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.VBox;
+
+/**
+ * Step 3: what will happen — the version now and after — and whether it may happen at all. The verdict is
+ * {@link Preflight}'s, the same the update job applies: same version, wrong hardware, downgrade and the like
+ * block the update here, with why.
+ */
+public final class ReviewStepController implements StepController {
+    private final AppContext context;
+    private final WizardModel model;
+    private final BooleanProperty mayStart = new SimpleBooleanProperty(false);
+
+    @FXML Label subtitle;
+    @FXML Label fromVersion;
+    @FXML Label toVersion;
+    @FXML VBox verdictCard;
+    @FXML Label verdictIcon;
+    @FXML Label verdictTitle;
+    @FXML Label verdictText;
+    @FXML Label verdictHint;
+    @FXML GridPane details;
+
+    public ReviewStepController(AppContext context, WizardModel model) {
+        this.context = context;
+        this.model = model;
+    }
+
+    @Override
+    public ObservableBooleanValue canProceed() {
+        return mayStart;
+    }
+
+    @Override
+    public Optional<String> nextText() {
+        return Optional.of(context.text("review.start"));
+    }
+
+    @Override
+    public void entered() {
+        mayStart.set(false);
+        Cards.hide(verdictCard);
+        VerifiedBundle vb = model.bundle().orElseThrow();
+        WizardModel.Connection c = model.connection().orElseThrow();
+        Manifest m = vb.manifest();
+        DeviceInfo info = c.info();
+        subtitle.setText(context.text("review.subtitle", info.product(), info.deviceId(), c.device().address()));
+        fromVersion.setText(info.firmware().version());
+        toVersion.setText(m.version());
+        details.getChildren().clear();
+        int row = 0;
+        row = Cards.detail(context, details, row, "field.deviceId", info.deviceId());
+        row = Cards.detail(context, details, row, "field.hardware.device", info.hardware());
+        row = Cards.detail(context, details, row, "field.counters", context.text("review.counters",
+                info.firmware().securityCounter(), m.securityCounter()));
+        row = Cards.detail(context, details, row, "field.vendor", m.vendor());
+        row = Cards.detail(context, details, row, "field.signer",
+                vb.signers().stream().map(TrustedKey::label).collect(Collectors.joining(", ")));
+        if (!m.releaseNotes().isEmpty()) Cards.detail(context, details, row, "field.notes", m.releaseNotes());
+
+        Task<Preflight.Verdict> check = new Task<>() {
+            @Override
+            protected Preflight.Verdict call() {
+                return Preflight.check(info, m, model.stores().counters().highest(info.deviceId()));
+            }
+        };
+        Tasks.run(context.background(), check, v -> show(v, info, m), e -> Cards.show(verdictCard, verdictIcon, verdictTitle,
+                verdictText, verdictHint, false, context.text("review.blocked"), String.valueOf(e.getMessage()), ""), () -> {});
+    }
+
+    private void show(Preflight.Verdict v, DeviceInfo info, Manifest m) {
+        String now = info.firmware().version();
+        switch (v) {
+            case Preflight.Verdict.Proceed p -> {
+                mayStart.set(true);
+                Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint, true,
+                        context.text("review.ready"), context.text("review.readyText", now), "");
+            }
+            case Preflight.Verdict.ConfirmTrial t -> {
+                mayStart.set(true);
+                Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint, true,
+                        context.text("review.confirmTrial"), context.text("review.confirmTrialText", m.version()), "");
+            }
+            case Preflight.Verdict.AlreadyInstalled a -> Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText,
+                    verdictHint, false, context.text("review.already"), context.text("review.alreadyText", m.version()),
+                    context.text("review.alreadyHint"));
+            case Preflight.Verdict.Refused r -> Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint,
+                    false, context.text("review.blocked") + ": " + context.text("refusal." + r.why().reason().name()),
+                    r.why().getMessage(), r.why().hint());
+        }
+    }
+}
