@@ -8,6 +8,9 @@ import picocli.CommandLine.Command;
 @Command(name = "gui", mixinStandardHelpOptions = true,
         description = "Opens the update wizard (also what 'fieldflash' with no command does).")
 final class GuiCommand implements Callable<Integer> {
+    @picocli.CommandLine.Option(names = "--tour", hidden = true,
+            description = "Walks through the demo, stopping at each page for docs/make-screenshots.sh.")
+    boolean tour;
 
     @Override
     public Integer call() {
@@ -16,7 +19,8 @@ final class GuiCommand implements Callable<Integer> {
             System.err.println("Run it from a desktop session, or use the commands: fieldflash --help");
             return Main.EXIT_FAILED;
         }
-        FieldFlashApp.launchApp();
+        if (tour) FieldFlashApp.launchApp("--tour");
+        else FieldFlashApp.launchApp();
         return 0;
     }
 

@@ -36,6 +36,13 @@ public final class FieldFlashApp extends Application {
             if (!wizard.main().confirmClose()) e.consume();
         });
         stage.show();
+        if (getParameters().getUnnamed().contains("--tour")) {
+            stage.setX(0);
+            stage.setY(0);
+            stage.setWidth(Tour.WIDTH);
+            stage.setHeight(Tour.HEIGHT);
+            Tour.start(wizard);
+        }
     }
 
     @Override

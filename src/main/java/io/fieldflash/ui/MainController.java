@@ -157,6 +157,12 @@ public final class MainController {
         root().setStyle("-fx-font-size: " + fontSize + "px;");
     }
 
+    /** For the documentation tour: flips the high-contrast theme as the toggle does. */
+    void toggleContrastForTour() {
+        contrastToggle.setSelected(!contrastToggle.isSelected());
+        toggleContrast();
+    }
+
     @FXML
     void toggleContrast() {
         String hc = FieldFlashApp.stylesheet("high-contrast.css");

@@ -67,6 +67,8 @@ public final class FlashStepController implements StepController {
     private final SimpleBooleanProperty never = new SimpleBooleanProperty(false);
     private Row current = Row.CHECK;
     private boolean paused;
+    private boolean reconnecting;
+    private String phaseText = "";
 
     @FXML Label subtitle;
     @FXML VBox phases;
@@ -156,7 +158,8 @@ public final class FlashStepController implements StepController {
                 if (p.phase() != Phase.DONE) {
                     current = Row.of(p.phase());
                     renderRows(false);
-                    stateText.setText(p.phase().label() + (p.detail().isEmpty() ? "" : " (" + p.detail() + ")") + "…");
+                    phaseText = p.phase().label() + (p.detail().isEmpty() ? "" : " (" + p.detail() + ")") + "…";
+                    stateText.setText(phaseText);
                     if (p.phase() == Phase.INSTALLING) {
                         cancelButton.setDisable(true);
                         pauseButton.setDisable(true);
@@ -165,6 +168,10 @@ public final class FlashStepController implements StepController {
                 addLog(p.phase().label() + (p.detail().isEmpty() ? "" : ": " + p.detail()));
             }
             case JobEvent.Progress p -> {
+                if (reconnecting && !paused) {
+                    reconnecting = false;
+                    stateText.setText(phaseText);
+                }
                 progress.setProgress(p.bytesTotal() <= 0 ? 0 : (double) p.bytesDone() / p.bytesTotal());
                 progressText.setText(context.text("flash.progress", bytes(p.bytesDone()), bytes(p.bytesTotal()),
                         p.bytesPerSecond() > 0 ? bytes((long) p.bytesPerSecond()) + "/s" : "…",
@@ -172,6 +179,7 @@ public final class FlashStepController implements StepController {
             }
             case JobEvent.Message m -> addLog((m.level() == JobEvent.Level.INFO ? "" : m.level() + ": ") + m.text());
             case JobEvent.Reconnecting r -> {
+                reconnecting = true;
                 stateText.setText(context.text("flash.reconnecting", r.failures(), r.maxAttempts()));
                 addLog(context.text("flash.reconnectingLog", r.reason(), duration(r.delay())));
             }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Takes the user guide's screenshots from the real app under Xvfb: runs 'fieldflash gui --tour' (the demo,
+# stopping at each page) and photographs the X screen at each stop with ImageMagick's import.
+# Needs: xvfb, imagemagick. Writes docs/images/*.png.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="$root/docs/images"
+mkdir -p "$out"
+home="$(mktemp -d)"
+display=":$((90 + RANDOM % 100))"
+Xvfb "$display" -screen 0 1120x820x24 >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill $xvfb 2>/dev/null; rm -rf "$home"' EXIT
+sleep 1
+fifo="$home/answers"
+mkfifo "$fifo"
+exec 3<>"$fifo"
+DISPLAY="$display" FIELDFLASH_HOME="$home" "$root/bin/fieldflash" gui --tour <&3 | while read -r word name; do
+  case "$word" in
+    SHOT) DISPLAY="$display" import -window root -crop 1024x720+0+0 +repage "$out/$name.png"; echo "  $name.png"; echo ok >&3 ;;
+    TOUR) echo "tour: $name" ;;
+  esac
+done

@@ -1,0 +1,129 @@
+package io.fieldflash.ui;
+
+import io.fieldflash.ui.bundle.BundleStepController;
+import io.fieldflash.ui.connect.ConnectStepController;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ProgressBar;
+
+/**
+ * The documentation tour ({@code fieldflash gui --tour}): walks the real wizard through the demo and stops at
+ * each page, printing {@code SHOT <name>} and waiting for a line on standard input, so that
+ * {@code docs/make-screenshots.sh} can photograph the real window under Xvfb.
+ */
+final class Tour implements Runnable {
+    /** The window's size in the screenshots. */
+    static final int WIDTH = 1024, HEIGHT = 720;
+
+    private final FieldFlashApp.Wizard wizard;
+    private final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+
+    Tour(FieldFlashApp.Wizard wizard) {
+        this.wizard = wizard;
+    }
+
+    static void start(FieldFlashApp.Wizard wizard) {
+        Thread.ofPlatform().daemon().name("fieldflash-tour").start(new Tour(wizard));
+    }
+
+    @Override
+    public void run() {
+        try {
+            pause(Duration.ofMillis(800));
+            shot("1-bundle");
+            BundleStepController bundle = wizard.step(WizardStep.BUNDLE);
+            fx(() -> button("Try the demo (no device needed)").fire());
+            until(() -> wizard.model().bundle().isPresent(), 60);
+            shot("1-bundle-verified");
+            fx(() -> button("Next").fire());
+            until(() -> wizard.model().step() == WizardStep.CONNECT, 10);
+            pause(Duration.ofMillis(400));
+            fx(() -> button("Connect").fire());
+            until(() -> wizard.model().connection().isPresent(), 30);
+            shot("2-connect");
+            fx(() -> button("Next").fire());
+            until(() -> find(n -> n instanceof Button b && b.isVisible() && "Start update".equals(plain(b)) && !b.isDisabled()), 30);
+            shot("3-review");
+            fx(() -> button("Start update").fire());
+            until(() -> wizard.root().lookup(".progress-bar") instanceof ProgressBar p && p.getProgress() > 0.45, 60);
+            shot("4-update");
+            until(() -> wizard.model().step() == WizardStep.RESULT, 120);
+            shot("5-result");
+            fx(() -> wizard.main().toggleContrastForTour());
+            shot("5-result-high-contrast");
+            fx(() -> wizard.main().toggleContrastForTour());
+            // a refused bundle, for the guide: the demo bundle with one byte changed
+            java.nio.file.Path demoBundle = wizard.model().demo().orElseThrow().bundle();
+            byte[] all = java.nio.file.Files.readAllBytes(demoBundle);
+            all[all.length - 500] ^= 0x5a;
+            java.nio.file.Path bad = demoBundle.resolveSibling("tampered-demo.fwb");
+            java.nio.file.Files.write(bad, all);
+            fx(() -> wizard.model().goTo(WizardStep.BUNDLE));
+            fx(() -> bundle.verify(bad));
+            until(() -> find(n -> n.getId() != null && n.getId().equals("verdictCard") && n.isVisible()
+                    && n.getStyleClass().contains("bad")), 30);
+            shot("1-bundle-refused");
+            System.out.println("TOUR done");
+            System.out.flush();
+            fx(Platform::exit);
+        } catch (Exception e) {
+            System.out.println("TOUR failed: " + e);
+            System.out.flush();
+            Platform.exit();
+        }
+    }
+
+    private void shot(String name) throws Exception {
+        pause(Duration.ofMillis(600));   // let the page settle (animations, layout)
+        System.out.println("SHOT " + name);
+        System.out.flush();
+        in.readLine();
+    }
+
+    private Button button(String text) {
+        return (Button) wizard.root().lookupAll(".button").stream()
+                .filter(n -> n instanceof Button b && b.isVisible() && text.equals(plain(b)))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no button " + text));
+    }
+
+    private boolean find(java.util.function.Predicate<Node> p) {
+        return wizard.root().lookupAll("*").stream().anyMatch(p);
+    }
+
+    private static String plain(Button b) {
+        return b.getText().replace("_", "");
+    }
+
+    private static void fx(Runnable r) throws InterruptedException {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Platform.runLater(() -> {
+            try {
+                r.run();
+            } finally {
+                done.countDown();
+            }
+        });
+        done.await();
+    }
+
+    private static void until(BooleanSupplier condition, int seconds) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        while (System.nanoTime() < end) {
+            boolean[] ok = {false};
+            fx(() -> ok[0] = condition.getAsBoolean());
+            if (ok[0]) return;
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the tour waited " + seconds + " s in vain");
+    }
+
+    private static void pause(Duration d) throws InterruptedException {
+        Thread.sleep(d.toMillis());
+    }
+}
