@@ -54,6 +54,7 @@ final class Http1Server {
     private final Map<Thread, Socket> workers = new ConcurrentHashMap<>();
     private volatile ServerSocket listener;
     private volatile int port;
+    private volatile boolean everBound;
 
     Http1Server(InetAddress bindAddress, int port, Duration ioTimeout, Pacer pacer, LongSupplier latencyMs,
                 AtomicLong bodyBytes, Handler handler) {
@@ -90,21 +91,26 @@ final class Http1Server {
             throw e;
         }
         port = ss.getLocalPort();
+        everBound = true;
         listener = ss;
         Thread.ofVirtual().name("sim-accept-" + port).start(() -> acceptLoop(ss));
     }
 
-    /** Binding the same port right after closing it can fail briefly; a device that comes back retries. */
+    /**
+     * Binding the same port right after closing it can fail briefly, so a device that comes back (it was bound
+     * before) retries for a few seconds. A first start fails at once when the port is taken.
+     */
     private void bindWithRetry(ServerSocket ss) throws IOException {
         InetSocketAddress at = new InetSocketAddress(bindAddress, port);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(port == 0 ? 0 : 5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(everBound ? 5 : 0);
         while (true) {
             try {
                 ss.bind(at, 64);
                 return;
             } catch (java.net.BindException e) {
                 if (System.nanoTime() > deadline) {
-                    throw new java.net.BindException("Cannot listen on " + bindAddress.getHostAddress() + ":" + port + ": " + e.getMessage());
+                    throw new java.net.BindException("cannot listen on " + bindAddress.getHostAddress() + ":" + port + " ("
+                            + e.getMessage() + "; is another device or program using that port?)");
                 }
                 sleepQuietly(100);
             }
