@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 final class Http1Server {
     private static final Logger LOG = LoggerFactory.getLogger(Http1Server.class);
     private static final Duration LINGER = Duration.ofSeconds(2);
+    /** A body the handler left unread is read and dropped up to this size, to keep the connection; above, it closes. */
+    private static final long DRAIN_LIMIT = 64 * 1024;
 
     interface Handler {
         /** Answers one request; an IOException means the connection broke and is closed without an answer. */
@@ -224,7 +226,7 @@ final class Http1Server {
                     case Reply.Respond resp -> {
                         long latency = latencyMs.getAsLong();
                         if (latency > 0) sleepQuietly(latency);
-                        boolean close = resp.close() || !req.keepAlive() || !req.bodyFinished();
+                        boolean close = resp.close() || !req.keepAlive() || !req.finishBody(DRAIN_LIMIT);
                         write(out, close ? resp.closing() : resp, req.method().equals("HEAD"));
                         resp.afterSend().run();
                         if (close) {
