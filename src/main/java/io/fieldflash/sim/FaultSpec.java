@@ -86,19 +86,7 @@ public record FaultSpec(double drop, double corrupt, double reboot, long rate, l
         KNOWN.put("reboot-ms", "how long a reboot keeps the device unreachable");
     }
 
-    public FaultSpec withSeed(long seed) {
-        return new FaultSpec(drop, corrupt, reboot, rate, latencyMs, seed, rebootMs);
-    }
-
     public FaultSpec withRebootMs(long rebootMs) {
-        return new FaultSpec(drop, corrupt, reboot, rate, latencyMs, seed, rebootMs);
-    }
-
-    public FaultSpec withRate(long rate) {
-        return new FaultSpec(drop, corrupt, reboot, rate, latencyMs, seed, rebootMs);
-    }
-
-    public FaultSpec withLatencyMs(long latencyMs) {
         return new FaultSpec(drop, corrupt, reboot, rate, latencyMs, seed, rebootMs);
     }
 
