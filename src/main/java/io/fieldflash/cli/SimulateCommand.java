@@ -24,15 +24,16 @@ import picocli.CommandLine.Option;
         description = {"Runs a simulated device that speaks fieldflash-http/1 (tus upload, install, reboot, confirm) until stopped (Ctrl-C).",
             "Its flash lives in DIR: A.bin, B.bin, device.json and upload/. Starting again on the same DIR is a reboot of the same device;",
             "an empty DIR makes a new device from the factory options (--product, --hardware, --version, --counter)."},
-        footer = {"", "Faults (--faults, comma-separated name=value):",
-            "  drop=P       each PATCH is cut off mid-body with probability P, at a random byte (bytes before it are kept)",
-            "  corrupt=P    each chunk fails its checksum (460) with probability P",
-            "  reboot=P     with probability P per PATCH the device reboots (unreachable for reboot-ms; upload kept; a trial reverts)",
-            "  rate=BYTES   receive bandwidth in bytes per second",
-            "  latency=MS   added to every response",
-            "  seed=N       random seed, to replay a run (logged when not given)",
-            "  reboot-ms=MS how long a reboot keeps the device unreachable (default 2000; same as --reboot-ms)",
-            "", "Example:  fieldflash simulate --port 8080 --state /tmp/dev1 --token s3cret --faults drop=0.1,rate=2000000,latency=20,seed=7"})
+        footer = {"", "Faults (--faults SPEC, comma-separated; P is a probability per PATCH):",
+            "  drop=P        the PATCH is cut off at a random byte (earlier bytes are kept)",
+            "  corrupt=P     the chunk fails its checksum (460)",
+            "  reboot=P      the device reboots mid-PATCH (upload kept, a trial reverts)",
+            "  rate=BYTES    receive bandwidth, bytes per second",
+            "  latency=MS    added to every response",
+            "  seed=N        random seed, to replay a run (logged when not given)",
+            "  reboot-ms=MS  how long a reboot lasts (default 2000; same as --reboot-ms)",
+            "", "Example:  fieldflash simulate --port 8080 --state /tmp/dev1 --token s3cret \\",
+            "            --faults drop=0.1,rate=2000000,latency=20,seed=7"})
 final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;

@@ -2,6 +2,7 @@ package io.fieldflash.sim;
 
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -24,6 +25,8 @@ import java.util.Map;
 public record FaultSpec(double drop, double corrupt, double reboot, long rate, long latencyMs, long seed, long rebootMs) {
     /** Default time a reboot takes. */
     public static final long DEFAULT_REBOOT_MS = 2000;
+
+    private static final List<String> KNOWN = List.of("drop", "corrupt", "reboot", "rate", "latency", "seed", "reboot-ms");
 
     public FaultSpec {
         probability("drop", drop);
@@ -55,8 +58,8 @@ public record FaultSpec(double drop, double corrupt, double reboot, long rate, l
                     throw new IllegalArgumentException("'" + p + "' is not name=value (e.g. drop=0.1)");
                 }
                 String name = p.substring(0, eq).strip().toLowerCase(Locale.ROOT);
-                if (!KNOWN.containsKey(name)) {
-                    throw new IllegalArgumentException("unknown fault '" + name + "'; known: " + String.join(", ", KNOWN.keySet()));
+                if (!KNOWN.contains(name)) {
+                    throw new IllegalArgumentException("unknown fault '" + name + "'; known: " + String.join(", ", KNOWN));
                 }
                 if (values.put(name, p.substring(eq + 1).strip()) != null) {
                     throw new IllegalArgumentException("'" + name + "' is given twice");
@@ -74,31 +77,7 @@ public record FaultSpec(double drop, double corrupt, double reboot, long rate, l
                 values.containsKey("reboot-ms") ? whole("reboot-ms", values.get("reboot-ms")) : d.rebootMs);
     }
 
-    private static final Map<String, String> KNOWN = new LinkedHashMap<>();
-
-    static {
-        KNOWN.put("drop", "probability that a PATCH is cut off mid-body");
-        KNOWN.put("corrupt", "probability that a chunk fails its checksum (460)");
-        KNOWN.put("reboot", "probability per PATCH that the device reboots");
-        KNOWN.put("rate", "receive bandwidth, bytes per second");
-        KNOWN.put("latency", "milliseconds added to every response");
-        KNOWN.put("seed", "random seed, to replay a run");
-        KNOWN.put("reboot-ms", "how long a reboot keeps the device unreachable");
-    }
-
-    public FaultSpec withSeed(long seed) {
-        return new FaultSpec(drop, corrupt, reboot, rate, latencyMs, seed, rebootMs);
-    }
-
     public FaultSpec withRebootMs(long rebootMs) {
-        return new FaultSpec(drop, corrupt, reboot, rate, latencyMs, seed, rebootMs);
-    }
-
-    public FaultSpec withRate(long rate) {
-        return new FaultSpec(drop, corrupt, reboot, rate, latencyMs, seed, rebootMs);
-    }
-
-    public FaultSpec withLatencyMs(long latencyMs) {
         return new FaultSpec(drop, corrupt, reboot, rate, latencyMs, seed, rebootMs);
     }
 

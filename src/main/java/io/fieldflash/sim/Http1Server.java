@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 final class Http1Server {
     private static final Logger LOG = LoggerFactory.getLogger(Http1Server.class);
     private static final Duration LINGER = Duration.ofSeconds(2);
+    /** A body the handler left unread is read and dropped up to this size, to keep the connection; above, it closes. */
+    private static final long DRAIN_LIMIT = 64 * 1024;
 
     interface Handler {
         /** Answers one request; an IOException means the connection broke and is closed without an answer. */
@@ -54,6 +56,7 @@ final class Http1Server {
     private final Map<Thread, Socket> workers = new ConcurrentHashMap<>();
     private volatile ServerSocket listener;
     private volatile int port;
+    private volatile boolean everBound;
 
     Http1Server(InetAddress bindAddress, int port, Duration ioTimeout, Pacer pacer, LongSupplier latencyMs,
                 AtomicLong bodyBytes, Handler handler) {
@@ -90,21 +93,26 @@ final class Http1Server {
             throw e;
         }
         port = ss.getLocalPort();
+        everBound = true;
         listener = ss;
         Thread.ofVirtual().name("sim-accept-" + port).start(() -> acceptLoop(ss));
     }
 
-    /** Binding the same port right after closing it can fail briefly; a device that comes back retries. */
+    /**
+     * Binding the same port right after closing it can fail briefly, so a device that comes back (it was bound
+     * before) retries for a few seconds. A first start fails at once when the port is taken.
+     */
     private void bindWithRetry(ServerSocket ss) throws IOException {
         InetSocketAddress at = new InetSocketAddress(bindAddress, port);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(port == 0 ? 0 : 5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(everBound ? 5 : 0);
         while (true) {
             try {
                 ss.bind(at, 64);
                 return;
             } catch (java.net.BindException e) {
                 if (System.nanoTime() > deadline) {
-                    throw new java.net.BindException("Cannot listen on " + bindAddress.getHostAddress() + ":" + port + ": " + e.getMessage());
+                    throw new java.net.BindException("cannot listen on " + bindAddress.getHostAddress() + ":" + port + " ("
+                            + e.getMessage() + "; is another device or program using that port?)");
                 }
                 sleepQuietly(100);
             }
@@ -218,7 +226,7 @@ final class Http1Server {
                     case Reply.Respond resp -> {
                         long latency = latencyMs.getAsLong();
                         if (latency > 0) sleepQuietly(latency);
-                        boolean close = resp.close() || !req.keepAlive() || !req.bodyFinished();
+                        boolean close = resp.close() || !req.keepAlive() || !req.finishBody(DRAIN_LIMIT);
                         write(out, close ? resp.closing() : resp, req.method().equals("HEAD"));
                         resp.afterSend().run();
                         if (close) {

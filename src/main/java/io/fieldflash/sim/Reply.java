@@ -1,10 +1,9 @@
 package io.fieldflash.sim;
 
-import io.fieldflash.bundle.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
+import io.fieldflash.bundle.Json;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,9 +62,5 @@ sealed interface Reply {
     /** {@code {"error": code, "message": message}}: the code for programs, the sentence for people. */
     static Respond error(int status, String code, String message) {
         return json(status, Json.MAPPER.createObjectNode().put("error", code).put("message", message));
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

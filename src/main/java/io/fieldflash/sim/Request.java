@@ -93,6 +93,22 @@ final class Request {
         cut.run();
     }
 
+    /**
+     * Reads and discards what is left of a body of at most {@code max} bytes, so that the connection can carry the
+     * next request; false when that is not possible (a large or chunked rest, a client still waiting for
+     * {@code 100 Continue}, or a broken connection), and the connection must close instead.
+     */
+    boolean finishBody(long max) {
+        if (body.finished()) return true;
+        if (!body.mayDrain() || body.declaredLength() < 0 || body.declaredLength() > max) return false;
+        try {
+            body.transferTo(java.io.OutputStream.nullOutputStream());
+            return body.finished();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Reads all of a small body, refusing more than {@code max} bytes. */
     byte[] readSmallBody(int max) throws IOException {
         if (contentLength() > max) throw new Malformed(413, "the request body is larger than " + max + " bytes");
@@ -156,7 +172,7 @@ final class Request {
             } catch (IOException e) {
                 // the body read that follows fails on the same broken connection
             }
-        } : () -> {};
+        } : null;
         Body body;
         if (te != null) {
             if (cl != null) throw new Malformed(400, "a request must not carry both Transfer-Encoding and Content-Length");
@@ -178,7 +194,7 @@ final class Request {
             }
             body = new FixedBody(in, n, pacer, bodyBytes, sendContinue);
         } else {
-            body = new FixedBody(in, 0, pacer, bodyBytes, () -> {});
+            body = new FixedBody(in, 0, pacer, bodyBytes, null);
         }
         return new Request(method, parts[1], keepAlive, headers, body, cut);
     }
@@ -219,6 +235,11 @@ final class Request {
         abstract long declaredLength();
 
         abstract boolean finished();
+
+        /** False while the client waits for {@code 100 Continue} before sending: draining would only wait. */
+        boolean mayDrain() {
+            return beforeFirstRead == null;
+        }
 
         void started() {
             if (beforeFirstRead != null) {

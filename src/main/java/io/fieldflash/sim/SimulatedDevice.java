@@ -167,7 +167,13 @@ public final class SimulatedDevice implements AutoCloseable {
      */
     private void rebootLater(String why) {
         long gen;
-        if (!life.tryLock()) return;
+        try {
+            // Held only briefly, except by a restart or stop, which is a power cycle of its own.
+            if (!life.tryLock(2, TimeUnit.SECONDS)) return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         try {
             if (rebooting || stopped.getCount() == 0) return;
             rebooting = true;

@@ -288,4 +288,14 @@ class TusTransferTest {
                 .startsWith("HTTP/1.1 400 ");
         assertThat(sim.raw("GET /fieldflash/v1/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200 ");
     }
+
+    @Test
+    void oneConnectionCarriesManyRequestsEvenWhenABodyWasNotRead() throws Exception {
+        sim = SimHarness.start(dir);
+        String auth = "Authorization: Bearer " + SimHarness.TOKEN + "\r\n";
+        String answers = sim.raw("POST /fieldflash/v1/confirm HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Length: 2\r\n\r\n{}"
+                + "GET /fieldflash/v1/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(answers).startsWith("HTTP/1.1 200 ").contains("\"state\":\"confirmed\"").contains("\"protocol\":\"fieldflash-http/1\"");
+        assertThat(answers.split("HTTP/1.1 200 ", -1)).hasSize(3);
+    }
 }
