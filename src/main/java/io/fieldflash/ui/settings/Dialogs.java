@@ -127,6 +127,7 @@ final class Dialogs {
         pane.getStyleClass().add("settings-dialog");
         pane.setMinWidth(30 * fontSize(root));
         pane.setPrefWidth(38 * fontSize(root));
+        pane.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
     }
 
     private static final java.util.regex.Pattern FONT_SIZE = java.util.regex.Pattern.compile("-fx-font-size:\\s*([0-9.]+)px");

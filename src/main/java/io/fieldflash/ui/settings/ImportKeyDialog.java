@@ -23,6 +23,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /**
@@ -79,7 +80,9 @@ final class ImportKeyDialog extends Dialog<ImportKeyDialog.Request> {
         GridPane grid = new GridPane();
         grid.setHgap(12);
         grid.setVgap(8);
-        grid.getColumnConstraints().addAll(new ColumnConstraints(), grow());
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(Region.USE_PREF_SIZE);
+        grid.getColumnConstraints().addAll(labels, grow());
         int row = 0;
         grid.addRow(row++, keyidLabel, keyid);
         grid.add(compare, 1, row++);

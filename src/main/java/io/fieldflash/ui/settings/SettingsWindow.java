@@ -8,6 +8,7 @@ import java.util.List;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.geometry.Insets;
+import javafx.geometry.Rectangle2D;
 import javafx.geometry.Pos;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
@@ -19,6 +20,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.stage.Modality;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 
@@ -53,9 +55,11 @@ public final class SettingsWindow {
     public SettingsWindow(AppContext context, Window owner, List<String> stylesheets) {
         this.context = context;
         this.dialogs = new Dialogs(context, stage);
+        ownerRoot = owner.getScene() == null ? null : owner.getScene().getRoot();
+        double em = ownerRoot == null ? 14 : Dialogs.fontSize(ownerRoot);
         SettingsFile file = new SettingsFile(Settings.file(context.dirs().user()));
         operator = new OperatorPane(context, file, dialogs);
-        trust = new TrustPane(context, dialogs, Clock.systemDefaultZone());
+        trust = new TrustPane(context, dialogs, Clock.systemDefaultZone(), em);
         wifi = new WifiPane(context, file, dialogs);
 
         operatorTab = tab("settings.tab.operator", operator.root(), "tab-operator");
@@ -78,9 +82,9 @@ public final class SettingsWindow {
 
         root = new BorderPane(tabs, null, null, bar, null);
         root.getStyleClass().add("settings-window");
-        ownerRoot = owner.getScene() == null ? null : owner.getScene().getRoot();
-        double em = ownerRoot == null ? 14 : Dialogs.fontSize(ownerRoot);
-        Scene scene = new Scene(root, Math.max(900, 66 * em), Math.max(560, 42 * em));
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(root, Math.min(Math.max(900, 74 * em), screen.getWidth()),
+                Math.min(Math.max(560, 42 * em), screen.getHeight()));
         scene.getStylesheets().addAll(stylesheets);
         if (ownerRoot != null) {
             // A−/A+ and high contrast act on the wizard's root: follow them while open

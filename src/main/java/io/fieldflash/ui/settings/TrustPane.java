@@ -56,6 +56,7 @@ final class TrustPane {
     private final LaptopTrust trust;
     private final Dialogs dialogs;
     private final Clock clock;
+    private final double em;
     private final SimpleBooleanProperty busy = new SimpleBooleanProperty(false);
     private final ObservableList<TrustSnapshot.Row> rows = FXCollections.observableArrayList();
     private final BorderPane root = new BorderPane();
@@ -70,8 +71,10 @@ final class TrustPane {
     final Button applyButton = new Button();
     private TrustSnapshot snapshot;
 
-    TrustPane(AppContext context, Dialogs dialogs, Clock clock) {
+    /** @param em the font size in px, for column widths */
+    TrustPane(AppContext context, Dialogs dialogs, Clock clock, double em) {
         this.context = context;
+        this.em = em;
         this.trust = new LaptopTrust(context.dirs());
         this.dialogs = dialogs;
         this.clock = clock;
@@ -92,6 +95,7 @@ final class TrustPane {
         summary.setId("trust-summary");
         summary.getStyleClass().add("trust-summary");
         summary.setWrapText(true);
+        summary.setMinHeight(Region.USE_PREF_SIZE);
 
         Label fpLabel = new Label(context.text("settings.trust.fingerprint"));
         fpLabel.setMnemonicParsing(true);
@@ -104,6 +108,7 @@ final class TrustPane {
         fpRow.setAlignment(Pos.CENTER_LEFT);
         files.setId("trust-files");
         files.setWrapText(true);
+        files.setMinHeight(Region.USE_PREF_SIZE);
         files.getStyleClass().add("field-help");
 
         table.setId("trust-table");
@@ -111,16 +116,17 @@ final class TrustPane {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(Dialogs.wrapped(context.text("settings.trust.empty"), "placeholder"));
         table.getColumns().setAll(List.of(
-                column("settings.trust.col.name", r -> LaptopTrust.displayName(r.key()), 9),
-                column("settings.trust.col.keyid", TrustSnapshot.Row::shortId, 10),
-                column("settings.trust.col.algorithm", r -> r.key().key().alg().id(), 8),
+                column("settings.trust.col.name", r -> LaptopTrust.displayName(r.key()), 11),
+                column("settings.trust.col.keyid", TrustSnapshot.Row::shortId, 11.5),
+                column("settings.trust.col.algorithm", r -> r.key().key().alg().id(), 10.5),
                 column("settings.trust.col.products", r -> r.key().products().isEmpty()
                         ? context.text("settings.trust.anyProduct") : String.join(", ", r.key().products()), 9),
                 column("settings.trust.col.validUntil", r -> r.key().expiry().map(TrustPane::date)
-                        .orElse(context.text("settings.trust.noEnd")), 7),
+                        .orElse(context.text("settings.trust.noEnd")), 7.5),
                 statusColumn(),
                 column("settings.trust.col.root", r -> r.key().root() ? context.text("settings.trust.rootYes") : "", 4),
-                column("settings.trust.col.from", this::from, 12)));
+                column("settings.trust.col.from", this::from, 9)));
+        table.getColumns().get(1).getStyleClass().add("mono");
         VBox.setVgrow(table, Priority.ALWAYS);
 
         importButton.setText(context.text("settings.trust.import"));
@@ -153,17 +159,17 @@ final class TrustPane {
         root.setCenter(box);
     }
 
-    private TableColumn<TrustSnapshot.Row, String> column(String key, Function<TrustSnapshot.Row, String> value, double em) {
+    private TableColumn<TrustSnapshot.Row, String> column(String key, Function<TrustSnapshot.Row, String> value, double width) {
         TableColumn<TrustSnapshot.Row, String> c = new TableColumn<>(context.text(key));
         c.setCellValueFactory(d -> new ReadOnlyStringWrapper(value.apply(d.getValue())));
-        c.setPrefWidth(em * 14);
+        c.setPrefWidth(width * em);
         return c;
     }
 
     private TableColumn<TrustSnapshot.Row, TrustSnapshot.Status> statusColumn() {
         TableColumn<TrustSnapshot.Row, TrustSnapshot.Status> c = new TableColumn<>(context.text("settings.trust.col.status"));
         c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(d.getValue().status()));
-        c.setPrefWidth(7 * 14);
+        c.setPrefWidth(7.5 * em);
         c.setCellFactory(col -> new TableCell<>() {
             @Override
             protected void updateItem(TrustSnapshot.Status s, boolean empty) {
@@ -215,7 +221,7 @@ final class TrustPane {
                 : context.text("settings.trust.summary", s.version(), s.rows().size()));
         fingerprint.setText(s.fingerprint().isEmpty() ? context.text("settings.trust.noFingerprint") : s.fingerprint());
         files.setText(s.files().isEmpty() ? context.text("settings.trust.noFiles", s.userFile())
-                : context.text("settings.trust.files", String.join("\n", s.files().stream().map(Path::toString).toList())));
+                : context.text("settings.trust.files", String.join(", ", s.files().stream().map(Path::toString).toList())));
     }
 
     /** What is shown now; empty before the first read finished. */

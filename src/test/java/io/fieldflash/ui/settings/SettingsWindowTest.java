@@ -429,7 +429,10 @@ class SettingsWindowTest {
         javafx.scene.Parent root = window.stage().getScene().getRoot();
         assertThat(root.getStyle()).isEqualTo("-fx-font-size: 22.0px;");
         assertThat(root.getStylesheets()).containsExactly(hc);
-        assertThat(window.stage().getScene().getWidth()).isGreaterThanOrEqualTo(66 * 22);
+        double screen = javafx.stage.Screen.getPrimary().getVisualBounds().getWidth();
+        assertThat(window.stage().getScene().getWidth()).as("wider for larger text, but on the screen")
+                .isEqualTo(Math.min(74 * 22, screen));
+        assertThat(window.trust().table.getColumns().getFirst().getPrefWidth()).isEqualTo(11 * 22);
 
         fx(() -> owner.getScene().getRoot().setStyle("-fx-font-size: 12.0px;"));
         assertThat(root.getStyle()).isEqualTo("-fx-font-size: 12.0px;");
