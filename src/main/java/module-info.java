@@ -19,6 +19,7 @@ module io.fieldflash {
     exports io.fieldflash.device;
     exports io.fieldflash.device.http;
     exports io.fieldflash.update;
+    exports io.fieldflash.update.report;
     exports io.fieldflash.sim;
     exports io.fieldflash.ui;
     exports io.fieldflash.log;

@@ -12,6 +12,13 @@ final class GuiCommand implements Callable<Integer> {
             description = "Walks through the demo, stopping at each page for docs/make-screenshots.sh.")
     boolean tour;
 
+    @picocli.CommandLine.Option(names = "--bench-start", hidden = true, description = "For bench/: quit once the window is shown.")
+    boolean benchStart;
+
+    @picocli.CommandLine.Option(names = "--bench-flash", hidden = true, arity = "3", paramLabel = "BUNDLE URL TOKEN",
+            description = "For bench/: run one update through the wizard, then quit.")
+    java.util.List<String> benchFlash;
+
     @Override
     public Integer call() {
         if (!displayAvailable()) {
@@ -19,8 +26,14 @@ final class GuiCommand implements Callable<Integer> {
             System.err.println("Run it from a desktop session, or use the commands: fieldflash --help");
             return Main.EXIT_FAILED;
         }
-        if (tour) FieldFlashApp.launchApp("--tour");
-        else FieldFlashApp.launchApp();
+        java.util.List<String> args = new java.util.ArrayList<>();
+        if (tour) args.add("--tour");
+        if (benchStart) args.add("--bench-start");
+        if (benchFlash != null) {
+            args.add("--bench-flash");
+            args.addAll(benchFlash);
+        }
+        FieldFlashApp.launchApp(args.toArray(String[]::new));
         return 0;
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 
@@ -35,8 +36,17 @@ public final class FieldFlashApp extends Application {
         stage.setOnCloseRequest(e -> {
             if (!wizard.main().confirmClose()) e.consume();
         });
+        java.util.List<String> args = getParameters().getUnnamed();
+        if (args.contains("--bench-start") || args.contains("--bench-flash")) {
+            stage.setOnShown(e -> Platform.runLater(() -> {
+                System.out.println("BENCH shown");
+                System.out.flush();
+                if (args.contains("--bench-start")) Platform.exit();
+                else Tour.benchFlash(wizard, args.subList(args.indexOf("--bench-flash") + 1, args.size()));
+            }));
+        }
         stage.show();
-        if (getParameters().getUnnamed().contains("--tour")) {
+        if (args.contains("--tour")) {
             stage.setX(0);
             stage.setY(0);
             stage.setWidth(Tour.WIDTH);
@@ -65,7 +75,9 @@ public final class FieldFlashApp extends Application {
                     ConnectStepController.class, v -> new ConnectStepController(context, model),
                     ReviewStepController.class, v -> new ReviewStepController(context, model),
                     FlashStepController.class, v -> new FlashStepController(context, model),
-                    ResultStepController.class, v -> new ResultStepController(context, model));
+                    ResultStepController.class, v -> new ResultStepController(context, model,
+                            () -> v.<FlashStepController>controllerOf(FlashStepController.class).map(FlashStepController::logLines)
+                                    .orElse(java.util.List.of())));
             Views views = new Views(context, factories);
             Views.Loaded<MainController> main = views.load(FxmlView.MAIN);
             main.controller().addStep(WizardStep.BUNDLE, views.<BundleStepController>load(FxmlView.BUNDLE));

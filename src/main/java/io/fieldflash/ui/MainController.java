@@ -180,6 +180,11 @@ public final class MainController {
     }
 
     @FXML
+    void showSettings() {
+        new io.fieldflash.ui.settings.SettingsWindow(context, stepBar.getScene().getWindow(), root().getScene().getStylesheets()).show();
+    }
+
+    @FXML
     void showAbout() {
         Alert about = new Alert(Alert.AlertType.INFORMATION);
         about.initOwner(stepBar.getScene().getWindow());

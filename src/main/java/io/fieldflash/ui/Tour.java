@@ -28,6 +28,35 @@ final class Tour implements Runnable {
         this.wizard = wizard;
     }
 
+    /**
+     * For bench/: verifies {@code args[0]} (a bundle), connects to {@code args[1]} with token {@code args[2]}
+     * and runs the update through the wizard's own buttons, printing {@code BENCH done <outcome>} at the end.
+     */
+    static void benchFlash(FieldFlashApp.Wizard wizard, java.util.List<String> args) {
+        Thread.ofPlatform().daemon().name("fieldflash-bench").start(() -> {
+            Tour t = new Tour(wizard);
+            try {
+                BundleStepController bundle = wizard.step(WizardStep.BUNDLE);
+                fx(() -> bundle.verify(java.nio.file.Path.of(args.get(0))));
+                until(() -> wizard.model().bundle().isPresent(), 120);
+                fx(() -> t.button("Next").fire());
+                ConnectStepController connect = wizard.step(WizardStep.CONNECT);
+                fx(() -> connect.fill(args.get(1), args.get(2)));
+                fx(() -> t.button("Connect").fire());
+                until(() -> wizard.model().connection().isPresent(), 30);
+                fx(() -> t.button("Next").fire());
+                until(() -> t.find(n -> n instanceof Button b && b.isVisible() && "Start update".equals(plain(b)) && !b.isDisabled()), 30);
+                fx(() -> t.button("Start update").fire());
+                until(() -> wizard.model().step() == WizardStep.RESULT, 600);
+                System.out.println("BENCH done " + wizard.model().result().orElseThrow().outcome());
+            } catch (Exception e) {
+                System.out.println("BENCH failed " + e);
+            }
+            System.out.flush();
+            Platform.exit();
+        });
+    }
+
     static void start(FieldFlashApp.Wizard wizard) {
         Thread.ofPlatform().daemon().name("fieldflash-tour").start(new Tour(wizard));
     }

@@ -27,12 +27,21 @@ public final class Views {
     /** A loaded view with its controller. */
     public record Loaded<C>(Parent root, C controller) {}
 
+    private final Map<Class<?>, Object> made = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The controller of type {@code type} made so far, if any (for controllers that read each other's output). */
+    public <C> java.util.Optional<C> controllerOf(Class<C> type) {
+        return java.util.Optional.ofNullable(made.get(type)).map(type::cast);
+    }
+
     public <C> Loaded<C> load(FxmlView view) {
         FXMLLoader loader = new FXMLLoader(Views.class.getResource(view.resource()), context.messages());
         loader.setControllerFactory(type -> {
             Function<Views, Object> f = factories.get(type);
             if (f == null) throw new IllegalStateException("no controller factory for " + type.getName());
-            return f.apply(this);
+            Object c = f.apply(this);
+            made.put(type, c);
+            return c;
         });
         try {
             Parent root = loader.load();

@@ -85,6 +85,7 @@ public final class UpdateJob {
 
     // Facts of this run: written by the job thread only.
     private VerifiedBundle bundle;
+    private volatile AuditRecord audited;
     private DeviceInfo firstInfo;
     private String versionAfter = "";
     private long bytesSent;
@@ -150,6 +151,11 @@ public final class UpdateJob {
     }
 
     /** The step the job is in. */
+    /** The job's audit record, once it has finished (what "Save report" writes out). */
+    public Optional<AuditRecord> auditRecord() {
+        return Optional.ofNullable(audited);
+    }
+
     public Phase phase() {
         return phase;
     }
@@ -323,8 +329,10 @@ public final class UpdateJob {
         }
         Thread.interrupted();
         phase = Phase.DONE;
+        AuditRecord record = auditRecord(result);
+        audited = record;
         try {
-            stores.audit().append(auditRecord(result));
+            stores.audit().append(record);
         } catch (IOException | RuntimeException e) {
             say(JobEvent.Level.WARNING, "Could not write the audit log " + stores.audit().file() + ": " + e.getMessage());
         }

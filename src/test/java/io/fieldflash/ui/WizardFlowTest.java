@@ -124,6 +124,14 @@ class WizardFlowTest {
         byte[] image = Files.readAllBytes(tmp.resolve("app-2.5.0.bin"));
         assertThat(Files.readAllBytes(sim.slotFile(sim.state().active()))).isEqualTo(image);
         assertThat(Files.readAllLines(context.dirs().user().resolve("audit.jsonl"))).hasSize(1);
+
+        Path report = tmp.resolve("report.html");
+        io.fieldflash.ui.result.ResultStepController result = wizard.step(WizardStep.RESULT);
+        robot.interact(() -> result.saveReportTo(report));
+        waitUntil(10, () -> Files.exists(report));
+        String html = Files.readString(report);
+        assertThat(html).contains("2.4.0").contains("2.5.0").contains(r.deviceId()).contains("Acme Rail Systems")
+                .contains("Sending the firmware");   // the update page's log is in the report
     }
 
     @Test

@@ -153,7 +153,14 @@ public final class ConnectStepController implements StepController {
         Task<WifiAdapter> t = new Task<>() {
             @Override
             protected WifiAdapter call() throws Exception {
-                return WifiAdapter.forCurrentOs(ProcessCommandRunner.forCurrentOs(), SoftApPatterns.defaults());
+                SoftApPatterns patterns = SoftApPatterns.defaults();
+                List<String> vendor = io.fieldflash.update.Settings.load(io.fieldflash.update.Settings.file(context.dirs().user())).softApPatterns();
+                try {
+                    patterns = patterns.withVendorPatterns(vendor);
+                } catch (FieldFlashException e) {
+                    LOG.warn("Ignoring the vendor SSID patterns in the settings: {}", e.getMessage());
+                }
+                return WifiAdapter.forCurrentOs(ProcessCommandRunner.forCurrentOs(), patterns);
             }
         };
         Tasks.run(context.background(), t, adapter -> {

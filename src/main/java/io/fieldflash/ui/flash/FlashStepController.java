@@ -218,6 +218,11 @@ public final class FlashStepController implements StepController {
         log.scrollTo(log.getItems().size() - 1);
     }
 
+    /** The lines of "What is happening", for the job report. */
+    public List<String> logLines() {
+        return List.copyOf(log.getItems());
+    }
+
     @FXML
     void togglePause() {
         model.job().ifPresent(j -> {

@@ -6,6 +6,7 @@ import io.fieldflash.ui.WizardModel;
 import io.fieldflash.ui.WizardStep;
 import io.fieldflash.ui.common.Cards;
 import io.fieldflash.update.JobResult;
+import io.fieldflash.update.report.JobReport;
 import java.util.Locale;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.value.ObservableBooleanValue;
@@ -32,9 +33,13 @@ public final class ResultStepController implements StepController {
     @FXML Button anotherButton;
     @FXML Label savedLabel;
 
-    public ResultStepController(AppContext context, WizardModel model) {
+    private final java.util.function.Supplier<java.util.List<String>> logLines;
+
+    /** @param logLines the update page's log, for the report */
+    public ResultStepController(AppContext context, WizardModel model, java.util.function.Supplier<java.util.List<String>> logLines) {
         this.context = context;
         this.model = model;
+        this.logLines = logLines;
     }
 
     @Override
@@ -95,9 +100,37 @@ public final class ResultStepController implements StepController {
         model.goTo(WizardStep.CONNECT);
     }
 
+    /** Writes this update's record as a readable HTML file where the technician chooses. */
     @FXML
     void saveReport() {
-        savedLabel.setText(context.text("result.reportInAudit", model.stores().audit().file()));
+        io.fieldflash.update.UpdateJob job = model.job().orElse(null);
+        JobResult r = model.result().orElse(null);
+        if (job == null || r == null || job.auditRecord().isEmpty()) return;
+        io.fieldflash.update.AuditRecord record = job.auditRecord().get();
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle(context.text("report.save.chooserTitle"));
+        chooser.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter(context.text("report.save.chooserFilter"), "*.html"));
+        chooser.setInitialFileName(JobReport.fileName(record));
+        java.io.File f = chooser.showSaveDialog(card.getScene().getWindow());
+        if (f != null) saveReportTo(f.toPath());
+    }
+
+    /** Writes the report to {@code out} in the background (the Save button after its file chooser; tests). */
+    public void saveReportTo(java.nio.file.Path out) {
+        io.fieldflash.update.UpdateJob job = model.job().orElseThrow();
+        JobResult r = model.result().orElseThrow();
+        java.util.List<String> log = logLines.get();
+        java.util.Map<String, String> names = model.bundle().map(b -> JobReport.signerNames(b.signers())).orElse(java.util.Map.of());
+        javafx.concurrent.Task<Void> t = new javafx.concurrent.Task<>() {
+            @Override
+            protected Void call() throws Exception {
+                JobReport.of(job.auditRecord().orElseThrow(), r, log).withSignerNames(names).write(out, context.messages());
+                return null;
+            }
+        };
+        io.fieldflash.ui.common.Tasks.run(context.background(), t,
+                v -> savedLabel.setText(context.text("report.save.done", out)),
+                e -> savedLabel.setText(context.text("report.save.failed", out, String.valueOf(e.getMessage()))), () -> {});
     }
 
     private static String human(long n) {
