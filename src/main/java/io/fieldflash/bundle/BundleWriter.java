@@ -11,9 +11,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -146,16 +143,7 @@ public final class BundleWriter {
     }
 
     private static String sha256Hex(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return java.util.HexFormat.of().formatHex(md.digest());
+        return io.fieldflash.AtomicFile.sha256Hex(file);
     }
 
     private static void putStored(ZipOutputStream zip, String name, byte[] data) throws IOException {

@@ -11,15 +11,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fieldflash.AppDirs;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -217,22 +212,7 @@ public final class TrustUpdate {
     public static void writeAtomically(Path target, byte[] bytes) throws TrustStoreException {
         Path absolute = target.toAbsolutePath();
         try {
-            Files.createDirectories(absolute.getParent());
-            Path tmp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".part");
-            try {
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                    ByteBuffer buf = ByteBuffer.wrap(bytes);
-                    while (buf.hasRemaining()) ch.write(buf);
-                    ch.force(true);
-                }
-                try {
-                    Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            io.fieldflash.AtomicFile.write(absolute, bytes);
         } catch (IOException e) {
             throw new TrustStoreException(TRUST_STORE_UNWRITABLE, "Cannot write " + absolute + " (" + whyNot(e) + ").", e);
         }

@@ -2,7 +2,6 @@ package io.fieldflash.sim;
 
 import io.fieldflash.bundle.Json;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -127,12 +126,7 @@ final class Flash {
 
     /** Lowercase hex SHA-256 of a file, streamed. */
     static String sha256Hex(Path file) throws IOException {
-        MessageDigest md = sha256();
-        byte[] buf = new byte[256 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-        }
-        return HexFormat.of().formatHex(md.digest());
+        return io.fieldflash.AtomicFile.sha256Hex(file);
     }
 
     static MessageDigest sha256() {

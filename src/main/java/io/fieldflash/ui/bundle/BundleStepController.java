@@ -9,6 +9,7 @@ import io.fieldflash.bundle.VerifiedBundle;
 import io.fieldflash.ui.AppContext;
 import io.fieldflash.ui.StepController;
 import io.fieldflash.ui.WizardModel;
+import io.fieldflash.ui.common.Cards;
 import io.fieldflash.ui.common.Tasks;
 import io.fieldflash.ui.demo.DemoSession;
 import io.fieldflash.update.ResumePoint;
@@ -267,26 +268,11 @@ public final class BundleStepController implements StepController {
     }
 
     private void card(boolean ok, String title, String text, String hint) {
-        verdictCard.getStyleClass().removeAll("ok", "bad");
-        verdictCard.getStyleClass().add(ok ? "ok" : "bad");
-        verdictIcon.setText(ok ? "✔" : "✖");
-        verdictTitle.setText(title);
-        verdictText.setText(text);
-        verdictHint.setText(hint);
-        verdictHint.setVisible(!hint.isEmpty());
-        verdictHint.setManaged(!hint.isEmpty());
-        verdictCard.setVisible(true);
-        verdictCard.setManaged(true);
+        Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint, ok, title, text, hint);
     }
 
     private int detail(int row, String key, String value) {
-        Label k = new Label(context.text(key));
-        k.getStyleClass().add("key");
-        Label v = new Label(value);
-        v.setWrapText(true);
-        v.setId("detail-" + key.substring(key.indexOf('.') + 1));
-        details.addRow(row, k, v);
-        return row + 1;
+        return Cards.detail(context, details, row, key, value);
     }
 
     static String humanBytes(long n) {
