@@ -125,6 +125,7 @@ final class SimulateCommand implements Callable<Integer> {
             // run in-process (tests, the GUI demo) and interrupted: stop like Ctrl-C
             device.stop();
         } finally {
+            io.fieldflash.log.RunLog.echoTo(null);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -62,7 +62,7 @@ public final class RunLog {
         }
     }
 
-    /** Also prints every line to {@code stream} (e.g. the simulator's request log on standard error). */
+    /** Also prints every line to {@code stream} (e.g. the simulator's request log on standard error); null stops it. */
     public static void echoTo(java.io.PrintStream stream) {
         echo = stream;
     }
