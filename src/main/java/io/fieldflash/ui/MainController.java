@@ -128,12 +128,13 @@ public final class MainController {
             wait.showAndWait();
             return false;
         }
-        try {
-            job.await(java.time.Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return true;
+        // The job stops at its next checkpoint and writes its audit record; the window closes when it has.
+        javafx.stage.Window window = stepBar.getScene().getWindow();
+        statusLabel.setText(context.text("flash.stopping"));
+        model.resultProperty().addListener((obs, was, now) -> {
+            if (now != null && window instanceof javafx.stage.Stage stage) stage.close();
+        });
+        return false;
     }
 
     @FXML

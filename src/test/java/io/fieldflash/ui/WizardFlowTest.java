@@ -174,4 +174,23 @@ class WizardFlowTest {
         assertThat(robot.lookup("#address").queryAs(javafx.scene.control.TextField.class).getText())
                 .isEqualTo("http://127.0.0.1:" + sim.port());
     }
+
+    @Test
+    void closingTheWindowMidUpdateAsksThenStopsSafely(FxRobot robot) throws Exception {
+        sim = device("rate=150000,reboot-ms=300");
+        Path bundle = UiFixtures.bundle(tmp, "2.5.0", 7, 1_500_000);
+        open(robot);
+        upToReview(robot, bundle);
+        robot.clickOn(visibleButton(robot, "Start update"));
+        waitUntil(30, () -> robot.lookup(".progress-bar").queryAs(ProgressBar.class).getProgress() > 0.1);
+        boolean[] closeNow = {true};
+        javafx.application.Platform.runLater(() -> closeNow[0] = wizard.main().confirmClose());
+        waitUntil(10, () -> robot.lookup((Node n) -> n instanceof Button b && "Stop and close".equals(b.getText())).tryQuery().isPresent());
+        robot.clickOn(robot.lookup((Node n) -> n instanceof Button b && "Stop and close".equals(b.getText())).queryButton());
+        waitUntil(30, () -> !stage.isShowing());
+        assertThat(closeNow[0]).as("the window waits for the job to stop").isFalse();
+        assertThat(wizard.model().result().orElseThrow().outcome()).isEqualTo(JobResult.Outcome.CANCELLED);
+        assertThat(sim.state().version()).isEqualTo("2.4.0");
+        assertThat(Files.readAllLines(context.dirs().user().resolve("audit.jsonl"))).hasSize(1);
+    }
 }
