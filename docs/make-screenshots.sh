@@ -12,12 +12,20 @@ Xvfb "$display" -screen 0 1120x820x24 >/dev/null 2>&1 &
 xvfb=$!
 trap 'kill $xvfb 2>/dev/null; rm -rf "$home"' EXIT
 sleep 1
+# an example vendor key in the laptop's trust store, for the settings picture
+FIELDFLASH_HOME="$home" "$root/bin/fieldflash" keys generate --alg ed25519 --out "$home/acme-release" >/dev/null
+FIELDFLASH_HOME="$home" "$root/bin/fieldflash" trust add "$home/acme-release.pub" --name "Acme release 2026" \
+  --product crossing-controller --not-after 2028-01-01T00:00:00Z >/dev/null
 fifo="$home/answers"
 mkfifo "$fifo"
 exec 3<>"$fifo"
 DISPLAY="$display" FIELDFLASH_HOME="$home" "$root/bin/fieldflash" gui --tour <&3 | while read -r word name; do
   case "$word" in
-    SHOT) DISPLAY="$display" import -window root -crop 1024x720+0+0 +repage "$out/$name.png"; echo "  $name.png"; echo ok >&3 ;;
+    SHOT) case "$name" in
+            6-*) DISPLAY="$display" import -window root "$out/$name.png" ;;                       # a second window: the whole screen
+            *)   DISPLAY="$display" import -window root -crop 1024x720+0+0 +repage "$out/$name.png" ;;
+          esac
+          echo "  $name.png"; echo ok >&3 ;;
     TOUR) echo "tour: $name" ;;
   esac
 done

@@ -180,6 +180,13 @@ public final class MainController {
         new io.fieldflash.ui.log.LogWindow(context, stepBar.getScene().getWindow(), root().getScene().getStylesheets()).show();
     }
 
+    /** For the documentation tour: the settings window on its trust store page, at the window's top left. */
+    void openSettingsForTour() {
+        io.fieldflash.ui.settings.SettingsWindow w = new io.fieldflash.ui.settings.SettingsWindow(context,
+                stepBar.getScene().getWindow(), root().getScene().getStylesheets());
+        w.show(io.fieldflash.ui.settings.SettingsWindow.Page.TRUST);
+    }
+
     @FXML
     void showSettings() {
         new io.fieldflash.ui.settings.SettingsWindow(context, stepBar.getScene().getWindow(), root().getScene().getStylesheets()).show();

@@ -98,6 +98,8 @@ final class Tour implements Runnable {
             until(() -> find(n -> n.getId() != null && n.getId().equals("verdictCard") && n.isVisible()
                     && n.getStyleClass().contains("bad")), 30);
             shot("1-bundle-refused");
+            fx(() -> wizard.main().openSettingsForTour());
+            shot("6-settings-trust");
             System.out.println("TOUR done");
             System.out.flush();
             fx(Platform::exit);
