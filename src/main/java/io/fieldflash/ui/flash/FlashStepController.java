@@ -158,14 +158,14 @@ public final class FlashStepController implements StepController {
                 if (p.phase() != Phase.DONE) {
                     current = Row.of(p.phase());
                     renderRows(false);
-                    phaseText = p.phase().label() + (p.detail().isEmpty() ? "" : " (" + p.detail() + ")") + "…";
+                    phaseText = phaseLabel(p.phase()) + (p.detail().isEmpty() ? "" : " (" + p.detail() + ")") + "…";
                     stateText.setText(phaseText);
                     if (p.phase() == Phase.INSTALLING) {
                         cancelButton.setDisable(true);
                         pauseButton.setDisable(true);
                     }
                 }
-                addLog(p.phase().label() + (p.detail().isEmpty() ? "" : ": " + p.detail()));
+                addLog(phaseLabel(p.phase()) + (p.detail().isEmpty() ? "" : ": " + p.detail()));
             }
             case JobEvent.Progress p -> {
                 if (reconnecting && !paused) {
@@ -198,6 +198,10 @@ public final class FlashStepController implements StepController {
                 model.goTo(WizardStep.RESULT);
             }
         }
+    }
+
+    private String phaseLabel(Phase p) {
+        return context.text("phase." + p.name());
     }
 
     private void renderRows(boolean allDone) {
