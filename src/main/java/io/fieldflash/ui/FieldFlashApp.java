@@ -80,11 +80,11 @@ public final class FieldFlashApp extends Application {
                                     .orElse(java.util.List.of())));
             Views views = new Views(context, factories);
             Views.Loaded<MainController> main = views.load(FxmlView.MAIN);
-            main.controller().addStep(WizardStep.BUNDLE, views.<BundleStepController>load(FxmlView.BUNDLE));
-            main.controller().addStep(WizardStep.CONNECT, views.<ConnectStepController>load(FxmlView.CONNECT));
-            main.controller().addStep(WizardStep.REVIEW, views.<ReviewStepController>load(FxmlView.REVIEW));
-            main.controller().addStep(WizardStep.FLASH, views.<FlashStepController>load(FxmlView.FLASH));
-            main.controller().addStep(WizardStep.RESULT, views.<ResultStepController>load(FxmlView.RESULT));
+            main.controller().addStep(WizardStep.BUNDLE, () -> views.<BundleStepController>load(FxmlView.BUNDLE));
+            main.controller().addStep(WizardStep.CONNECT, () -> views.<ConnectStepController>load(FxmlView.CONNECT));
+            main.controller().addStep(WizardStep.REVIEW, () -> views.<ReviewStepController>load(FxmlView.REVIEW));
+            main.controller().addStep(WizardStep.FLASH, () -> views.<FlashStepController>load(FxmlView.FLASH));
+            main.controller().addStep(WizardStep.RESULT, () -> views.<ResultStepController>load(FxmlView.RESULT));
             main.controller().begin();
             return new Wizard(main.root(), main.controller(), model);
         }
@@ -92,7 +92,7 @@ public final class FieldFlashApp extends Application {
         /** Ends what the wizard started: the demo device, the Wi-Fi join. */
         public void close() {
             model.job().ifPresent(io.fieldflash.update.UpdateJob::cancel);
-            this.<ConnectStepController>step(WizardStep.CONNECT).leaveDeviceNetwork();
+            if (main.loaded(WizardStep.CONNECT)) this.<ConnectStepController>step(WizardStep.CONNECT).leaveDeviceNetwork();
             model.demo().ifPresent(io.fieldflash.ui.demo.DemoSession::close);
         }
 

@@ -21,6 +21,7 @@ public final class MainController {
 
     private final AppContext context;
     private final WizardModel model;
+    private final Map<WizardStep, java.util.function.Supplier<Views.Loaded<? extends StepController>>> factories = new EnumMap<>(WizardStep.class);
     private final Map<WizardStep, Views.Loaded<? extends StepController>> steps = new EnumMap<>(WizardStep.class);
     private final Map<WizardStep, Label> chips = new EnumMap<>(WizardStep.class);
     private double fontSize = DEFAULT_FONT;
@@ -51,9 +52,21 @@ public final class MainController {
         model.stepProperty().addListener((obs, old, now) -> show(now));
     }
 
-    /** Registers the view of a step (called once per step at start-up, before {@link #begin()}). */
-    void addStep(WizardStep step, Views.Loaded<? extends StepController> view) {
-        steps.put(step, view);
+    /**
+     * Registers how to load a step's view (once per step at start-up, before {@link #begin()}). A view is loaded
+     * when first needed, so the window appears sooner.
+     */
+    void addStep(WizardStep step, java.util.function.Supplier<Views.Loaded<? extends StepController>> view) {
+        factories.put(step, view);
+    }
+
+    private Views.Loaded<? extends StepController> view(WizardStep step) {
+        return steps.computeIfAbsent(step, s -> factories.get(s).get());
+    }
+
+    /** True once the step's view has been loaded. */
+    boolean loaded(WizardStep step) {
+        return steps.containsKey(step);
     }
 
     /** Shows the first step, once every step is registered. */
@@ -62,8 +75,8 @@ public final class MainController {
     }
 
     private void show(WizardStep step) {
-        Views.Loaded<? extends StepController> view = steps.get(step);
-        if (view == null) return;
+        if (!factories.containsKey(step)) return;
+        Views.Loaded<? extends StepController> view = view(step);
         content.getChildren().setAll(view.root());
         contentScroll.setVvalue(0);
         chips.forEach((s, chip) -> {
@@ -73,7 +86,7 @@ public final class MainController {
         });
         StepController c = view.controller();
         ObservableBooleanValue can = c.canProceed();
-        boolean hasNext = step.ordinal() + 1 < WizardStep.values().length && steps.containsKey(WizardStep.values()[step.ordinal() + 1]);
+        boolean hasNext = step.ordinal() + 1 < WizardStep.values().length && factories.containsKey(WizardStep.values()[step.ordinal() + 1]);
         nextButton.disableProperty().bind(Bindings.createBooleanBinding(() -> !can.get() || !hasNext, can));
         // When a step becomes ready, the keyboard is on Next: Enter (or Space) goes on.
         if (readyListener != null && readyWatched != null) readyWatched.removeListener(readyListener);
@@ -93,7 +106,7 @@ public final class MainController {
     /** The controller of a step, for tests and for steps that hand over to each other. */
     @SuppressWarnings("unchecked")
     <C extends StepController> C controller(WizardStep step) {
-        return (C) steps.get(step).controller();
+        return (C) view(step).controller();
     }
 
     @FXML
