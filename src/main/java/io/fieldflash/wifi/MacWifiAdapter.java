@@ -162,8 +162,8 @@ final class MacWifiAdapter implements WifiAdapter {
             LOG.info("joined {} on {} as {}", ssid, device, address.getHostAddress());
             return new WifiConnection(ssid, device, address, previous, temporary);
         } catch (WifiException | InterruptedException | RuntimeException e) {
-            if (!temporary.isEmpty()) quietly(removePreferred(device, temporary));
-            if (previous instanceof PreviousNetwork.Saved saved) quietly(rejoin(device, saved));
+            if (!temporary.isEmpty()) tool.quietly(removePreferred(device, temporary));
+            if (previous instanceof PreviousNetwork.Saved saved) tool.quietly(rejoin(device, saved));
             throw e;
         }
     }
@@ -269,14 +269,6 @@ final class MacWifiAdapter implements WifiAdapter {
         return Command.of(Duration.ofSeconds(60), NETWORKSETUP, "-setairportnetwork", device, saved.id());
     }
 
-    private void quietly(Command command) throws InterruptedException {
-        try {
-            CommandResult r = tool.run(command, Reason.LEAVE_FAILED, command.program());
-            if (!r.succeeded()) LOG.warn("{} failed: {}", command, ToolText.gist(r.output()));
-        } catch (WifiException e) {
-            LOG.warn("{} failed: {}", command, e.getMessage());
-        }
-    }
 
     // ---------------------------------------------------------------- leave
 
@@ -285,7 +277,7 @@ final class MacWifiAdapter implements WifiAdapter {
         String device = connection.interfaceName();
         List<String> problems = new ArrayList<>();
         if (!connection.temporaryProfile().isEmpty()) {
-            CommandResult r = runForLeave(removePreferred(device, connection.temporaryProfile()), problems,
+            CommandResult r = tool.runForLeave(removePreferred(device, connection.temporaryProfile()), problems,
                     "forget \"" + connection.temporaryProfile() + "\"");
             if (r != null && (!r.succeeded() || ToolText.containsIgnoreCase(r.output(), "error"))) {
                 problems.add("forget \"" + connection.temporaryProfile() + "\" (" + ToolText.gist(r.output()) + ")");
@@ -293,7 +285,7 @@ final class MacWifiAdapter implements WifiAdapter {
         }
         boolean back = false;
         if (connection.previous() instanceof PreviousNetwork.Saved saved) {
-            CommandResult r = runForLeave(rejoin(device, saved), new ArrayList<>(), "rejoin");
+            CommandResult r = tool.runForLeave(rejoin(device, saved), new ArrayList<>(), "rejoin");
             back = r != null && r.succeeded() && r.output().isBlank();
             if (!back) LOG.warn("could not rejoin {}: {}", saved.name(), r == null ? "" : ToolText.gist(r.output()));
         }
@@ -301,24 +293,12 @@ final class MacWifiAdapter implements WifiAdapter {
             // networksetup cannot just disconnect: switching Wi-Fi off and on leaves the device's network and
             // lets macOS join its preferred networks by itself
             for (String state : List.of("off", "on")) {
-                CommandResult r = runForLeave(Command.of(CHANGE_TIMEOUT, NETWORKSETUP, "-setairportpower", device, state),
+                CommandResult r = tool.runForLeave(Command.of(CHANGE_TIMEOUT, NETWORKSETUP, "-setairportpower", device, state),
                         problems, "switch Wi-Fi " + state);
                 if (r != null && !r.succeeded()) problems.add("switch Wi-Fi " + state + " (" + ToolText.gist(r.output()) + ")");
             }
         }
-        if (!problems.isEmpty()) {
-            throw new WifiException(Reason.LEAVE_FAILED, "FieldFlash left \"" + connection.ssid() + "\" but could not "
-                    + String.join(", nor ", problems) + ".");
-        }
-        LOG.info("left {}", connection.ssid());
+        Tool.finishLeave(connection, problems);
     }
 
-    private CommandResult runForLeave(Command command, List<String> problems, String what) throws InterruptedException {
-        try {
-            return tool.run(command, Reason.LEAVE_FAILED, what);
-        } catch (WifiException e) {
-            problems.add(what + " (" + e.getMessage() + ")");
-            return null;
-        }
-    }
 }

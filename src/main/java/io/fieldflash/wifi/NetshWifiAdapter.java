@@ -225,8 +225,8 @@ final class NetshWifiAdapter implements WifiAdapter {
             LOG.info("joined {} on {} as {}", ssid, iface.name(), address.getHostAddress());
             return new WifiConnection(ssid, iface.name(), address, previous, profile);
         } catch (WifiException | InterruptedException | RuntimeException e) {
-            quietly(Command.of(CHANGE_TIMEOUT, NETSH, "wlan", "delete", "profile", "name=" + profile, "interface=" + iface.name()));
-            if (previous instanceof PreviousNetwork.Saved saved) quietly(connectCommand(iface.name(), saved.id()));
+            tool.quietly(Command.of(CHANGE_TIMEOUT, NETSH, "wlan", "delete", "profile", "name=" + profile, "interface=" + iface.name()));
+            if (previous instanceof PreviousNetwork.Saved saved) tool.quietly(connectCommand(iface.name(), saved.id()));
             throw e;
         }
     }
@@ -346,14 +346,6 @@ final class NetshWifiAdapter implements WifiAdapter {
         return Optional.empty();
     }
 
-    private void quietly(Command command) throws InterruptedException {
-        try {
-            CommandResult r = tool.run(command, Reason.LEAVE_FAILED, command.program());
-            if (!r.succeeded()) LOG.warn("{} failed: {}", command, ToolText.gist(r.output()));
-        } catch (WifiException e) {
-            LOG.warn("{} failed: {}", command, e.getMessage());
-        }
-    }
 
     // ---------------------------------------------------------------- leave
 
@@ -361,7 +353,7 @@ final class NetshWifiAdapter implements WifiAdapter {
     public void leave(WifiConnection connection) throws WifiException, InterruptedException {
         String iface = connection.interfaceName();
         List<String> problems = new ArrayList<>();
-        quietly(Command.of(CHANGE_TIMEOUT, NETSH, "wlan", "disconnect", "interface=" + iface));
+        tool.quietly(Command.of(CHANGE_TIMEOUT, NETSH, "wlan", "disconnect", "interface=" + iface));
         if (connection.previous() instanceof PreviousNetwork.Saved saved) {
             step(connectCommand(iface, saved.id()), "rejoin \"" + saved.name() + "\"", "completed successfully", problems);
         }
@@ -369,11 +361,7 @@ final class NetshWifiAdapter implements WifiAdapter {
             step(Command.of(CHANGE_TIMEOUT, NETSH, "wlan", "delete", "profile", "name=" + connection.temporaryProfile(),
                     "interface=" + iface), "remove its Wi-Fi profile \"" + connection.temporaryProfile() + "\"", "is deleted", problems);
         }
-        if (!problems.isEmpty()) {
-            throw new WifiException(Reason.LEAVE_FAILED, "FieldFlash left \"" + connection.ssid() + "\" but could not "
-                    + String.join(", nor ", problems) + ".");
-        }
-        LOG.info("left {}", connection.ssid());
+        Tool.finishLeave(connection, problems);
     }
 
     private void step(Command command, String what, String successText, List<String> problems) throws InterruptedException {

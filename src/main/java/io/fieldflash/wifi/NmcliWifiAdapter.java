@@ -292,18 +292,10 @@ final class NmcliWifiAdapter implements WifiAdapter {
 
     /** After a failed join: remove the profile and go back, best effort. */
     private void undoJoin(String uuid, PreviousNetwork previous) throws InterruptedException {
-        quietly(Command.of(CHANGE_TIMEOUT, NMCLI, "connection", "delete", "uuid", uuid));
-        if (previous instanceof PreviousNetwork.Saved saved) quietly(reactivate(saved));
+        tool.quietly(Command.of(CHANGE_TIMEOUT, NMCLI, "connection", "delete", "uuid", uuid));
+        if (previous instanceof PreviousNetwork.Saved saved) tool.quietly(reactivate(saved));
     }
 
-    private void quietly(Command command) throws InterruptedException {
-        try {
-            CommandResult r = tool.run(command, Reason.LEAVE_FAILED, command.program());
-            if (!r.succeeded()) LOG.warn("{} failed: {}", command, ToolText.gist(r.output()));
-        } catch (WifiException e) {
-            LOG.warn("{} failed: {}", command, e.getMessage());
-        }
-    }
 
     private static Command reactivate(PreviousNetwork.Saved saved) {
         return Command.of(Duration.ofSeconds(RESTORE_WAIT_SECONDS).plus(REPORT_MARGIN),
@@ -318,8 +310,8 @@ final class NmcliWifiAdapter implements WifiAdapter {
         String uuid = connection.temporaryProfile();
         if (!uuid.isEmpty()) {
             // "not an active connection" when the device already went away: nothing to do
-            quietly(Command.of(CHANGE_TIMEOUT, NMCLI, "connection", "down", "uuid", uuid));
-            CommandResult del = runForLeave(Command.of(CHANGE_TIMEOUT, NMCLI, "connection", "delete", "uuid", uuid), problems,
+            tool.quietly(Command.of(CHANGE_TIMEOUT, NMCLI, "connection", "down", "uuid", uuid));
+            CommandResult del = tool.runForLeave(Command.of(CHANGE_TIMEOUT, NMCLI, "connection", "delete", "uuid", uuid), problems,
                     "remove its temporary profile \"" + PROFILE_PREFIX + connection.ssid() + "\"");
             if (del != null && !del.succeeded() && del.exitCode() != 10) {
                 problems.add("remove its temporary profile \"" + PROFILE_PREFIX + connection.ssid() + "\" ("
@@ -327,26 +319,14 @@ final class NmcliWifiAdapter implements WifiAdapter {
             }
         }
         if (connection.previous() instanceof PreviousNetwork.Saved saved) {
-            CommandResult up = runForLeave(reactivate(saved), problems, "rejoin \"" + saved.name() + "\"");
+            CommandResult up = tool.runForLeave(reactivate(saved), problems, "rejoin \"" + saved.name() + "\"");
             if (up != null && !up.succeeded()) {
                 problems.add("rejoin \"" + saved.name() + "\" (" + ToolText.gist(up.output()) + ")");
             }
         }
-        if (!problems.isEmpty()) {
-            throw new WifiException(Reason.LEAVE_FAILED, "FieldFlash left \"" + connection.ssid() + "\" but could not "
-                    + String.join(", nor ", problems) + ".");
-        }
-        LOG.info("left {}", connection.ssid());
+        Tool.finishLeave(connection, problems);
     }
 
-    private CommandResult runForLeave(Command command, List<String> problems, String what) throws InterruptedException {
-        try {
-            return tool.run(command, Reason.LEAVE_FAILED, what);
-        } catch (WifiException e) {
-            problems.add(what + " (" + e.getMessage() + ")");
-            return null;
-        }
-    }
 
     // ---------------------------------------------------------------- errors
 

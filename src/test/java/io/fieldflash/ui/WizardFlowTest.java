@@ -104,6 +104,22 @@ class WizardFlowTest {
                 .anyMatch(n -> n.isVisible() && "Ready to update".equals(((Label) n).getText())));
     }
 
+    /** A slow link and a large image, so that the update is still sending when the test acts. */
+    private void startSlowUpdate(FxRobot robot) throws Exception {
+        sim = device("rate=150000,reboot-ms=300");
+        Path bundle = UiFixtures.bundle(tmp, "2.5.0", 7, 1_500_000);
+        open(robot);
+        upToReview(robot, bundle);
+        robot.clickOn(visibleButton(robot, "Start update"));
+        waitUntil(30, () -> robot.lookup(".progress-bar").queryAs(ProgressBar.class).getProgress() > 0.1);
+    }
+
+    /** Waits for a confirmation dialog's button and presses it. */
+    private static void clickDialogButton(FxRobot robot, String text) throws Exception {
+        waitUntil(10, () -> robot.lookup((Node n) -> n instanceof Button b && text.equals(b.getText())).tryQuery().isPresent());
+        robot.clickOn(robot.lookup((Node n) -> n instanceof Button b && text.equals(b.getText())).queryButton());
+    }
+
     private JobResult startAndWait(FxRobot robot, int seconds) throws Exception {
         robot.clickOn(visibleButton(robot, "Start update"));
         waitUntil(seconds, () -> wizard.model().step() == WizardStep.RESULT);
@@ -149,15 +165,9 @@ class WizardFlowTest {
 
     @Test
     void cancelMidFlashLeavesTheOldFirmwareAndReopeningOffersToContinue(FxRobot robot) throws Exception {
-        sim = device("rate=150000,reboot-ms=300");
-        Path bundle = UiFixtures.bundle(tmp, "2.5.0", 7, 1_500_000);
-        open(robot);
-        upToReview(robot, bundle);
-        robot.clickOn(visibleButton(robot, "Start update"));
-        waitUntil(30, () -> robot.lookup(".progress-bar").queryAs(ProgressBar.class).getProgress() > 0.1);
+        startSlowUpdate(robot);
         robot.clickOn(visibleButton(robot, "Cancel update…"));
-        waitUntil(10, () -> robot.lookup((Node n) -> n instanceof Button b && "Stop the update".equals(b.getText())).tryQuery().isPresent());
-        robot.clickOn(robot.lookup((Node n) -> n instanceof Button b && "Stop the update".equals(b.getText())).queryButton());
+        clickDialogButton(robot, "Stop the update");
         waitUntil(30, () -> wizard.model().step() == WizardStep.RESULT);
         assertThat(wizard.model().result().orElseThrow().outcome()).isEqualTo(JobResult.Outcome.CANCELLED);
         assertThat(text(robot, ".verdict-title")).isEqualTo("Update cancelled");
@@ -177,16 +187,10 @@ class WizardFlowTest {
 
     @Test
     void closingTheWindowMidUpdateAsksThenStopsSafely(FxRobot robot) throws Exception {
-        sim = device("rate=150000,reboot-ms=300");
-        Path bundle = UiFixtures.bundle(tmp, "2.5.0", 7, 1_500_000);
-        open(robot);
-        upToReview(robot, bundle);
-        robot.clickOn(visibleButton(robot, "Start update"));
-        waitUntil(30, () -> robot.lookup(".progress-bar").queryAs(ProgressBar.class).getProgress() > 0.1);
+        startSlowUpdate(robot);
         boolean[] closeNow = {true};
         javafx.application.Platform.runLater(() -> closeNow[0] = wizard.main().confirmClose());
-        waitUntil(10, () -> robot.lookup((Node n) -> n instanceof Button b && "Stop and close".equals(b.getText())).tryQuery().isPresent());
-        robot.clickOn(robot.lookup((Node n) -> n instanceof Button b && "Stop and close".equals(b.getText())).queryButton());
+        clickDialogButton(robot, "Stop and close");
         waitUntil(30, () -> !stage.isShowing());
         assertThat(closeNow[0]).as("the window waits for the job to stop").isFalse();
         assertThat(wizard.model().result().orElseThrow().outcome()).isEqualTo(JobResult.Outcome.CANCELLED);
