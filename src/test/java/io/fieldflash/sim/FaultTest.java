@@ -9,27 +9,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The faults: what each does, and that a seed replays them exactly. */
-class FaultTest {
+class FaultTest extends SimulatorTest {
     static final List<String> HW = List.of("ccx-rev-b");
-
-    @TempDir
-    Path dir;
-
-    SimHarness sim;
-
-    @AfterEach
-    void stop() {
-        if (sim != null) sim.close();
-    }
 
     @Test
     void theSpecParsesAndNamesWhatIsWrong() {
