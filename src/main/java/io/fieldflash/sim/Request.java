@@ -50,7 +50,7 @@ final class Request {
         this.body = body;
     }
 
-    /** The method; for a POST with {@code X-HTTP-Method-Override} (tus), the method it names. */
+    /** The method; with {@code X-HTTP-Method-Override} (tus), the method that header names. */
     String method() {
         return method;
     }
@@ -155,8 +155,8 @@ final class Request {
         }
         String method = parts[0];
         List<String> override = headers.get("X-HTTP-Method-Override");
-        if (method.equals("POST") && override != null && !override.isEmpty()) {
-            method = override.getFirst().toUpperCase(Locale.ROOT);   // tus: the server MUST honour it
+        if (override != null && !override.isEmpty() && !override.getFirst().isBlank()) {
+            method = override.getFirst().strip().toUpperCase(Locale.ROOT);   // tus: the server MUST honour it
         }
         String connection = headers.getOrDefault("Connection", List.of()).toString().toLowerCase(Locale.ROOT);
         boolean keepAlive = version.equals("HTTP/1.1") ? !connection.contains("close") : connection.contains("keep-alive");

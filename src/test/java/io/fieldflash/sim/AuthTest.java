@@ -4,24 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Bearer token, 401, and the lockout (423 with Retry-After) that survives a reboot. */
-class AuthTest {
-    @TempDir
-    Path dir;
-
-    SimHarness sim;
+class AuthTest extends SimulatorTest {
     final SimHarness.MutableClock clock = new SimHarness.MutableClock();
-
-    @AfterEach
-    void stop() {
-        if (sim != null) sim.close();
-    }
 
     private HttpResponse<String> withToken(String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(sim.uri("/confirm")).POST(HttpRequest.BodyPublishers.noBody());

@@ -21,23 +21,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Install checks, the A/B slots, and test/confirm: a trial that is not confirmed reverts at the next boot. */
-class InstallBootTest {
+class InstallBootTest extends SimulatorTest {
     static final List<String> HW = List.of("ccx-rev-b", "ccx-rev-c");
-
-    @TempDir
-    Path dir;
-
-    SimHarness sim;
-
-    @AfterEach
-    void stop() {
-        if (sim != null) sim.close();
-    }
 
     /** Bytes and modification time of a file, to show it was never written. */
     record Snapshot(byte[] bytes, FileTime mtime) {

@@ -5,24 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A transfer survives broken connections and device reboots: whole bytes received are kept, HEAD says where to go on. */
-class ResumeTest {
-    @TempDir
-    Path dir;
-
-    SimHarness sim;
-
-    @AfterEach
-    void stop() {
-        if (sim != null) sim.close();
-    }
-
+class ResumeTest extends SimulatorTest {
     @Test
     void theBytesBeforeABrokenBodyAreKept() throws Exception {
         sim = SimHarness.start(dir);

@@ -35,10 +35,12 @@ final class SimHarness implements AutoCloseable {
     final Path dir;
     final SimulatedDevice device;
     private HttpClient http = newClient();
+    private long bootsSeen;
 
     private SimHarness(Path dir, SimulatedDevice device) {
         this.dir = dir;
         this.device = device;
+        this.bootsSeen = device.stats().boots();
     }
 
     /** A device with the token {@link #TOKEN}, quick reboots, and the tweaks of {@code tune}. */
@@ -58,14 +60,17 @@ final class SimHarness implements AutoCloseable {
     /** Power-cycles the device; the client's pooled connections died with it, so a fresh client follows. */
     void restart() throws IOException {
         device.restart();
+        bootsSeen = device.stats().boots();
         http = newClient();
     }
 
-    /** Waits out a reboot (POST /reboot or a fault), then starts a fresh client. */
+    /** Waits out one reboot (POST /reboot or a fault) until the device is up again, then starts a fresh client. */
     void awaitRebooted() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (device.isUp() && System.nanoTime() < deadline) Thread.sleep(5);   // the reboot may not have begun yet
-        assertThat(device.awaitUp(Duration.ofSeconds(10))).as("device up again after its reboot").isTrue();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while ((device.stats().boots() <= bootsSeen || !device.isUp()) && System.nanoTime() < deadline) Thread.sleep(5);
+        assertThat(device.stats().boots()).as("boots").isEqualTo(bootsSeen + 1);
+        assertThat(device.isUp()).as("device up again after its reboot").isTrue();
+        bootsSeen++;
         http = newClient();
     }
 

@@ -12,25 +12,12 @@ import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The transfer phase, tus 1.0.0 core + creation, checksum, termination, expiration, as the contract words it. */
-class TusTransferTest {
-    @TempDir
-    Path dir;
-
-    SimHarness sim;
-
-    @AfterEach
-    void stop() {
-        if (sim != null) sim.close();
-    }
-
+class TusTransferTest extends SimulatorTest {
     @Test
     void optionsAnnouncesTheTusServerWithoutAuthentication() throws Exception {
         sim = SimHarness.start(dir);
