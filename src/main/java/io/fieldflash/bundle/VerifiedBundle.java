@@ -4,9 +4,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -54,11 +51,7 @@ public final class VerifiedBundle {
 
     /** Lowercase hex SHA-256 of manifest.json: identifies the bundle's content (the manifest covers every image). */
     public String manifestSha256() {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(manifestBytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.fieldflash.AtomicFile.sha256Hex(manifestBytes);
     }
 
     /** The trusted keys whose valid signatures met the threshold. */

@@ -2,13 +2,8 @@ package io.fieldflash.device;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The bytes of one image, opened as a stream at any offset, so that nothing ever holds a whole image in
@@ -30,17 +25,8 @@ public interface ImageSource {
 
     /** A plain file as an image (hashes it once, now). */
     static ImageSource ofFile(Path file, String name) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
+        String sha = io.fieldflash.AtomicFile.sha256Hex(file);
         long size = Files.size(file);
-        String sha = HexFormat.of().formatHex(md.digest());
         return new ImageSource() {
             @Override public String name() { return name; }
             @Override public long size() { return size; }

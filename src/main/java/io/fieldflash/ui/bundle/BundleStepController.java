@@ -10,6 +10,7 @@ import io.fieldflash.ui.AppContext;
 import io.fieldflash.ui.StepController;
 import io.fieldflash.ui.WizardModel;
 import io.fieldflash.ui.common.Cards;
+import io.fieldflash.ui.common.Format;
 import io.fieldflash.ui.common.Tasks;
 import io.fieldflash.ui.demo.DemoSession;
 import io.fieldflash.update.ResumePoint;
@@ -19,7 +20,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -244,7 +244,7 @@ public final class BundleStepController implements StepController {
         row = detail(row, "field.signer", vb.signers().stream().map(TrustedKey::label).collect(Collectors.joining(", ")));
         row = detail(row, "field.expires", DATE.format(m.expires()));
         row = detail(row, "field.images", m.images().stream()
-                .map(i -> i.name() + " (" + humanBytes(i.size()) + ")").collect(Collectors.joining(", ")));
+                .map(i -> i.name() + " (" + Format.bytes(i.size()) + ")").collect(Collectors.joining(", ")));
         if (!m.releaseNotes().isEmpty()) detail(row, "field.notes", m.releaseNotes());
     }
 
@@ -275,10 +275,4 @@ public final class BundleStepController implements StepController {
         return Cards.detail(context, details, row, key, value);
     }
 
-    static String humanBytes(long n) {
-        if (n < 1024) return n + " B";
-        if (n < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
-        if (n < 1024L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
-        return String.format(Locale.ROOT, "%.2f GiB", n / (1024.0 * 1024 * 1024));
-    }
 }

@@ -5,6 +5,7 @@ import io.fieldflash.ui.AppContext;
 import io.fieldflash.ui.StepController;
 import io.fieldflash.ui.WizardModel;
 import io.fieldflash.ui.WizardStep;
+import io.fieldflash.ui.common.Format;
 import io.fieldflash.update.BundleSource;
 import io.fieldflash.update.JobEvent;
 import io.fieldflash.update.JobSettings;
@@ -173,8 +174,8 @@ public final class FlashStepController implements StepController {
                     stateText.setText(phaseText);
                 }
                 progress.setProgress(p.bytesTotal() <= 0 ? 0 : (double) p.bytesDone() / p.bytesTotal());
-                progressText.setText(context.text("flash.progress", bytes(p.bytesDone()), bytes(p.bytesTotal()),
-                        p.bytesPerSecond() > 0 ? bytes((long) p.bytesPerSecond()) + "/s" : "…",
+                progressText.setText(context.text("flash.progress", Format.bytes(p.bytesDone()), Format.bytes(p.bytesTotal()),
+                        p.bytesPerSecond() > 0 ? Format.bytes((long) p.bytesPerSecond()) + "/s" : "…",
                         p.etaKnown() ? duration(p.eta()) : "…"));
             }
             case JobEvent.Message m -> addLog((m.level() == JobEvent.Level.INFO ? "" : m.level() + ": ") + m.text());
@@ -263,11 +264,6 @@ public final class FlashStepController implements StepController {
         return stopped;
     }
 
-    static String bytes(long n) {
-        if (n < 1024) return n + " B";
-        if (n < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
-        return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
-    }
 
     static String duration(Duration d) {
         long s = Math.max(0, d.toSeconds());

@@ -5,6 +5,7 @@ import io.fieldflash.ui.StepController;
 import io.fieldflash.ui.WizardModel;
 import io.fieldflash.ui.WizardStep;
 import io.fieldflash.ui.common.Cards;
+import io.fieldflash.ui.common.Format;
 import io.fieldflash.update.JobResult;
 import io.fieldflash.update.report.JobReport;
 import java.util.Locale;
@@ -75,7 +76,7 @@ public final class ResultStepController implements StepController {
         int row = 0;
         if (!r.deviceId().isEmpty()) row = Cards.detail(context, details, row, "field.deviceId", r.deviceId());
         row = Cards.detail(context, details, row, "field.versions", before + "  →  " + after);
-        row = Cards.detail(context, details, row, "field.sent", context.text("result.sent", human(r.bytesSent()), r.resumes()));
+        row = Cards.detail(context, details, row, "field.sent", context.text("result.sent", Format.bytes(r.bytesSent()), r.resumes()));
         row = Cards.detail(context, details, row, "field.duration", String.format(Locale.ROOT, "%.1f s", r.elapsed().toMillis() / 1000.0));
         if (r.reasonCode().isPresent()) Cards.detail(context, details, row, "field.reason", r.reasonCode().get());
         boolean canRetry = r.outcome() == JobResult.Outcome.FAILED || r.outcome() == JobResult.Outcome.CANCELLED;
@@ -133,8 +134,4 @@ public final class ResultStepController implements StepController {
                 e -> savedLabel.setText(context.text("report.save.failed", out, String.valueOf(e.getMessage()))), () -> {});
     }
 
-    private static String human(long n) {
-        if (n < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
-        return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
-    }
 }
