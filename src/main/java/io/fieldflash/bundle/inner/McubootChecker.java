@@ -357,7 +357,7 @@ public final class McubootChecker implements InnerChecker {
         };
     }
 
-    /** Older imgtool pads ECDSA signatures with zero bytes after the DER; MCUboot reads only the DER. */
+    /** {@code imgtool sign --pad-sig} (for MCUboot before 1.5) pads ECDSA signatures to 72 bytes with zeros after the DER. */
     private static byte[] trimDer(byte[] sig) {
         if (sig.length < 2 || sig[0] != 0x30 || (sig[1] & 0x80) != 0) return sig;
         int der = 2 + sig[1];
