@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -60,6 +61,7 @@ public final class EspAppChecker implements InnerChecker {
     private long trailing;
     private InnerReason failure;
     private String failureDetail;
+    private String detail;
     private InnerVerdict verdict;
 
     /**
@@ -234,7 +236,7 @@ public final class EspAppChecker implements InnerChecker {
                 }
             }
             case HASH -> {
-                storedHash = java.util.Arrays.copyOf(small, 32);
+                storedHash = Arrays.copyOf(small, 32);
                 imageEnd = pos;
                 stage = Stage.AFTER;
             }
@@ -272,8 +274,6 @@ public final class EspAppChecker implements InnerChecker {
         verdict = new InnerVerdict(InnerFormat.ESP_APP, judge(), detail, facts, pos, digest);
         return verdict;
     }
-
-    private String detail;
 
     private InnerReason judge() {
         if (failure != null) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fieldflash.AtomicFile;
 import io.fieldflash.bundle.VerificationKey;
+import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -55,6 +56,8 @@ class InnerFormatVectorsTest {
                     }
                     InnerVerdict streamed = pieces.finish();
                     assertThat(streamed).isEqualTo(whole);
+                    InnerVerdict read = InnerChecker.check(InnerVectors.checker(e.format(), keys), new ByteArrayInputStream(image));
+                    assertThat(read).isEqualTo(whole);
                 }));
     }
 
