@@ -15,6 +15,7 @@ module io.fieldflash {
 
     exports io.fieldflash;
     exports io.fieldflash.bundle;
+    exports io.fieldflash.bundle.inner;
     exports io.fieldflash.cli;
     exports io.fieldflash.device;
     exports io.fieldflash.device.http;
