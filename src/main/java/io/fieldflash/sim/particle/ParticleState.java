@@ -162,7 +162,7 @@ public final class ParticleState {
         }
         ArrayNode cmds = o.putArray("commands");
         commands.forEach(cmds::add);
-        AtomicFile.write(dir.resolve(STATE_FILE), Json.MAPPER.writeValueAsBytes(o));
+        AtomicFile.write(dir.resolve(STATE_FILE), Json.MAPPER.writeValueAsBytes(o), false);     // a simulator: no fsync per command
     }
 
     /** Reads the state file of {@code dir} (for tests and people): the same values a running device has. */
