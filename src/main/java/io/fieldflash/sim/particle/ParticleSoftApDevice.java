@@ -209,7 +209,7 @@ public final class ParticleSoftApDevice implements AutoCloseable {
             });
             out.flush();
             s.shutdownOutput();
-            if (command.equals("connect-ap") && answer.isPresent()) leaveSoon();
+            if (command.equals("connect-ap") && state.connected()) leaveSoon();
         } catch (IOException | java.io.UncheckedIOException e) {
             LOG.debug("tcp connection ended: {}", e.toString());
         }
@@ -232,7 +232,7 @@ public final class ParticleSoftApDevice implements AutoCloseable {
             ex.sendResponseHeaders(200, 0);     // chunked, as the device sends it
             if (answer.isPresent()) ex.getResponseBody().write(answer.get().getBytes(StandardCharsets.UTF_8));
             ex.getResponseBody().close();
-            if (command.equals("connect-ap") && answer.isPresent()) leaveSoon();
+            if (command.equals("connect-ap") && state.connected()) leaveSoon();
         }
     }
 
