@@ -164,6 +164,26 @@ class ProvisionCommandTest {
     }
 
     @Test
+    void thePasswordMayComeFromTheEnvironment() throws Exception {
+        try (ParticleSoftApDevice d = start(null)) {
+            Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+            ProcessBuilder pb = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "provision", "--device", url(d, "tcp"), "--ssid", SSID, "--security", "wpa2-aes", "--json").redirectErrorStream(false);
+            pb.environment().put(ProvisionCommand.PASSWORD_ENV, PASSWORD);
+            Process p = pb.start();
+            p.getOutputStream().close();
+            String out;
+            try (var in = p.getInputStream()) {
+                out = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+            assertThat(out).doesNotContain(PASSWORD);
+            assertThat(d.state().networks().getFirst().password()).isEqualTo(PASSWORD);
+        }
+    }
+
+    @Test
     void anAbsentDeviceIsSaidPlainly() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -154,6 +154,43 @@ class SoftApTransportTest {
         }
     }
 
+    /** A raw HTTP server that answers {@code head} and then writes {@code chunk} forever (or stays silent). */
+    static ServerSocket hostileHttp(String head, byte[] chunk) throws Exception {
+        ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            try (Socket s = server.accept()) {
+                s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                while (true) {
+                    if (chunk.length == 0) Thread.sleep(60_000);
+                    s.getOutputStream().write(chunk);
+                }
+            } catch (Exception ignored) {
+                // the client gave up, as it should
+            }
+        });
+        return server;
+    }
+
+    @Test
+    void httpAnswersAreCappedAndDeadlined() throws Exception {
+        byte[] chunk = ("1000\r\n" + "[".repeat(0x1000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        try (ServerSocket s = hostileHttp("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", chunk)) {
+            SoftApTransport t = SoftApTransport.of(SoftApAddress.parse("http://127.0.0.1:" + s.getLocalPort()));
+            assertThatThrownBy(() -> t.exchange("scan-ap", "", Duration.ofSeconds(10)))
+                    .isInstanceOfSatisfying(ProvisionException.class, e -> assertThat(e.reason()).isEqualTo(ProvisionException.Reason.TOO_LARGE));
+        }
+        try (ServerSocket s = hostileHttp("HTTP/1.1 200 OK\r\nX-Endless: ", "a".getBytes(StandardCharsets.US_ASCII))) {
+            SoftApTransport t = SoftApTransport.of(SoftApAddress.parse("http://127.0.0.1:" + s.getLocalPort()));
+            assertThatThrownBy(() -> t.exchange("version", "", Duration.ofSeconds(10)))
+                    .isInstanceOfSatisfying(ProvisionException.class, e -> assertThat(e.reason()).isEqualTo(ProvisionException.Reason.TOO_LARGE));
+        }
+        try (ServerSocket s = hostileHttp("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{", new byte[0])) {
+            SoftApTransport t = SoftApTransport.of(SoftApAddress.parse("http://127.0.0.1:" + s.getLocalPort()));
+            assertThatThrownBy(() -> t.exchange("version", "", Duration.ofMillis(400)))
+                    .isInstanceOfSatisfying(ProvisionException.class, e -> assertThat(e.reason()).isEqualTo(ProvisionException.Reason.TIMEOUT));
+        }
+    }
+
     @Test
     void addressesDefaultToThePhotonsPorts() {
         assertThat(SoftApAddress.parse("tcp://192.0.2.1")).isEqualTo(new SoftApAddress(SoftApAddress.Transport.TCP, "192.0.2.1", 5609));

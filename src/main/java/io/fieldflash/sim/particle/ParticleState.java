@@ -167,6 +167,7 @@ public final class ParticleState {
 
     /** Reads the state file of {@code dir} (for tests and people): the same values a running device has. */
     public static ParticleState read(Path dir) throws IOException {
+        if (!Files.exists(dir.resolve(STATE_FILE))) throw new java.nio.file.NoSuchFileException(dir.resolve(STATE_FILE).toString());
         return open(dir, null);
     }
 }
