@@ -19,15 +19,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "provision",
-        description = {"Sets a Particle device (Photon, P1) in listening mode up to join a site's Wi-Fi network, over its access point,",
-            "with Particle's SoftAP set-up protocol: reads its id and key, looks for the network in the device's own scan,",
-            "sets the claim code, stores the network (the password encrypted under the device's key), then tells it to connect.",
-            "Join the device's access point (Photon-XXXX) first."},
-        footer = {"", "The password may also come from the environment, so that it stays out of the shell history:",
-            "  export " + ProvisionCommand.PASSWORD_ENV + "=...",
-            "", "Exit codes: 0 the device accepted everything and is joining the network; 1 the device refused or did not answer",
-            "            (connect-ap is then not sent: the device stays in listening mode); 2 usage error.",
-            "", "Example:  fieldflash provision --device tcp://192.168.0.1 --ssid \"Site Office WLAN\" --security wpa2-aes"})
+        description = {"Sets a Particle device (Photon, P1) in listening mode up to join a site's Wi-Fi",
+            "network, with Particle's SoftAP set-up protocol: reads its id and key, looks for",
+            "the network in the device's own scan, sets the claim code, stores the network",
+            "(the password encrypted under the device's key), then tells it to connect.",
+            "Join the device's access point (Photon-XXXX) first.", ""},
+        footer = {"", "The password may also come from the environment (it then stays out of the",
+            "shell history):  export " + ProvisionCommand.PASSWORD_ENV + "=...",
+            "", "Exit codes: 0 the device accepted everything and is joining the network,",
+            "            1 the device refused a step or did not answer (connect-ap was then",
+            "              not sent: the device stays in listening mode),",
+            "            2 usage error.",
+            "", "Example:  fieldflash provision --device tcp://192.168.0.1 \\",
+            "            --ssid \"Site Office WLAN\" --security wpa2-aes --claim-code CODE"})
 final class ProvisionCommand implements Callable<Integer> {
     static final String PASSWORD_ENV = "FIELDFLASH_WIFI_PASSWORD";
 

@@ -66,13 +66,22 @@ public final class ParticleSoftAp {
 
     /** Tells the device to leave listening mode and join the stored network. */
     public void connect() throws ProvisionException, InterruptedException {
-        String answer = transport.exchange(CONNECT_AP, WireJson.object().put("idx", 0).text(), COMMAND_DEADLINE);
-        if (answer.isBlank()) {
-            throw new ProvisionException(ProvisionException.Reason.CONNECT_UNCONFIRMED,
-                    "The device did not confirm connect-ap; it may have left its access point anyway.",
-                    "Watch its LED: breathing cyan means it joined the network; blinking green for long means the network or password is wrong.");
+        String answer;
+        try {
+            answer = transport.exchange(CONNECT_AP, WireJson.object().put("idx", 0).text(), COMMAND_DEADLINE);
+        } catch (ProvisionException e) {
+            // leaving its access point can cut the answer off
+            if (e.reason() == ProvisionException.Reason.TIMEOUT || e.reason() == ProvisionException.Reason.NO_ANSWER) throw unconfirmed(e);
+            throw e;
         }
+        if (answer.isBlank()) throw unconfirmed(null);
         expectZero(CONNECT_AP, answer);
+    }
+
+    private static ProvisionException unconfirmed(Throwable cause) {
+        return new ProvisionException(ProvisionException.Reason.CONNECT_UNCONFIRMED,
+                "The device did not confirm connect-ap; it may have left its access point anyway.",
+                "Watch its LED: breathing cyan means it joined the network; blinking green for long means the network or password is wrong.", cause);
     }
 
     private static void expectZero(String command, String answer) throws ProvisionException {
