@@ -112,7 +112,8 @@ final class BundleArchive implements AutoCloseable {
     private record Directory(long offset, long size, long entries) {}
 
     /** One central directory entry, as far as the checks here need it. */
-    private record CentralEntry(byte[] rawName, String name, int flags, int method, long compressedSize, long localOffset) {}
+    private record CentralEntry(byte[] rawName, String name, int flags, int method, long compressedSize, long localOffset,
+                                boolean zip64Sizes) {}
 
     /**
      * Steps 1 and 2 on the raw file: end records, central directory, local headers, entry names. Returns the
@@ -135,7 +136,20 @@ final class BundleArchive implements AutoCloseable {
                 }
                 names.add(e.name());
             }
-            for (CentralEntry e : entries) localHeader(ch, e, dir);
+            // In file order, every entry must start exactly where the one before it ends: no bytes that no entry
+            // owns (a streaming unzip tool would find a hidden entry there), no entry inside another.
+            List<CentralEntry> inFileOrder = new ArrayList<>(entries);
+            inFileOrder.sort(java.util.Comparator.comparingLong(CentralEntry::localOffset));
+            long expected = 0;
+            for (CentralEntry e : inFileOrder) {
+                if (e.localOffset() != expected) {
+                    throw bad("The archive has " + (e.localOffset() < expected ? "overlapping entries" : "bytes between its entries that no entry owns")
+                            + " (before \"" + Printable.cut(e.name(), 100) + "\").");
+                }
+                long dataEnd = localHeader(ch, e, dir);
+                expected = (e.flags() & 8) == 0 ? dataEnd : afterDescriptor(ch, e, dataEnd, nextStart(inFileOrder, e, dir));
+            }
+            if (expected != dir.offset()) throw bad("The archive has bytes between its last entry and its central directory.");
             return names;
         } catch (NoSuchFileException e) {
             throw new BundleException(ReasonCode.BAD_ARCHIVE, "The bundle file " + shown(file) + " does not exist.", e);
@@ -247,6 +261,7 @@ final class BundleArchive implements AutoCloseable {
             }
             int flags = u16(cd, pos + 8), method = u16(cd, pos + 10);
             long compressed = u32(cd, pos + 20), uncompressed = u32(cd, pos + 24);
+            boolean zip64Sizes = compressed == U32_MARK || uncompressed == U32_MARK;
             int nameLen = u16(cd, pos + 28), extraLen = u16(cd, pos + 30), commentLen = u16(cd, pos + 32);
             long diskStart = u16(cd, pos + 34), localOffset = u32(cd, pos + 42);
             int next = pos + CEN_LEN + nameLen + extraLen + commentLen;
@@ -290,7 +305,7 @@ final class BundleArchive implements AutoCloseable {
             if (compressed < 0 || localOffset < 0 || localOffset >= dir.offset() || compressed > dir.offset() - localOffset) {
                 throw bad("Entry \"" + Printable.cut(name, 100) + "\" lies outside the archive's data.");
             }
-            out.add(new CentralEntry(rawName, name, flags, method, compressed, localOffset));
+            out.add(new CentralEntry(rawName, name, flags, method, compressed, localOffset, zip64Sizes));
             pos = next;
         }
         if (pos != limit) throw bad("The archive's central directory holds more than its end record counts.");
@@ -307,8 +322,37 @@ final class BundleArchive implements AutoCloseable {
         }
     }
 
-    /** The local header of {@code e} must name the same entry, in the same bytes, with the same method and flags. */
-    private static void localHeader(FileChannel ch, CentralEntry e, Directory dir) throws IOException, BundleException {
+    /** Where the entry after {@code e} in the file starts (the central directory after the last one). */
+    private static long nextStart(List<CentralEntry> inFileOrder, CentralEntry e, Directory dir) {
+        int i = inFileOrder.indexOf(e);
+        return i + 1 < inFileOrder.size() ? inFileOrder.get(i + 1).localOffset() : dir.offset();
+    }
+
+    /**
+     * The end of the data descriptor that follows an entry's data (general purpose flag bit 3): CRC and both
+     * sizes, 32- or 64-bit, with or without its optional signature. Accepted only when one of these forms ends
+     * exactly at {@code next}.
+     */
+    private static long afterDescriptor(FileChannel ch, CentralEntry e, long dataEnd, long next) throws IOException, BundleException {
+        int sizes = e.zip64Sizes() ? 16 : 8;
+        long length = next - dataEnd;
+        boolean fits = false;
+        if (length == 4 + sizes) {
+            fits = true;                                  // no signature
+        } else if (length == 8 + sizes) {
+            fits = readAt(ch, dataEnd, 4).getInt(0) == 0x08074b50;
+        }
+        if (!fits) {
+            throw bad("Entry \"" + Printable.cut(e.name(), 100) + "\" is not followed by its data descriptor alone.");
+        }
+        return next;
+    }
+
+    /**
+     * The local header of {@code e} must name the same entry, in the same bytes, with the same method and flags.
+     * Returns where the entry's data ends.
+     */
+    private static long localHeader(FileChannel ch, CentralEntry e, Directory dir) throws IOException, BundleException {
         if (e.localOffset() > dir.offset() - LOC_LEN) throw bad("Entry \"" + Printable.cut(e.name(), 100) + "\" lies outside the archive's data.");
         ByteBuffer loc = readAt(ch, e.localOffset(), LOC_LEN);
         if (loc.getInt(0) != LOC_SIG) {
@@ -332,9 +376,10 @@ final class BundleArchive implements AutoCloseable {
             throw new BundleException(ReasonCode.UNSAFE_PATH, "Entry \"" + Printable.cut(e.name(), 100) + "\" is named \""
                     + shownLocal + "\" in its local header: another unzip tool would write it under that name.");
         }
-        if (method != e.method() || (flags & 1) != (e.flags() & 1)) {
+        if (method != e.method() || (flags & 9) != (e.flags() & 9)) {
             throw bad("Entry \"" + Printable.cut(e.name(), 100) + "\" has a local header that disagrees with the central directory.");
         }
+        return dataStart + e.compressedSize();
     }
 
     private static ByteBuffer readAt(FileChannel ch, long pos, int len) throws IOException, BundleException {

@@ -224,6 +224,28 @@ class BundleHardeningTest {
         }
 
         @Test
+        void anEntryHiddenBetweenListedEntriesIsRefused() throws Exception {
+            // The JDK reads only the central directory; a streaming extractor would also write "../../evil.sh".
+            TestBundle b = TestBundle.standard();
+            b.omitImages.add("app");
+            b.extraEntries = z -> z.hidden("../../evil.sh", new byte[] {'x'}).stored("images/app.bin", b.images.get("app"));
+            assertThat(assertReason(() -> read(write(b)), ReasonCode.BAD_ARCHIVE).getMessage()).contains("no entry owns");
+        }
+
+        @Test
+        void overlappingEntriesAreRefused() throws Exception {
+            Path f = write(TestBundle.standard());
+            byte[] all = Files.readAllBytes(f);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(all).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            int cd = buf.getInt(all.length - 22 + 16);
+            // the second central directory entry (signatures.json) points at the first local header
+            int second = cd + 46 + buf.getShort(cd + 28) + buf.getShort(cd + 30) + buf.getShort(cd + 32);
+            buf.putInt(second + 42, 0);
+            Files.write(f, all);
+            assertReason(() -> read(f), ReasonCode.BAD_ARCHIVE);
+        }
+
+        @Test
         void aGenuineZip64BundleAndAnArchiveCommentStillVerify() throws Exception {
             TestBundle b = TestBundle.standard();
             b.extraEntries = z -> z.zip64 = true;

@@ -26,9 +26,9 @@ final class RawZip {
      * {@code comment} is the entry's comment in the central directory.
      */
     record Entry(byte[] name, int method, int flags, byte[] stored, Generator generator, long declaredSize,
-                 byte[] localName, byte[] comment) {
+                 byte[] localName, byte[] comment, boolean hidden) {
         Entry(byte[] name, int method, int flags, byte[] stored, Generator generator, long declaredSize) {
-            this(name, method, flags, stored, generator, declaredSize, name, new byte[0]);
+            this(name, method, flags, stored, generator, declaredSize, name, new byte[0], false);
         }
     }
 
@@ -47,7 +47,7 @@ final class RawZip {
 
     /** A stored entry whose local header names {@code localName} while the central directory names {@code name}. */
     RawZip storedWithLocalName(String name, String localName, byte[] data) {
-        entries.add(new Entry(utf8(name), 0, 0x800, data, null, data.length, utf8(localName), new byte[0]));
+        entries.add(new Entry(utf8(name), 0, 0x800, data, null, data.length, utf8(localName), new byte[0], false));
         return this;
     }
 
@@ -59,7 +59,13 @@ final class RawZip {
 
     /** A stored entry with a comment in the central directory (to make a large central directory). */
     RawZip storedWithComment(String name, byte[] data, byte[] comment) {
-        entries.add(new Entry(utf8(name), 0, 0x800, data, null, data.length, utf8(name), comment));
+        entries.add(new Entry(utf8(name), 0, 0x800, data, null, data.length, utf8(name), comment, false));
+        return this;
+    }
+
+    /** A local header and data that the central directory does not list (only a streaming reader finds it). */
+    RawZip hidden(String name, byte[] data) {
+        entries.add(new Entry(utf8(name), 0, 0x800, data, null, data.length, utf8(name), new byte[0], true));
         return this;
     }
 
@@ -126,22 +132,23 @@ final class RawZip {
                 byte[] local = header(0x04034b50, e, crc, data.length, -1);
                 out.write(local);
                 out.write(data);
-                central.write(header(0x02014b50, e, crc, data.length, offset));
+                if (!e.hidden()) central.write(header(0x02014b50, e, crc, data.length, offset));
                 offset += local.length + data.length;
             }
             byte[] cd = central.toByteArray();
+            long listed = entries.stream().filter(e -> !e.hidden()).count();
             out.write(cd);
             if (zip64) {
                 long end64 = offset + cd.length;
                 ByteBuffer z = ByteBuffer.allocate(56 + 20).order(ByteOrder.LITTLE_ENDIAN);
                 z.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0)
-                        .putLong(entries.size()).putLong(entries.size()).putLong(cd.length).putLong(offset);
+                        .putLong(listed).putLong(listed).putLong(cd.length).putLong(offset);
                 z.putInt(0x07064b50).putInt(0).putLong(end64).putInt(1);
                 out.write(z.array());
             }
             ByteBuffer end = ByteBuffer.allocate(22).order(ByteOrder.LITTLE_ENDIAN);
             end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0)
-                    .putShort((short) (zip64 ? 0xFFFF : entries.size())).putShort((short) (zip64 ? 0xFFFF : entries.size()))
+                    .putShort((short) (zip64 ? 0xFFFF : listed)).putShort((short) (zip64 ? 0xFFFF : listed))
                     .putInt(zip64 ? -1 : cd.length).putInt(zip64 ? -1 : (int) offset).putShort((short) comment.length);
             out.write(end.array());
             out.write(comment);

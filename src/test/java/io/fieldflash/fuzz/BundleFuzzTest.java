@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,9 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Rules for every input: the only exception is the typed refusal ({@link BundleException}), whose message is
  * printable; each input stays within {@link #LIMITS}; and a changed signed bundle is never VALID with other
- * content. "The same content" means: the exact signed manifest bytes, and every image it lists streaming to
- * exactly the original bytes with its digest checked at the end. Everything else (ZIP metadata the JDK does
- * not use, signatures.json, which nothing signs) may change without a refusal.
+ * content. "The same content" means: the exact signed manifest bytes, every image it lists streaming to exactly
+ * the original bytes with its digest checked at the end, and a second, different ZIP reader (ZipInputStream,
+ * which reads local headers in file order as streaming unzip tools do) finding no other file and no other bytes
+ * (it may refuse the file). Everything else (ZIP metadata that no reader uses to find files, and
+ * signatures.json, which nothing signs) may change without a refusal.
  */
 class BundleFuzzTest {
     /** A fixed Ed25519 key, so that the seeds (and thus a run) are the same every time. */
@@ -104,6 +107,28 @@ class BundleFuzzTest {
         return out;
     }
 
+    /**
+     * A VALID bundle read by a streaming ZIP reader: every file it finds is one the verifier read, with the same
+     * bytes. A reader that gives up on the file is fine; one that finds another file, or other bytes, is not.
+     */
+    private static void assertStreamingReaderAgrees(Path file, VerifiedBundle vb, Map<String, byte[]> images) {
+        Map<String, byte[]> expected = new LinkedHashMap<>();
+        expected.put("manifest.json", vb.manifestBytes());
+        expected.put("signatures.json", vb.signaturesBytes());
+        expected.put("images/", new byte[0]);
+        for (ImageSpec i : vb.manifest().images()) expected.put(i.file(), images.get(i.name()));
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                byte[] data = zip.readNBytes((1 << 20) + 1);
+                assertThat(expected).as("a streaming reader finds %s", e.getName()).containsKey(e.getName());
+                assertThat(data).as(e.getName()).isEqualTo(expected.get(e.getName()));
+            }
+        } catch (IOException | RuntimeException refused) {
+            // it refuses the file: that is not a second reading of it
+        }
+    }
+
     // ---- (a) archive bytes ------------------------------------------------------------------------------------
 
     @Test
@@ -125,7 +150,7 @@ class BundleFuzzTest {
         byte[] d = Files.readAllBytes(deflated.path());
         byte[] s = Files.readAllBytes(stored.path());
         List<byte[]> seeds = List.of(d, s, zip64(s), zip64(d), withComment(s, "acme pipeline".getBytes(StandardCharsets.UTF_8)),
-                withDecoyEndRecord(s), withComment(d, new byte[0]));
+                withDecoyEndRecord(s), withComment(d, new byte[0]), withLocalName(s, "images/ui.bin", "../../evil.sh"));
         // the genuine seeds verify, with the same content; the decoy one is refused
         assertThat(streamAll(verify(write(dir.resolve("seed.fwb"), zip64(s))))).containsOnlyKeys("app", "ui");
 
@@ -148,6 +173,7 @@ class BundleFuzzTest {
                 Map<String, byte[]> got = streamAll(vb);
                 assertThat(got).containsOnlyKeys(images.keySet());
                 got.forEach((name, bytes) -> assertThat(bytes).as(name).isEqualTo(images.get(name)));
+                assertStreamingReaderAgrees(file, vb, images);
             }
             try {
                 BundleInspection.read(file);
@@ -182,7 +208,7 @@ class BundleFuzzTest {
         assertThat(verify(resigned).manifest().version()).isEqualTo("2.4.1-rc.1+b.7");
 
         List<byte[]> dictionary = new ArrayList<>(Fuzz.dictionary("\"size\": ", "9223372036854775807", "4294967296", "4294967297",
-                "-1", "1e300", "\"version\": \"", "1.0.0-", "a.".repeat(600), "\\u0000", "\\u001b[2K", "\u202e", "\u0085",
+                "-1", "1e300", "\"version\": \"", "1.0.0-", "a.".repeat(1000), "\\u0000", "\\u001b[2K", "\u202e", "\u0085",
                 "\"format\": ", "fieldflash-bundle/1", "\"images\": [", "{\"a\":", "[[[[[[[[", "}", "]", "\"file\": \"images/",
                 "../", "\\ud800", "\uFEFF", "\"product\": \"", "\"expires\": \"", "0000-01-01T00:00:00Z", "\"serial\": ",
                 "\"flashOffset\": ", ", \"name\": \"app\""));
@@ -190,13 +216,34 @@ class BundleFuzzTest {
         dictionary.add(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80});  // an encoded surrogate
         dictionary.add(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});  // a BOM
         dictionary.add(new byte[] {(byte) 0xFF, (byte) 0xFE});               // a UTF-16 BOM
-        int n = Fuzz.run("bundle-manifest", 12, List.of(original), dictionary, LIMITS, input -> {
+        // seeds that put long and large values where one mutation takes them past a limit
+        byte[] longVersion = new String(original, StandardCharsets.UTF_8)
+                .replace("2.4.1-rc.1+b.7", "1.0.0-" + "a.".repeat(120) + "a+" + "b-".repeat(4)).getBytes(StandardCharsets.UTF_8);
+        byte[] largeSize = new String(original, StandardCharsets.UTF_8)
+                .replace("\"size\": 40,", "\"size\": 4294967296,").getBytes(StandardCharsets.UTF_8);
+        assertThat(largeSize).isNotEqualTo(original);
+        // and the hostile classes the review found: a 2 KB version, UTF-16, an overlong '-', a byte order mark
+        String text = new String(original, StandardCharsets.UTF_8);
+        byte[] hugeVersion = text.replace("2.4.1-rc.1+b.7", "1.0.0-" + "a.".repeat(1100) + "a").getBytes(StandardCharsets.UTF_8);
+        byte[] utf16 = text.getBytes(StandardCharsets.UTF_16);
+        byte[] overlong = text.replace("crossing-controller", "crossing\0controller").getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < overlong.length; i++) {
+            if (overlong[i] == 0) {
+                overlong = concat(Arrays.copyOf(overlong, i), new byte[] {(byte) 0xC0, (byte) 0xAD},
+                        Arrays.copyOfRange(overlong, i + 1, overlong.length));
+                break;
+            }
+        }
+        byte[] bom = concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, original);
+        List<byte[]> seeds = List.of(original, longVersion, largeSize, hugeVersion, utf16, overlong, bom);
+        int n = Fuzz.run("bundle-manifest", 12, seeds, dictionary, LIMITS, input -> {
             // signed with the trusted key: the fuzzer reaches past the signature into the manifest's meaning
             write(resigned, bundle(input, signatures(input)));
             try {
                 VerifiedBundle vb = verify(resigned);
                 assertThat(vb.manifestBytes()).isEqualTo(input);
                 streamAll(vb);   // every listed image is in the archive, streams, and matches its digest
+                assertStreamingReaderAgrees(resigned, vb, images);
             } catch (BundleException e) {
                 assertPrintable(e);
             }
@@ -262,6 +309,26 @@ class BundleFuzzTest {
         out.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) -1).putShort((short) -1)
                 .putInt(-1).putInt(-1).putShort((short) 0);
         return out.array();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) out.writeBytes(p);
+        return out.toByteArray();
+    }
+
+    /** The same archive with the first (local header) occurrence of a name replaced by another of the same length. */
+    static byte[] withLocalName(byte[] zip, String name, String local) {
+        byte[] from = name.getBytes(StandardCharsets.UTF_8), to = local.getBytes(StandardCharsets.UTF_8);
+        assertThat(to).hasSameSizeAs(from);
+        byte[] out = zip.clone();
+        for (int i = 0; i + from.length <= out.length; i++) {
+            if (Arrays.equals(out, i, i + from.length, from, 0, from.length)) {
+                System.arraycopy(to, 0, out, i, to.length);
+                return out;
+            }
+        }
+        throw new IllegalArgumentException(name + " not in the archive");
     }
 
     /** The same archive with an archive comment. */
