@@ -317,18 +317,22 @@ class BundleFuzzTest {
         return out.toByteArray();
     }
 
-    /** The same archive with the first (local header) occurrence of a name replaced by another of the same length. */
+    /** The same archive (stored entries) with one entry's local header naming another name of the same length. */
     static byte[] withLocalName(byte[] zip, String name, String local) {
         byte[] from = name.getBytes(StandardCharsets.UTF_8), to = local.getBytes(StandardCharsets.UTF_8);
         assertThat(to).hasSameSizeAs(from);
         byte[] out = zip.clone();
-        for (int i = 0; i + from.length <= out.length; i++) {
-            if (Arrays.equals(out, i, i + from.length, from, 0, from.length)) {
-                System.arraycopy(to, 0, out, i, to.length);
+        ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+        int pos = 0;
+        while (b.getInt(pos) == 0x04034b50) {
+            int nameLen = Short.toUnsignedInt(b.getShort(pos + 26)), extraLen = Short.toUnsignedInt(b.getShort(pos + 28));
+            if (Arrays.equals(out, pos + 30, pos + 30 + nameLen, from, 0, from.length)) {
+                System.arraycopy(to, 0, out, pos + 30, to.length);
                 return out;
             }
+            pos += 30 + nameLen + extraLen + b.getInt(pos + 18);
         }
-        throw new IllegalArgumentException(name + " not in the archive");
+        throw new IllegalArgumentException(name + " has no local header in the archive");
     }
 
     /** The same archive with an archive comment. */
