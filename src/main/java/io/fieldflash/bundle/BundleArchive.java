@@ -69,7 +69,7 @@ final class BundleArchive implements AutoCloseable {
         try {
             zip = new ZipFile(file.toFile());
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            throw new BundleException(ReasonCode.BAD_ARCHIVE, "The bundle file " + shown(file) + " does not exist or cannot be opened.", e);
+            throw new BundleException(ReasonCode.BAD_ARCHIVE, "The bundle file " + Printable.of(file.toString()) + " does not exist or cannot be opened.", e);
         } catch (ZipException e) {
             throw new BundleException(ReasonCode.BAD_ARCHIVE, "The bundle is not a readable ZIP archive ("
                     + Printable.cut(e.getMessage(), 200) + "); it may be truncated or damaged.", e);
@@ -102,10 +102,6 @@ final class BundleArchive implements AutoCloseable {
             closeQuietly(zip);
             throw e;
         }
-    }
-
-    private static String shown(Path file) {
-        return Printable.of(file.toString());
     }
 
     /** Where the central directory is, as the end records say, once they are found consistent. */
@@ -152,9 +148,9 @@ final class BundleArchive implements AutoCloseable {
             if (expected != dir.offset()) throw bad("The archive has bytes between its last entry and its central directory.");
             return names;
         } catch (NoSuchFileException e) {
-            throw new BundleException(ReasonCode.BAD_ARCHIVE, "The bundle file " + shown(file) + " does not exist.", e);
+            throw new BundleException(ReasonCode.BAD_ARCHIVE, "The bundle file " + Printable.of(file.toString()) + " does not exist.", e);
         } catch (IOException e) {
-            throw new BundleException(ReasonCode.BAD_ARCHIVE, "Cannot read the bundle file " + shown(file) + ": "
+            throw new BundleException(ReasonCode.BAD_ARCHIVE, "Cannot read the bundle file " + Printable.of(file.toString()) + ": "
                     + Printable.cut(e.getMessage(), 200), e);
         }
     }
