@@ -1,5 +1,6 @@
 package io.fieldflash.update;
 
+import io.fieldflash.bundle.Manifest;
 import io.fieldflash.device.DeviceException;
 import io.fieldflash.device.DeviceInfo;
 import io.fieldflash.device.DeviceSession;
@@ -15,15 +16,21 @@ final class ConfirmStep {
         this.c = c;
     }
 
-    DeviceInfo confirm(DeviceSession session, String expected) throws UpdateFailedException, InterruptedException {
+    /**
+     * Sends the confirmation (always: a device that says it is not on trial is asked too), then checks that the device
+     * runs exactly the bundle, no longer on trial.
+     */
+    DeviceInfo confirm(DeviceSession session, Manifest m, String manifestSha256) throws UpdateFailedException, InterruptedException {
         StepDeadline deadline = StepDeadline.of("confirming", c.settings.stepTimeout());
+        String expected = m.version();
         try {
             c.withRetries(() -> {
                 session.confirm();
                 return null;
             }, deadline);
             DeviceInfo after = c.withRetries(session::identify, deadline);
-            if (after.firmware().trial() || !after.firmware().version().equals(expected)) {
+            if (after.firmware().trial() || !Preflight.runsExactly(after.firmware(), m, manifestSha256)
+                    || !after.deviceId().equals(c.first.deviceId())) {
                 throw new UpdateFailedException(UpdateFailedException.Reason.CONFIRM_FAILED,
                         "The device accepted the confirmation but reports " + after.firmware() + ".",
                         "Run the same command again; if it persists, report it to the vendor.", null);

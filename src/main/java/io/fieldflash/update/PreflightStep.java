@@ -17,7 +17,7 @@ final class PreflightStep {
     /** The verdict, never {@link Preflight.Verdict.Refused} (that is thrown). */
     Preflight.Verdict check(DeviceInfo info) throws UpdateRefusedException {
         Manifest m = c.bundle.manifest();
-        Preflight.Verdict v = Preflight.check(info, m, c.stores.counters().highest(info.deviceId()));
+        Preflight.Verdict v = Preflight.check(info, m, c.bundle.manifestSha256(), c.stores.counters().highest(info.deviceId()));
         if (v instanceof Preflight.Verdict.Refused r) throw r.why();
         return v;
     }

@@ -2,17 +2,14 @@ package io.fieldflash.update;
 
 import io.fieldflash.FieldFlashException;
 import io.fieldflash.bundle.ImageSpec;
-import io.fieldflash.bundle.VerifiedBundle;
 import io.fieldflash.device.ChunkSender;
 import io.fieldflash.device.ChunkedTransfer;
 import io.fieldflash.device.DeviceException;
 import io.fieldflash.device.DeviceSession;
-import io.fieldflash.device.ImageSource;
 import io.fieldflash.device.ImageTransfer;
 import io.fieldflash.device.StreamedTransfer;
 import io.fieldflash.device.TransferListener;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -28,13 +25,21 @@ final class TransferStep {
     private ResumePoint lastResume;
     private ImageTransfer current;
 
+    /**
+     * An image the device holds whole.
+     *
+     * @param transfer what to install
+     * @param image    the image as this run read it; {@link CheckedImage#verified()} is true
+     */
+    record Sent(ImageTransfer transfer, CheckedImage image) {}
+
     TransferStep(JobContext c) {
         this.c = c;
     }
 
-    ImageTransfer send(DeviceSession session, ImageSpec spec, long doneBefore, long total)
+    Sent send(DeviceSession session, ImageSpec spec, long doneBefore, long total)
             throws FieldFlashException, IOException, InterruptedException {
-        ImageSource src = imageSource(spec);
+        CheckedImage src = new CheckedImage(c.bundle, spec);
         String deviceId = c.first.deviceId();
         String hint = c.stores.resume().load(deviceId)
                 .filter(rp -> rp.matches(c.bundle.manifestSha256(), spec.name(), spec.sha256()) && rp.deviceAddress().equals(c.device.address()))
@@ -50,7 +55,10 @@ final class TransferStep {
                     case ChunkedTransfer ct -> sendChunked(ct, spec, doneBefore, total);
                     case StreamedTransfer st -> sendStreamed(st, doneBefore, total);
                 }
-                return t;
+                // The device held the bytes already (an earlier run sent them): check the bundle's copy here, so that
+                // the install never follows bytes this run has not seen match the manifest.
+                if (!src.verified()) src.verifyLocally();
+                return new Sent(t, src);
             } catch (DeviceException e) {
                 if (e.reason() != DeviceException.Reason.UPLOAD_GONE || restarts >= 2) throw e;
                 restarts++;
@@ -162,22 +170,27 @@ final class TransferStep {
         }
     }
 
-    private ImageSource imageSource(ImageSpec spec) {
-        VerifiedBundle vb = c.bundle;
-        return new ImageSource() {
-            @Override public String name() { return spec.name(); }
-            @Override public long size() { return spec.size(); }
-            @Override public String sha256() { return spec.sha256(); }
-            @Override public InputStream open(long offset) throws IOException {
-                InputStream in = vb.openImage(spec);
-                try {
-                    in.skipNBytes(offset);
-                } catch (IOException | RuntimeException e) {
-                    in.close();
-                    throw e;
-                }
-                return in;
+    /**
+     * Drops {@code t} on the device and the resume point on disk (after the device refused a whole but damaged
+     * upload: resuming it would be refused again). True when both are gone.
+     */
+    boolean drop(ImageTransfer t) throws InterruptedException {
+        boolean gone = true;
+        if (t instanceof ChunkedTransfer ct) {
+            try {
+                ct.discard();
+            } catch (DeviceException e) {
+                gone = false;
+                c.say(JobEvent.Level.WARNING, "Could not remove the refused transfer from the device (" + e.getMessage() + ").");
             }
-        };
+        }
+        lastResume = null;
+        try {
+            c.stores.resume().delete(c.first.deviceId());
+        } catch (IOException e) {
+            gone = false;
+            c.say(JobEvent.Level.WARNING, "Could not remove the resume point: " + e.getMessage());
+        }
+        return gone;
     }
 }

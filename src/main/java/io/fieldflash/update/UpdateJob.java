@@ -1,6 +1,7 @@
 package io.fieldflash.update;
 
 import io.fieldflash.FieldFlashException;
+import io.fieldflash.Printable;
 import io.fieldflash.bundle.BundleException;
 import io.fieldflash.bundle.BundleReader;
 import io.fieldflash.bundle.ImageIntegrityException;
@@ -71,6 +72,8 @@ public final class UpdateJob {
     private boolean started;
     private boolean interruptible = true;    // false from the install step on, and while the job winds up
     private boolean cancelRequested;
+    private boolean stopRequested;           // interrupt() past the point of no return
+    private boolean pastNoReturn;
     private boolean discardRequested;
     private final Object pauseLock = new Object();
     private volatile boolean paused;
@@ -105,7 +108,7 @@ public final class UpdateJob {
         this.identify = new IdentifyStep(run);
         this.preflight = new PreflightStep(run);
         this.transfer = new TransferStep(run);
-        this.install = new InstallStep(run);
+        this.install = new InstallStep(run, transfer);
         this.reboot = new RebootStep(run);
         this.confirm = new ConfirmStep(run);
     }
@@ -177,6 +180,28 @@ public final class UpdateJob {
      */
     public boolean cancel() {
         return cancel(false);
+    }
+
+    /**
+     * Stops the job now, whatever step it is in (the command line's Ctrl-C): before the install step this is
+     * {@link #cancel()}; from the install step on, the job stops where it is and ends {@code FAILED} with reason
+     * {@code INTERRUPTED}, saying that the device may hold or run the new firmware unconfirmed. Either way the audit
+     * record is written and {@link JobEvent.Finished} is sent.
+     *
+     * @return false when the job has ended already
+     */
+    public boolean interrupt() {
+        synchronized (state) {
+            if (done.isDone()) return false;
+            if (interruptible) cancelRequested = true;
+            else if (pastNoReturn) stopRequested = true;
+            else return false;      // winding up: the result is being written
+            if (worker != null) worker.interrupt();
+        }
+        synchronized (pauseLock) {
+            pauseLock.notifyAll();
+        }
+        return true;
     }
 
     /** Like {@link #cancel()}, and also drops the transfer on the device and the resume point on disk. */
@@ -266,7 +291,13 @@ public final class UpdateJob {
 
     private boolean cancelled() {
         synchronized (state) {
-            return cancelRequested;
+            return cancelRequested || stopRequested;
+        }
+    }
+
+    private boolean stopped() {
+        synchronized (state) {
+            return stopRequested;
         }
     }
 
@@ -275,8 +306,10 @@ public final class UpdateJob {
         synchronized (state) {
             if (cancelRequested) throw new InterruptedException("cancelled");
             interruptible = false;
+            pastNoReturn = true;
         }
         Thread.interrupted();        // a stray interrupt must not break the steps that follow
+        if (stopped()) throw new InterruptedException("stopped");
     }
 
     private final class Control implements TransferControl {
@@ -309,7 +342,7 @@ public final class UpdateJob {
         try {
             result = execute(t0);
         } catch (InterruptedException | CancellationException e) {
-            result = cancelledResult(t0);
+            result = stopped() ? stoppedResult(t0) : cancelledResult(t0);
         } catch (BundleException | UpdateRefusedException e) {
             result = result(t0, JobResult.Outcome.REFUSED, e.code(), e.getMessage(), e.hint());
         } catch (DeviceException e) {
@@ -323,11 +356,16 @@ public final class UpdateJob {
             result = result(t0, JobResult.Outcome.FAILED, "IO_ERROR", "Reading the bundle failed: " + e.getMessage() + ".",
                     "Check that the bundle file is still there and readable (a removed USB stick?), then run the same command again.");
         } catch (RuntimeException e) {
+            if (stopped()) {
+                finish(stoppedResult(t0));
+                return;
+            }
             LOG.error("update job failed", e);
             result = result(t0, JobResult.Outcome.FAILED, "INTERNAL_ERROR", "FieldFlash failed unexpectedly: " + e + ".",
                     "This is a bug in FieldFlash; please report it with the audit log. The device was not told to install anything new "
                             + "unless the messages above say so.");
         }
+        if (stopped() && !result.ok() && !result.reason().equals("INTERRUPTED")) result = stoppedResult(t0);
         finish(result);
     }
 
@@ -356,7 +394,7 @@ public final class UpdateJob {
             try {
                 return update(session, t0);
             } catch (InterruptedException | CancellationException e) {
-                if (!cancelled()) throw e;
+                if (!cancelled() || stopped()) throw e;
                 synchronized (state) {
                     interruptible = false;
                 }
@@ -387,19 +425,24 @@ public final class UpdateJob {
 
     private JobResult update(DeviceSession session, long t0) throws FieldFlashException, IOException, InterruptedException {
         Manifest m = run.bundle.manifest();
+        String manifestSha = run.bundle.manifestSha256();
         Capabilities caps = device.capabilities();
         phase(Phase.IDENTIFYING, device.address());
         DeviceInfo info = identify.firstContact(session);
         run.first = info;
-        say(JobEvent.Level.INFO, "Device " + info.deviceId() + ": " + info.product() + " (" + info.hardware() + ") runs "
-                + info.firmware() + ".");
+        say(JobEvent.Level.INFO, "Device " + Printable.cut(info.deviceId(), 80) + ": " + Printable.cut(info.product(), 80)
+                + " (" + Printable.cut(info.hardware(), 80) + ") runs " + info.firmware() + ".");
 
         phase(Phase.PREFLIGHT, "");
         boolean trialOfThisBundle = false;
         if (caps.identity()) {
             Preflight.Verdict v = preflight.check(info);
             if (v instanceof Preflight.Verdict.AlreadyInstalled) return alreadyInstalled(info, m, t0);
-            trialOfThisBundle = info.firmware().trial();
+            trialOfThisBundle = v instanceof Preflight.Verdict.ConfirmTrial;
+            if (!info.firmware().reportsManifest()) {
+                say(JobEvent.Level.WARNING, "The device does not report which manifest its firmware came from; FieldFlash can only "
+                        + "compare the version and the security counter.");
+            }
         } else {
             say(JobEvent.Level.WARNING, "This connection cannot tell the device's product or firmware; the device's own checks are all that stand "
                     + "between it and a wrong bundle.");
@@ -411,19 +454,30 @@ public final class UpdateJob {
         } else {
             long doneBefore = 0;
             for (ImageSpec image : m.images()) {
-                control.checkpoint();
-                phase(Phase.TRANSFERRING, image.name());
-                ImageTransfer t = transfer.send(session, image, doneBefore, m.totalImageBytes());
-                doneBefore += image.size();
-                if (caps.separateInstall()) {
+                for (int attempt = 1; ; attempt++) {
+                    control.checkpoint();
+                    if (caps.identity()) identify.sameDevice(session, "before sending \"" + image.name() + "\"");
+                    phase(Phase.TRANSFERRING, image.name());
+                    TransferStep.Sent sent = transfer.send(session, image, doneBefore, m.totalImageBytes());
+                    if (!caps.separateInstall()) {
+                        pointOfNoReturn();
+                        break;
+                    }
+                    if (caps.identity()) identify.sameDevice(session, "before installing \"" + image.name() + "\"");
                     pointOfNoReturn();
                     phase(Phase.INSTALLING, image.name());
-                    install.install(session, t, image);
-                } else {
-                    pointOfNoReturn();
+                    if (install.install(session, sent, image) == InstallStep.Outcome.INSTALLED) break;
+                    if (attempt >= 3) {
+                        throw new DeviceException(DeviceException.Reason.UPLOAD_GONE,
+                                "The device at " + device.address() + " lost \"" + image.name() + "\" before installing it, " + attempt + " times.",
+                                "Restart the device and run the same command again. It does not run the new firmware: FieldFlash "
+                                        + "did not tell it to restart.");
+                    }
                 }
+                doneBefore += image.size();
             }
             if (caps.rebootCommand()) {
+                if (caps.identity()) identify.sameDevice(session, "before the restart");
                 phase(Phase.REBOOTING, "");
                 reboot.reboot(session);
             }
@@ -436,17 +490,25 @@ public final class UpdateJob {
         }
         phase(Phase.WAITING, "");
         DeviceInfo back = trialOfThisBundle ? info : reboot.awaitBack(session, info);
+        identify.requireSame(back, "after the restart");
         versionAfter = back.firmware().version();
-        if (!back.firmware().version().equals(m.version())) {
+        if (!Preflight.runsExactly(back.firmware(), m, manifestSha)) {
+            boolean sameText = back.firmware().version().equals(m.version());
             throw new UpdateFailedException(UpdateFailedException.Reason.BOOT_FAILED,
-                    "The device restarted but runs " + back.firmware().version() + ", not " + m.version()
-                            + ": the new firmware did not start, so the device went back to its previous firmware.",
-                    "The device works as before. Run the same command again; if this happens again, report it to the vendor with the audit log.",
+                    "The device restarted but runs " + back.firmware()
+                            + (back.firmware().reportsManifest() ? " from manifest " + Printable.cut(back.firmware().manifestSha256(), 64) : "")
+                            + (sameText ? ", which is not this bundle's firmware although it carries the same version text"
+                                        : ", not " + m.version() + " (security counter " + m.securityCounter() + ")")
+                            + ": the new firmware did not start as installed, so it is not confirmed.",
+                    "Do not use the device until it runs confirmed firmware: restart it (it returns to its previous firmware unless "
+                            + "the firmware on trial is confirmed), then run the same command again; if this happens again, "
+                            + "report it to the vendor with the audit log.",
                     null);
         }
-        if (caps.trialBoot() && back.firmware().trial()) {
+        if (caps.trialBoot()) {
+            // Always asked, and the answer checked: a device that says it is not on trial is not taken at its word.
             phase(Phase.CONFIRMING, "");
-            back = confirm.confirm(session, m.version());
+            back = confirm.confirm(session, m, manifestSha);
             versionAfter = back.firmware().version();
         }
         stores.counters().record(info.deviceId(), m.securityCounter(), m.version());
@@ -472,6 +534,14 @@ public final class UpdateJob {
         return result(t0, JobResult.Outcome.CANCELLED, "CANCELLED",
                 "Stopped by the operator before anything was installed; the device runs its old firmware.",
                 discardRequested ? "" : "Run the same command again to continue the transfer where it stopped.");
+    }
+
+    private JobResult stoppedResult(long t0) {
+        return result(t0, JobResult.Outcome.FAILED, "INTERRUPTED",
+                "Stopped by the operator while " + phase.label().toLowerCase(java.util.Locale.ROOT) + ". The device may hold the new "
+                        + "firmware, or run it on trial, unconfirmed: unless it is confirmed, the device returns to its previous "
+                        + "firmware at its next restart.",
+                "Run the same command again: it confirms the new firmware if the device runs it on trial, or sends what is missing.");
     }
 
     private JobResult result(long t0, JobResult.Outcome outcome, String reason, String message, String hint) {

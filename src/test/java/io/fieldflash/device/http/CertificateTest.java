@@ -1,0 +1,100 @@
+package io.fieldflash.device.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.fieldflash.device.DeviceException;
+import io.fieldflash.device.DeviceInfo;
+import io.fieldflash.device.DeviceSession;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A device with its own self-signed HTTPS certificate: named as a certificate problem, and reachable by its pin. */
+class CertificateTest {
+    static final String INFO = """
+            {"protocol":"fieldflash-http/1","product":"crossing-controller","hardware":"ccx-rev-b","deviceId":"d1",
+             "firmware":{"version":"2.4.0","securityCounter":6,"trial":false},"maxImageSize":4194304,"maxChunkSize":65536,"upload":null}""";
+
+    @TempDir
+    Path tmp;
+    HttpsServer server;
+    String fingerprint;
+
+    @BeforeEach
+    void start() throws Exception {
+        Path ks = tmp.resolve("device.p12");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", "secret", "-alias", "device", "-keyalg", "EC",
+                "-dname", "CN=device.local", "-validity", "2").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(ks)) {
+            store.load(in, "secret".toCharArray());
+        }
+        fingerprint = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(store.getCertificate("device").getEncoded()));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, "secret".toCharArray());
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        server.setHttpsConfigurator(new HttpsConfigurator(ctx));
+        server.createContext("/", ex -> {
+            byte[] b = INFO.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private URI address() {
+        return URI.create("https://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @Test
+    void aSelfSignedCertificateIsNamedAsACertificateProblemNotAWifiFault() throws Exception {
+        try (DeviceSession s = new HttpDevice(address(), "t", HttpSettings.DEFAULT).open()) {
+            DeviceException e = catchThrowableOfType(DeviceException.class, s::identify);
+            assertThat(e.reason()).isEqualTo(DeviceException.Reason.CERTIFICATE_UNTRUSTED);
+            assertThat(e.getMessage()).contains("certificate").doesNotContain("does not answer");
+            assertThat(e.hint()).contains("--pin-sha256").doesNotContain("Wi-Fi");
+        }
+    }
+
+    @Test
+    void thePinnedCertificateIsTrustedAndAnyOtherIsNot() throws Exception {
+        try (DeviceSession s = new HttpDevice(address(), "t", HttpSettings.DEFAULT).pinning(fingerprint.toUpperCase()).open()) {
+            DeviceInfo info = s.identify();
+            assertThat(info.deviceId()).isEqualTo("d1");
+        }
+        String other = "00".repeat(32);
+        try (DeviceSession s = new HttpDevice(address(), "t", HttpSettings.DEFAULT).pinning(other).open()) {
+            DeviceException e = catchThrowableOfType(DeviceException.class, s::identify);
+            assertThat(e.reason()).isEqualTo(DeviceException.Reason.CERTIFICATE_UNTRUSTED);
+        }
+    }
+}
