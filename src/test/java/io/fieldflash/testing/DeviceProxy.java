@@ -32,9 +32,13 @@ public final class DeviceProxy implements AutoCloseable {
         }
     }
 
-    /** An answer; {@link #DROP} closes the connection without one. */
+    /**
+     * An answer; {@link #DROP} closes the connection without one, {@link #STALL} sends a 200 head and then trickles its
+     * body a byte every 200 ms, for ever.
+     */
     public record Resp(int status, Map<String, String> headers, byte[] body) {
         public static final Resp DROP = new Resp(-1, Map.of(), new byte[0]);
+        public static final Resp STALL = new Resp(-2, Map.of(), new byte[0]);
 
         public static Resp json(int status, String json) {
             return new Resp(status, Map.of("Content-Type", "application/json"), json.getBytes(StandardCharsets.UTF_8));
@@ -112,7 +116,20 @@ public final class DeviceProxy implements AutoCloseable {
             } catch (Exception e) {
                 resp = Resp.json(599, "{\"error\":\"PROXY\",\"message\":\"" + e + "\"}");
             }
-            if (resp == null || resp.status() < 0) return;        // no answer: the connection just closes
+            if (resp == null || resp.status() == -1) return;      // no answer: the connection just closes
+            if (resp.status() == -2) {
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, 1_000_000);
+                try {
+                    while (true) {
+                        ex.getResponseBody().write(' ');
+                        ex.getResponseBody().flush();
+                        Thread.sleep(200);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    return;       // the client gave up
+                }
+            }
             resp.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
             boolean empty = resp.body().length == 0 || req.method().equals("HEAD") || resp.status() == 204;
             ex.sendResponseHeaders(resp.status(), empty ? -1 : resp.body().length);
