@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place that sequences an update:
  * verify → connect → identify → preflight → transfer (resumable) → install → reboot → wait → confirm → audit.
+ * Each step is a small class of its own ({@link IdentifyStep}, {@link PreflightStep}, {@link TransferStep},
+ * {@link InstallStep}, {@link RebootStep}, {@link ConfirmStep}) with its own deadline and typed failures; the job keeps
+ * their order, the events, pause/cancel and the audit record.
  *
  * <p>Runs on its own virtual thread ({@link #start()}); reports {@link JobEvent}s to listeners on a separate event
  * thread; takes commands from any thread: {@link #pause()}, {@link #resume()}, {@link #cancel()},
@@ -51,7 +54,10 @@ import org.slf4j.LoggerFactory;
  *       half-way would leave an unconfirmed trial for the operator to sort out.</li>
  *   <li>A bundle is refused for a device whose counter, or whose highest counter installed from this laptop, is above
  *       the bundle's.</li>
- *   <li>Every job, whatever its end, appends one line to the audit log.</li>
+ *   <li>The unit identified at first contact is the one sent to, installed and restarted (device id, product and
+ *       hardware compared before each of these and after the restart), and it is confirmed only when it runs exactly
+ *       the bundle (version, counter and, when reported, the manifest's SHA-256).</li>
+ *   <li>Every job, whatever its end (even {@link #interrupt()} past the install step), appends one line to the audit log.</li>
  * </ul>
  */
 public final class UpdateJob {
