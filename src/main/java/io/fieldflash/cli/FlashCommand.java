@@ -133,7 +133,8 @@ final class FlashCommand implements Callable<Integer> {
         // it the result says what the device may run, unconfirmed.
         java.util.concurrent.CountDownLatch printed = new java.util.concurrent.CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            job.interrupt();
+            boolean stopping = job.interrupt();
+            if (!stopping && job.auditRecord().isEmpty()) return;      // not started: nothing to wait for
             try {
                 if (job.await(HOOK_WAIT).isPresent()) printed.await(HOOK_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (InterruptedException ignored) {

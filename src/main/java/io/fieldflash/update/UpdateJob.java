@@ -194,11 +194,11 @@ public final class UpdateJob {
      * {@code INTERRUPTED}, saying that the device may hold or run the new firmware unconfirmed. Either way the audit
      * record is written and {@link JobEvent.Finished} is sent.
      *
-     * @return false when the job has ended already
+     * @return false when the job has not started or has ended already
      */
     public boolean interrupt() {
         synchronized (state) {
-            if (done.isDone()) return false;
+            if (!started || done.isDone()) return false;
             if (interruptible) cancelRequested = true;
             else if (pastNoReturn) stopRequested = true;
             else return false;      // winding up: the result is being written
