@@ -21,8 +21,8 @@ import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,12 +33,13 @@ class CertificateTest {
              "firmware":{"version":"2.4.0","securityCounter":6,"trial":false},"maxImageSize":4194304,"maxChunkSize":65536,"upload":null}""";
 
     @TempDir
-    Path tmp;
-    HttpsServer server;
-    String fingerprint;
+    static Path tmp;
+    static HttpsServer server;
+    static String fingerprint;
 
-    @BeforeEach
-    void start() throws Exception {
+    /** One self-signed certificate for the class (keytool, as a vendor would make one). */
+    @BeforeAll
+    static void start() throws Exception {
         Path ks = tmp.resolve("device.p12");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
                 "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", "secret", "-alias", "device", "-keyalg", "EC",
@@ -66,12 +67,12 @@ class CertificateTest {
         server.start();
     }
 
-    @AfterEach
-    void stop() {
+    @AfterAll
+    static void stop() {
         server.stop(0);
     }
 
-    private URI address() {
+    private static URI address() {
         return URI.create("https://127.0.0.1:" + server.getAddress().getPort());
     }
 
