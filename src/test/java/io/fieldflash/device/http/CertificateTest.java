@@ -8,23 +8,18 @@ import com.sun.net.httpserver.HttpsServer;
 import io.fieldflash.device.DeviceException;
 import io.fieldflash.device.DeviceInfo;
 import io.fieldflash.device.DeviceSession;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A device with its own self-signed HTTPS certificate: named as a certificate problem, and reachable by its pin. */
 class CertificateTest {
@@ -32,25 +27,26 @@ class CertificateTest {
             {"protocol":"fieldflash-http/1","product":"crossing-controller","hardware":"ccx-rev-b","deviceId":"d1",
              "firmware":{"version":"2.4.0","securityCounter":6,"trial":false},"maxImageSize":4194304,"maxChunkSize":65536,"upload":null}""";
 
-    @TempDir
-    static Path tmp;
     static HttpsServer server;
     static String fingerprint;
 
-    /** One self-signed certificate for the class (keytool, as a vendor would make one). */
+    /** One self-signed certificate for the class. */
     @BeforeAll
     static void start() throws Exception {
-        Path ks = tmp.resolve("device.p12");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
-                "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", "secret", "-alias", "device", "-keyalg", "EC",
-                "-dname", "CN=device.local", "-validity", "2").redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        // A device's own certificate, self-signed, as a vendor would put on a unit.
+        java.security.KeyPairGenerator gen = java.security.KeyPairGenerator.getInstance("EC");
+        gen.initialize(256);
+        java.security.KeyPair pair = gen.generateKeyPair();
+        org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=device.local");
+        java.util.Date now = new java.util.Date();
+        java.security.cert.X509Certificate cert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+                new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.ONE, now,
+                        new java.util.Date(now.getTime() + 86_400_000L), name, pair.getPublic())
+                        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
         KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(ks)) {
-            store.load(in, "secret".toCharArray());
-        }
-        fingerprint = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(store.getCertificate("device").getEncoded()));
+        store.load(null, null);
+        store.setKeyEntry("device", pair.getPrivate(), "secret".toCharArray(), new java.security.cert.Certificate[] {cert});
+        fingerprint = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(store, "secret".toCharArray());
         SSLContext ctx = SSLContext.getInstance("TLS");
