@@ -14,7 +14,6 @@ import io.fieldflash.device.Device;
 import io.fieldflash.device.DeviceException;
 import io.fieldflash.device.DeviceInfo;
 import io.fieldflash.device.DeviceSession;
-import io.fieldflash.device.ImageTransfer;
 import io.fieldflash.device.TransferControl;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -167,12 +166,12 @@ public final class UpdateJob {
         }
     }
 
-    /** The step the job is in. */
     /** The job's audit record, once it has finished (what "Save report" writes out). */
     public Optional<AuditRecord> auditRecord() {
         return Optional.ofNullable(audited);
     }
 
+    /** The step the job is in. */
     public Phase phase() {
         return phase;
     }
