@@ -225,7 +225,7 @@ final class DeviceApi implements Http1Server.Handler {
         o.put("hardware", st.hardware());
         o.put("deviceId", st.deviceId());
         o.putObject("firmware").put("version", st.version()).put("securityCounter", st.securityCounter())
-                .put("trial", st.trial()).put("slot", st.active().name());
+                .put("trial", st.trial()).put("slot", st.active().name()).put("manifestSha256", st.running().manifestSha256());
         o.put("pendingReboot", st.pendingReboot());
         o.put("maxImageSize", cfg.maxImageSize());
         o.put("maxChunkSize", cfg.maxChunkSize());
