@@ -83,9 +83,9 @@ public final class SigningKey {
         try {
             return fromPem(Files.readString(file, StandardCharsets.US_ASCII));
         } catch (IOException e) {
-            throw new KeyException("Cannot read the private key " + file + ": " + e.getMessage(), e);
+            throw new KeyException("Cannot read the private key " + io.fieldflash.Printable.of(file.toString()) + ": " + io.fieldflash.Printable.cut(e.getMessage(), 200), e);
         } catch (KeyException e) {
-            throw new KeyException(file + ": " + e.getMessage(), e);
+            throw new KeyException(io.fieldflash.Printable.of(file.toString()) + ": " + e.getMessage(), e);
         }
     }
 
