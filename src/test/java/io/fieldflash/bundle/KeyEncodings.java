@@ -14,11 +14,11 @@ import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.math.ec.ECPoint;
 
 /** The other ways a SubjectPublicKeyInfo can spell one public key (see {@link VerificationKey}), as DER. */
-final class KeyEncodings {
+public final class KeyEncodings {
     private KeyEncodings() {}
 
     /** Every non-canonical encoding of {@code key} that FieldFlash knows of, by a short name. */
-    static Map<String, byte[]> of(VerificationKey key) {
+    public static Map<String, byte[]> of(VerificationKey key) {
         Map<String, byte[]> out = new LinkedHashMap<>();
         SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(key.spki());
         byte[] data = info.getPublicKeyData().getBytes();
@@ -39,7 +39,7 @@ final class KeyEncodings {
     }
 
     /** An RSA SubjectPublicKeyInfo ({@code rsaEncryption}) with any modulus and exponent. */
-    static byte[] rsa(BigInteger n, BigInteger e) {
+    public static byte[] rsa(BigInteger n, BigInteger e) {
         try {
             return der(new SubjectPublicKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
                     new RSAPublicKey(n, e)));
@@ -48,7 +48,7 @@ final class KeyEncodings {
         }
     }
 
-    static BigInteger modulus(VerificationKey rsaKey) {
+    public static BigInteger modulus(VerificationKey rsaKey) {
         try {
             return RSAPublicKey.getInstance(SubjectPublicKeyInfo.getInstance(rsaKey.spki()).parsePublicKey()).getModulus();
         } catch (IOException x) {
@@ -56,7 +56,7 @@ final class KeyEncodings {
         }
     }
 
-    static String pem(byte[] der) {
+    public static String pem(byte[] der) {
         return Pem.encode("PUBLIC KEY", der);
     }
 

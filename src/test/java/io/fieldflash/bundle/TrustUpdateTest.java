@@ -220,6 +220,30 @@ class TrustUpdateTest {
     }
 
     @Test
+    void anUpdateThatWouldLiftARevocationIsRefused() throws Exception {
+        // the user's store (an earlier update) revoked release1; the machine-wide store still lists it as trusted
+        Files.write(dirs.userTrustStore(), version(4, entry(root1).put("root", true), release(release1).put("revoked", true)));
+        Files.createDirectories(dirs.machine());
+        Files.write(dirs.machineTrustStore(), TrustStoreTest.bytes(TrustStoreTest.store(1, release(release1))));
+        assertThat(TrustStoreTest.reason(current(), bundle(release1))).isEqualTo(ReasonCode.KEY_REVOKED);
+
+        assertRefused(sign(version(5, entry(root1).put("root", true), release(release2)), root1),
+                TrustStoreException.Reason.REVOCATION_WOULD_LAPSE);
+        assertRefused(sign(version(5, entry(root1).put("root", true), release(release1)), root1),
+                TrustStoreException.Reason.REVOCATION_WOULD_LAPSE);
+        Files.delete(dirs.machineTrustStore());
+        assertRefused(sign(version(5, entry(root1).put("root", true), release(release1).put("revoked", false)), root1),
+                TrustStoreException.Reason.REVOCATION_WOULD_LAPSE);
+        assertThat(TrustStoreTest.reason(current(), bundle(release1))).isEqualTo(ReasonCode.KEY_REVOKED);
+
+        Files.write(dirs.machineTrustStore(), TrustStoreTest.bytes(TrustStoreTest.store(1, release(release1))));
+        sign(version(5, entry(root1).put("root", true), release(release1).put("revoked", true), release(release2)), root1)
+                .apply(dirs, NOW);
+        assertThat(current().version()).as("an update that keeps the revoked entry is applied").isEqualTo(5);
+        assertThat(TrustStoreTest.reason(current(), bundle(release1))).isEqualTo(ReasonCode.KEY_REVOKED);
+    }
+
+    @Test
     void malformedUpdateFilesAreRefused() throws Exception {
         byte[] good = TrustUpdate.sign(version(5, entry(root1).put("root", true)), List.of(root1), NOW);
         String g = new String(good, StandardCharsets.UTF_8);
