@@ -37,7 +37,7 @@ public record TrustStore(int version, int threshold, int rootThreshold, List<Tru
     /** Largest trust store file read. */
     public static final int MAX_BYTES = 1 << 20;
     /** Most keys one trust store may list (a real one has a handful; each costs time to read). */
-    public static final int MAX_KEYS = 64;
+    public static final int MAX_KEYS = 100;
 
     public TrustStore {
         keys = List.copyOf(keys);
