@@ -91,9 +91,19 @@ public final class TrustUpdate {
      */
     public static TrustUpdate parse(byte[] file) throws TrustStoreException {
         if (file.length > MAX_BYTES) throw bad("the file is larger than " + MAX_BYTES + " bytes");
+        String text;
+        try {
+            text = TrustStore.utf8(file);
+        } catch (TrustStoreException e) {
+            throw bad("it is not UTF-8 text");
+        }
+        if (text.startsWith("\uFEFF")) {   // a byte order mark, as for trust stores: ignored
+            text = text.substring(1);
+            file = text.getBytes(StandardCharsets.UTF_8);
+        }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(file);
+            root = Json.MAPPER.readTree(text);
         } catch (IOException e) {
             throw bad("it is not valid JSON (" + io.fieldflash.Printable.cut(TrustStore.firstLine(e), 200) + ")");
         }

@@ -220,6 +220,17 @@ class TrustHardeningTest {
         }
     }
 
+    @Test
+    void aTrustUpdateIsUtf8ItsByteOrderMarkIgnored() throws Exception {
+        Files.write(dirs.userTrustStore(), TrustUpdateTest.version(4, entry(ed).put("root", true)));
+        byte[] file = TrustUpdate.sign(TrustUpdateTest.version(5, entry(ed).put("root", true)), List.of(ed), TrustStoreTest.NOW);
+        String text = new String(file, StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> TrustUpdate.parse(text.getBytes(StandardCharsets.UTF_16LE))).isInstanceOfSatisfying(TrustStoreException.class,
+                e -> assertThat(e.reason()).isEqualTo(TrustStoreException.Reason.BAD_TRUST_STORE));
+        TrustUpdate.parse(concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, file)).apply(dirs, TrustStoreTest.NOW);
+        assertThat(TrustStores.loadDefault(dirs).version()).isEqualTo(5);
+    }
+
     // ---- 7. unreadable parts of the default store ----
 
     @Test

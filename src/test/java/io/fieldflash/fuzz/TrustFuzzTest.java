@@ -139,6 +139,7 @@ class TrustFuzzTest {
         dictionary.add(utf8("\"signatures\": [" + "{\"keyid\": \"" + root.keyid() + "\", \"alg\": \"ed25519\", \"sig\": \"AAAA\"},".repeat(8)));
         dictionary.add(utf8("\"" + root.keyid() + "\""));
         dictionary.add(utf8("\"version\": 6"));
+        dictionary.add(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
 
         int n = Fuzz.run("trust-update", 0x5455_5044L, seeds, dictionary, LIMITS, input -> {
             TrustUpdate.Approval approval;
