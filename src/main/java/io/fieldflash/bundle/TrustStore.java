@@ -38,6 +38,10 @@ public record TrustStore(int version, int threshold, int rootThreshold, List<Tru
     public static final int MAX_BYTES = 1 << 20;
     /** Most keys one trust store may list (a real one has a handful; each costs time to read). */
     public static final int MAX_KEYS = 100;
+    /** Longest key name or product name. */
+    public static final int MAX_TEXT = 256;
+    /** Most products one key may be scoped to. */
+    public static final int MAX_PRODUCTS = 100;
 
     public TrustStore {
         keys = List.copyOf(keys);
@@ -251,8 +255,10 @@ public record TrustStore(int version, int threshold, int rootThreshold, List<Tru
         JsonNode p = n.get("products");
         if (p != null && !p.isNull()) {
             if (!p.isArray()) throw bad(where + ".products is not an array");
+            if (p.size() > MAX_PRODUCTS) throw bad(where + ".products names more than " + MAX_PRODUCTS + " products");
             for (JsonNode e : p) {
                 if (!e.isTextual()) throw bad(where + ".products has a non-text element");
+                if (e.asText().length() > MAX_TEXT) throw bad(where + ".products has a name longer than " + MAX_TEXT + " characters");
                 products.add(e.asText());
             }
         }
@@ -265,6 +271,9 @@ public record TrustStore(int version, int threshold, int rootThreshold, List<Tru
                 throw bad(where + ".notAfter is not an ISO-8601 UTC time like 2028-01-01T00:00:00Z");
             }
         }
+        JsonNode name = n.get("name");
+        if (name != null && !name.isNull() && !name.isTextual()) throw bad(where + ".name is not text");
+        if (name != null && name.asText("").length() > MAX_TEXT) throw bad(where + ".name is longer than " + MAX_TEXT + " characters");
         return new TrustedKey(key, n.path("name").asText(""), products, notAfter,
                 boolField(n, "revoked", where), boolField(n, "root", where));
     }
