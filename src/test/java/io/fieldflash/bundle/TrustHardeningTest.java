@@ -172,6 +172,16 @@ class TrustHardeningTest {
     }
 
     @Test
+    void namesAndProductsHaveALengthLimit() throws Exception {
+        String longText = "x".repeat(TrustStore.MAX_TEXT + 1);
+        assertThatThrownBy(() -> TrustStore.parse(bytes(store(1, entry(ed).put("name", longText))))).hasMessageContaining("longer than");
+        ObjectNode scoped = entry(ed);
+        scoped.putArray("products").add(longText);
+        assertThatThrownBy(() -> TrustStore.parse(bytes(store(1, scoped)))).hasMessageContaining("longer than");
+        assertThat(TrustStore.parse(bytes(store(1, entry(ed).put("name", "x".repeat(TrustStore.MAX_TEXT))))).keys()).hasSize(1);
+    }
+
+    @Test
     void anUnsignedTrustUpdateIsRefusedBeforeTheKeysItCarriesAreRead() throws Exception {
         Files.write(dirs.userTrustStore(), TrustUpdateTest.version(4, entry(ed).put("root", true)));
         // version 5, but its keys are not keys at all: an update that is not signed must be refused as unsigned,
