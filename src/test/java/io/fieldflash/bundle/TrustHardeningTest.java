@@ -71,27 +71,32 @@ class TrustHardeningTest {
     void aKeyRevokedInOneStoreDoesNotVerifyWhenListedReEncodedInAnother() throws Exception {
         for (SigningKey k : List.of(ed, p256, rsa)) {
             Files.write(dirs.machineTrustStore(), bytes(store(1, entry(k).put("revoked", true))));
-            Path bundle = TrustStoreTest.bundle(dir, PRODUCT, k);
             for (Map.Entry<String, byte[]> form : KeyEncodings.of(k.publicKey()).entrySet()) {
+                // the bundle names the signature under the canonical keyid AND under the keyid the re-encoding had
+                // before (SHA-256 of its own DER), as an attacker holding the revoked private key would
+                String otherId = TestBundle.sha256(form.getValue());
+                Path both = bundleSignedUnder(k, k.keyid(), otherId);
+                Path onlyOther = bundleSignedUnder(k, otherId);
                 Path dropIn = Files.writeString(dirs.machine().resolve("trust.d/vendor.pem"), KeyEncodings.pem(form.getValue()));
-                assertThat(reason(TrustStores.loadDefault(dirs), bundle)).as(k.alg() + ", " + form.getKey() + " in a drop-in")
-                        .isEqualTo(ReasonCode.KEY_REVOKED);
+                String what = k.alg() + ", " + form.getKey();
+                assertThat(reason(TrustStores.loadDefault(dirs), both)).as(what + " in a drop-in").isEqualTo(ReasonCode.KEY_REVOKED);
+                assertThat(reason(TrustStores.loadDefault(dirs), onlyOther)).as(what + " in a drop-in").isEqualTo(ReasonCode.UNTRUSTED_KEY);
                 Files.delete(dropIn);
                 Files.writeString(dirs.userTrustStore(), KeyEncodings.pem(form.getValue()));
-                assertThat(reason(TrustStores.loadDefault(dirs), bundle)).as(k.alg() + ", " + form.getKey() + " in the user's store")
-                        .isEqualTo(ReasonCode.KEY_REVOKED);
+                assertThat(reason(TrustStores.loadDefault(dirs), both)).as(what + " in the user's store").isEqualTo(ReasonCode.KEY_REVOKED);
                 Files.delete(dirs.userTrustStore());
             }
         }
     }
 
     @Test
-    void expiryAndScopeFollowTheKeyNotItsEncoding() throws Exception {
+    void expiryFollowsTheKeyNotItsEncoding() throws Exception {
         Files.write(dirs.machineTrustStore(), bytes(store(1, entry(p256).put("notAfter", "2020-01-01T00:00:00Z"))));
-        Files.writeString(dirs.machine().resolve("trust.d/vendor.pem"), KeyEncodings.pem(KeyEncodings.of(p256.publicKey()).get("compressed point")));
+        byte[] compressed = KeyEncodings.of(p256.publicKey()).get("compressed point");
+        Files.writeString(dirs.machine().resolve("trust.d/vendor.pem"), KeyEncodings.pem(compressed));
         TrustStore merged = TrustStores.loadDefault(dirs);
         assertThat(merged.keys()).hasSize(1);
-        assertThat(reason(merged, TrustStoreTest.bundle(dir, PRODUCT, p256))).isEqualTo(ReasonCode.KEY_EXPIRED);
+        assertThat(reason(merged, bundleSignedUnder(p256, p256.keyid(), TestBundle.sha256(compressed)))).isEqualTo(ReasonCode.KEY_EXPIRED);
     }
 
     @Test
@@ -295,6 +300,22 @@ class TrustHardeningTest {
     }
 
     // ---- helpers ----
+
+    /** A valid crossing-controller bundle signed by {@code k}, its signature listed once under each of {@code keyids}. */
+    Path bundleSignedUnder(SigningKey k, String... keyids) throws Exception {
+        TestBundle b = TestBundle.standard();
+        byte[] manifest = b.manifestBytes();
+        ObjectNode sigs = Json.MAPPER.createObjectNode();
+        var arr = sigs.putArray("signatures");
+        for (String id : keyids) arr.addObject().put("keyid", id).put("alg", k.alg().id()).put("sig", base64(k.sign(manifest)));
+        RawZip zip = new RawZip();
+        zip.stored("manifest.json", manifest);
+        zip.stored("signatures.json", Json.MAPPER.writeValueAsBytes(sigs));
+        b.images.forEach((name, data) -> zip.stored("images/" + name + ".bin", data));
+        Path file = Files.createTempFile(dir, "bundle", ".fwb");
+        zip.write(file);
+        return file;
+    }
 
     private static VerificationKey fromSpki(byte[] der) {
         try {
