@@ -128,11 +128,12 @@ public final class LaptopTrust {
     public static VerificationKey readPublicKey(Path file) throws KeyException {
         String text;
         try {
-            if (Files.size(file) > MAX_KEY_FILE_BYTES) {
+            byte[] bytes = TrustStore.readAtMost(file, MAX_KEY_FILE_BYTES);
+            if (bytes.length > MAX_KEY_FILE_BYTES) {
                 throw new KeyException("The public key file " + Printable.of(file.toString()) + " is larger than "
                         + MAX_KEY_FILE_BYTES + " bytes; a public key file is a few hundred.");
             }
-            text = Files.readString(file, StandardCharsets.US_ASCII);
+            text = new String(bytes, StandardCharsets.US_ASCII);
         } catch (NoSuchFileException e) {
             throw new KeyException("The public key file " + Printable.of(file.toString()) + " does not exist.", e);
         } catch (IOException e) {

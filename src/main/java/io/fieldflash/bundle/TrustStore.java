@@ -97,11 +97,11 @@ public record TrustStore(int version, int threshold, int rootThreshold, List<Tru
     public static TrustStore read(Path file) throws TrustStoreException {
         byte[] bytes;
         try {
-            if (Files.size(file) > MAX_BYTES) {
+            bytes = readAtMost(file, MAX_BYTES);
+            if (bytes.length > MAX_BYTES) {
                 throw new TrustStoreException(BAD_TRUST_STORE, "The trust store " + printable(file) + " is larger than "
                         + MAX_BYTES + " bytes; no real trust store is.");
             }
-            bytes = Files.readAllBytes(file);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new TrustStoreException(BAD_TRUST_STORE, "The trust store file " + printable(file) + " does not exist.", e);
         } catch (java.nio.file.AccessDeniedException e) {
@@ -115,6 +115,16 @@ public record TrustStore(int version, int threshold, int rootThreshold, List<Tru
             return parse(bytes);
         } catch (TrustStoreException e) {
             throw new TrustStoreException(e.reason(), printable(file) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The first {@code max} + 1 bytes of {@code file} at most: more than {@code max} means "too large", whatever the
+     * file is (a pipe or a device has no size to ask for first).
+     */
+    static byte[] readAtMost(Path file, int max) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(max + 1);
         }
     }
 

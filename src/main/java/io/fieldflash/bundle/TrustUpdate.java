@@ -76,8 +76,7 @@ public final class TrustUpdate {
 
     public static TrustUpdate read(Path file) throws TrustStoreException {
         try {
-            if (Files.size(file) > MAX_BYTES) throw bad("the file is larger than " + MAX_BYTES + " bytes");
-            return parse(Files.readAllBytes(file));
+            return parse(TrustStore.readAtMost(file, MAX_BYTES));
         } catch (NoSuchFileException e) {
             throw new TrustStoreException(BAD_TRUST_STORE, "The trust update file " + file + " does not exist.", e);
         } catch (IOException e) {
