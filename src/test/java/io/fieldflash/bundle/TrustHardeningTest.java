@@ -177,6 +177,14 @@ class TrustHardeningTest {
     }
 
     @Test
+    void trustAndKeyFilesAreReadOnlyUpToTheirLimit() throws Exception {
+        Path big = Files.writeString(dir.resolve("big.pem"), ed.publicKey().toPem() + " ".repeat(TrustStore.MAX_BYTES));
+        assertThatThrownBy(() -> TrustStore.read(big)).hasMessageContaining("larger than");
+        assertThatThrownBy(() -> TrustUpdate.read(big)).hasMessageContaining("larger than");
+        assertThatThrownBy(() -> LaptopTrust.readPublicKey(big)).isInstanceOf(KeyException.class).hasMessageContaining("larger than");
+    }
+
+    @Test
     void namesAndProductsHaveALengthLimit() throws Exception {
         String longText = "x".repeat(TrustStore.MAX_TEXT + 1);
         assertThatThrownBy(() -> TrustStore.parse(bytes(store(1, entry(ed).put("name", longText))))).hasMessageContaining("longer than");
