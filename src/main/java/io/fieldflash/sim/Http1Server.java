@@ -212,6 +212,9 @@ final class Http1Server {
                 } catch (SocketTimeoutException e) {
                     LOG.info("{} {}: the client sent nothing for {} s; connection closed", req.method(), req.path(), ioTimeout.toSeconds());
                     return;
+                } catch (Disk.PowerLoss e) {
+                    reset(s);   // the device lost power: the link dies with it
+                    return;
                 } catch (IOException e) {
                     return;   // the connection broke while the handler read the body; nobody is left to answer
                 } catch (RuntimeException e) {
