@@ -50,7 +50,8 @@ public final class SimulatedDevice implements AutoCloseable {
         this.cfg = cfg;
         this.dice = new PatchFault.Dice(cfg.faults());
         this.meter = new Disk.Meter(cfg.faults(), counters.writes, this::powerCut);
-        this.server = new Http1Server(cfg.bindAddress(), cfg.port(), cfg.ioTimeout(), new Pacer(cfg.faults().rate()),
+        this.server = new Http1Server(cfg.bindAddress(), cfg.port(), cfg.ioTimeout(), cfg.effectiveRequestDeadline(),
+                cfg.maxConnections(), new Pacer(cfg.faults().rate()),
                 () -> cfg.faults().latencyMs(), counters.bytesReceived, r -> api.handle(r));
     }
 
