@@ -399,7 +399,7 @@ final class DeviceApi implements Http1Server.Handler {
         }
     }
 
-    private enum Ending { WHOLE, CUT, BROKEN, TOO_LONG }
+    private enum Ending { WHOLE, CUT, BROKEN, TOO_LONG, MALFORMED }
 
     /**
      * Streams the body into the upload's data file at its offset, then keeps or discards it. The body is written in
@@ -439,11 +439,14 @@ final class DeviceApi implements Http1Server.Handler {
                     }
                     filled += k;
                 }
+            } catch (Request.Malformed e) {
+                ending = Ending.MALFORMED;
+                broken = e.getMessage();
             } catch (IOException e) {
                 ending = Ending.BROKEN;
                 broken = e.getMessage();
             }
-            if (ending == Ending.TOO_LONG) break;
+            if (ending == Ending.TOO_LONG || ending == Ending.MALFORMED) break;
             if (filled > 0) {
                 disk.writeAt(part, u.offset() + n, buf, 0, filled);
                 digest.update(buf, 0, filled);
@@ -451,6 +454,10 @@ final class DeviceApi implements Http1Server.Handler {
             }
         }
         if (ending == Ending.CUT && r.bodyFinished()) ending = Ending.WHOLE;   // the cut fell exactly on the end
+        if (ending == Ending.MALFORMED) {
+            disk.truncate(part, u.offset());
+            return Reply.error(400, "BAD_REQUEST", "The chunked body is malformed (" + broken + "); nothing of it was kept.").closing();
+        }
         if (ending == Ending.TOO_LONG) {
             disk.truncate(part, u.offset());
             return Reply.error(413, "TOO_LARGE", "The chunk goes past Upload-Length or the " + cfg.maxChunkSize()
@@ -494,7 +501,7 @@ final class DeviceApi implements Http1Server.Handler {
                 counters.drops.incrementAndGet();
                 yield new Reply.Abort(true, "fault drop after " + n + " body bytes; kept, offset now " + next.offset());
             }
-            case TOO_LONG -> throw new IllegalStateException("answered above");
+            case TOO_LONG, MALFORMED -> throw new IllegalStateException("answered above");
         };
     }
 
