@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * What a bundle says about itself, read <em>without</em> checking any signature (for {@code bundle inspect}
- * and for vendors debugging their tooling). Never use it to decide whether to install anything.
+ * and for vendors debugging their tooling). Never use it to decide whether to install anything, and escape
+ * every value before showing it: nothing in it is authenticated.
  *
  * @param entries every archive entry as "name (size bytes)"
  */
@@ -23,8 +24,9 @@ public record BundleInspection(Manifest manifest, List<SignatureCheck.Signature>
                 if (!archive.has(meta)) throw new BundleException(ReasonCode.MISSING_ENTRY, "The bundle has no " + meta + ".");
             }
             Manifest m = Manifest.parse(archive.readSmall(BundleArchive.MANIFEST, Manifest.MAX_BYTES));
-            List<SignatureCheck.Signature> sigs = SignatureCheck.parse(
-                    archive.readSmall(BundleArchive.SIGNATURES, BundleArchive.MAX_SIGNATURES_BYTES));
+            byte[] signatures = archive.readSmall(BundleArchive.SIGNATURES, BundleArchive.MAX_SIGNATURES_BYTES);
+            Json.strictUtf8(signatures, BundleArchive.SIGNATURES);
+            List<SignatureCheck.Signature> sigs = SignatureCheck.parse(signatures);
             List<String> entries = archive.entries().stream()
                     .map(e -> e.getName() + (e.isDirectory() ? "" : " (" + e.getSize() + " bytes)")).toList();
             return new BundleInspection(m, sigs, entries);

@@ -1,5 +1,6 @@
 package io.fieldflash.bundle;
 
+import io.fieldflash.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -62,11 +63,13 @@ public final class BundleReader {
             byte[] manifestBytes = archive.readSmall(BundleArchive.MANIFEST, Manifest.MAX_BYTES);     // step 4
             byte[] signaturesBytes = archive.readSmall(BundleArchive.SIGNATURES, BundleArchive.MAX_SIGNATURES_BYTES);
             Manifest manifest = Manifest.parse(manifestBytes);
+            Json.strictUtf8(signaturesBytes, BundleArchive.SIGNATURES);
             List<SignatureCheck.Signature> signatures = SignatureCheck.parse(signaturesBytes);
 
             List<TrustedKey> eligible = trust.keys().stream().filter(k -> k.covers(manifest.product())).toList(); // step 5
+            // The product is not authenticated yet: it is quoted escaped and cut.
             List<TrustedKey> signers = SignatureCheck.check(manifestBytes, signatures, eligible, trust.threshold(), now,
-                    "this bundle for \"" + manifest.product() + "\"");
+                    "this bundle for \"" + Printable.cut(manifest.product(), 64) + "\"");
 
             checkEntries(archive, manifest);                                          // step 6
 
@@ -88,14 +91,14 @@ public final class BundleReader {
             boolean allowed = n.equals(BundleArchive.MANIFEST) || n.equals(BundleArchive.SIGNATURES)
                     || n.equals("images/") || (listed.contains(n) && !e.isDirectory());
             if (!allowed) {
-                throw new BundleException(ReasonCode.UNLISTED_ENTRY, "The archive holds \"" + BundleArchive.printable(n)
+                throw new BundleException(ReasonCode.UNLISTED_ENTRY, "The archive holds \"" + Printable.cut(n, 100)
                         + "\", which the manifest does not list.");
             }
         }
         for (ImageSpec i : manifest.images()) {
             if (!archive.has(i.file())) {
-                throw new BundleException(ReasonCode.MISSING_ENTRY, "The manifest lists image \"" + i.name()
-                        + "\" at " + i.file() + " but the archive does not hold it.");
+                throw new BundleException(ReasonCode.MISSING_ENTRY, "The manifest lists image \"" + Printable.of(i.name())
+                        + "\" at " + Printable.of(i.file()) + " but the archive does not hold it.");
             }
         }
     }
@@ -105,7 +108,7 @@ public final class BundleReader {
         long done = 0;
         byte[] buf = new byte[BUFFER];
         for (ImageSpec image : manifest.images()) {
-            try (InputStream in = archive.openImage(image)) {
+            try (InputStream in = archive.openImage(image, () -> {})) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                     done += n;
@@ -117,8 +120,8 @@ public final class BundleReader {
             } catch (InterruptedIOException e) {
                 throw new CancellationException("verification cancelled");
             } catch (IOException e) {
-                throw new BundleException(ReasonCode.BAD_ARCHIVE, "Cannot read image \"" + image.name()
-                        + "\" from the archive (" + e.getMessage() + "); the file may be truncated or damaged.", e);
+                throw new BundleException(ReasonCode.BAD_ARCHIVE, "Cannot read image \"" + Printable.of(image.name())
+                        + "\" from the archive (" + Printable.cut(e.getMessage(), 200) + "); the file may be truncated or damaged.", e);
             }
         }
     }

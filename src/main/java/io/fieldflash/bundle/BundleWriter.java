@@ -3,6 +3,7 @@ package io.fieldflash.bundle;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fieldflash.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -94,7 +95,7 @@ public final class BundleWriter {
             root = Json.MAPPER.readTree(template);
         } catch (IOException e) {
             throw new BundleException(ReasonCode.BAD_MANIFEST, "The manifest template is not valid JSON ("
-                    + TrustStore.firstLine(e) + ").", e);
+                    + Printable.cut(TrustStore.firstLine(e), 200) + ").", e);
         }
         if (root == null || !root.isObject()) throw new BundleException(ReasonCode.BAD_MANIFEST, "The manifest template is not a JSON object.");
         ObjectNode m = (ObjectNode) root;
@@ -126,12 +127,12 @@ public final class BundleWriter {
         for (Map.Entry<String, ObjectNode> e : byName.entrySet()) {
             Path src = images.get(e.getKey());
             if (src == null) {
-                throw new BundleException(ReasonCode.MISSING_ENTRY, "The manifest template lists image \"" + e.getKey()
-                        + "\" but no file was given for it (--image " + e.getKey() + "=PATH).");
+                throw new BundleException(ReasonCode.MISSING_ENTRY, "The manifest template lists image \"" + Printable.of(e.getKey())
+                        + "\" but no file was given for it (--image " + Printable.of(e.getKey()) + "=PATH).");
             }
             String file = "images/" + e.getKey() + ".bin";
             if (!EntryNames.isSafe(file)) {
-                throw new BundleException(ReasonCode.BAD_MANIFEST, "Image name \"" + e.getKey() + "\" cannot be used in a file name.");
+                throw new BundleException(ReasonCode.BAD_MANIFEST, "Image name \"" + Printable.cut(e.getKey(), 100) + "\" cannot be used in a file name.");
             }
             ObjectNode n = e.getValue();
             n.put("file", file);

@@ -9,7 +9,7 @@ public final class KeyException extends FieldFlashException {
     }
 
     public KeyException(String message, Throwable cause) {
-        super(message, "Check that the file is a PEM key made by 'fieldflash keys generate' or OpenSSL (ed25519, P-256 or RSA of at least 2048 bits).", cause);
+        super(message, "Check that the file is a PEM key made by 'fieldflash keys generate' or OpenSSL (ed25519, P-256, or RSA of 2048 to 8192 bits with exponent 65537).", cause);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.fieldflash.bundle;
 
 import io.fieldflash.AppDirs;
 import io.fieldflash.FieldFlashException;
+import io.fieldflash.Printable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,8 @@ import java.util.Optional;
  * updates, and the fingerprint people compare. The command line and the wizard's settings both use it.
  */
 public final class LaptopTrust {
+    /** Largest public key file read by {@link #readPublicKey}. */
+    public static final int MAX_KEY_FILE_BYTES = 64 * 1024;
     /** Shortest keyid prefix accepted to name a key. */
     public static final int MIN_PREFIX = 4;
 
@@ -59,7 +62,7 @@ public final class LaptopTrust {
     }
 
     /** The files that make up the trust store, user's first; only those that exist. */
-    public List<Path> files() {
+    public List<Path> files() throws TrustStoreException {
         return TrustStores.defaultFiles(dirs);
     }
 
@@ -98,8 +101,8 @@ public final class LaptopTrust {
         try {
             return Optional.of(sha256(Files.readAllBytes(files.getFirst())));
         } catch (IOException e) {
-            throw new TrustStoreException(TrustStoreException.Reason.BAD_TRUST_STORE,
-                    "Cannot read the trust store " + files.getFirst() + ": " + e.getMessage(), e);
+            throw new TrustStoreException(TrustStoreException.Reason.TRUST_STORE_UNREADABLE,
+                    "Cannot read the trust store " + Printable.of(files.getFirst().toString()) + ": " + Printable.cut(e.getMessage(), 200), e);
         }
     }
 
@@ -107,9 +110,14 @@ public final class LaptopTrust {
         return io.fieldflash.AtomicFile.sha256Hex(bytes);
     }
 
-    /** A person's name for a key. */
+    /** A person's name for a key, safe to print (it comes from a trust file). */
     public static String displayName(TrustedKey k) {
-        return k.name().isEmpty() ? "(no name)" : k.name();
+        return k.name().isEmpty() ? "(no name)" : Printable.of(k.name());
+    }
+
+    /** File names for a message, each escaped. */
+    public static String printable(List<Path> files) {
+        return String.join(", ", files.stream().map(f -> Printable.of(f.toString())).toList());
     }
 
     public static String shortId(String keyid) {
@@ -120,13 +128,18 @@ public final class LaptopTrust {
     public static VerificationKey readPublicKey(Path file) throws KeyException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.US_ASCII);
+            byte[] bytes = TrustStore.readAtMost(file, MAX_KEY_FILE_BYTES);
+            if (bytes.length > MAX_KEY_FILE_BYTES) {
+                throw new KeyException("The public key file " + Printable.of(file.toString()) + " is larger than "
+                        + MAX_KEY_FILE_BYTES + " bytes; a public key file is a few hundred.");
+            }
+            text = new String(bytes, StandardCharsets.US_ASCII);
         } catch (NoSuchFileException e) {
-            throw new KeyException("The public key file " + file + " does not exist.", e);
+            throw new KeyException("The public key file " + Printable.of(file.toString()) + " does not exist.", e);
         } catch (IOException e) {
-            throw new KeyException("Cannot read the public key " + file + ": " + e.getMessage(), e);
+            throw new KeyException("Cannot read the public key " + Printable.of(file.toString()) + ": " + Printable.cut(e.getMessage(), 200), e);
         }
-        return VerificationKey.fromSpki(Pem.decodeOne(text, "PUBLIC KEY", "The public key file " + file));
+        return VerificationKey.fromSpki(Pem.decodeOne(text, "PUBLIC KEY", "The public key file " + Printable.of(file.toString())));
     }
 
     /** The name a key file suggests: its file name without {@code .pub}. */
@@ -153,8 +166,13 @@ public final class LaptopTrust {
         if (existing.isEmpty()) return;
         List<Path> from = sources(files).getOrDefault(key.keyid(), List.of());
         boolean mine = from.contains(dirs.userTrustStore());
+        if (existing.get().revoked()) {
+            throw new Refused("KEY_ALREADY_TRUSTED", "Key '" + displayName(existing.get()) + "' (" + shortId(key.keyid())
+                    + ") is revoked in " + printable(from) + "; a revoked key is never trusted again, whatever encoding"
+                    + " of it a file holds.", "Ask the vendor for their current key.");
+        }
         throw new Refused("KEY_ALREADY_TRUSTED", "Key '" + displayName(existing.get()) + "' (" + shortId(key.keyid())
-                + ") is already in the trust store, from " + String.join(", ", from.stream().map(Path::toString).toList()) + ".",
+                + ") is already in the trust store, from " + printable(from) + ".",
                 mine ? "To change its products, end date or root flag, remove it with 'fieldflash trust remove "
                         + shortId(key.keyid()) + "' and add it again."
                      : "It is managed by your administrator; nothing needs doing.");
@@ -179,7 +197,7 @@ public final class LaptopTrust {
         if (elsewhere.isPresent() && !elsewhere.get().revoked()) {
             throw new Refused("REVOCATION_WOULD_LAPSE", "Key '" + displayName(k) + "' (" + shortId(k.keyid())
                     + ") is revoked in your trust store but listed as trusted in "
-                    + String.join(", ", sources(others).getOrDefault(k.keyid(), List.of()).stream().map(Path::toString).toList())
+                    + printable(sources(others).getOrDefault(k.keyid(), List.of()))
                     + "; removing it would make this laptop trust it again.",
                     "Leave it in place: its revoked entry keeps bundles signed by it refused.");
         }
@@ -188,7 +206,7 @@ public final class LaptopTrust {
     private TrustedKey unique(String prefix, TrustStore mine) throws FieldFlashException {
         List<TrustedKey> matches = mine.keys().stream().filter(k -> k.keyid().startsWith(prefix)).toList();
         if (matches.size() > 1) {
-            throw new Refused("AMBIGUOUS_KEYID", "\"" + prefix + "\" is the start of " + matches.size() + " keyids: "
+            throw new Refused("AMBIGUOUS_KEYID", "\"" + Printable.of(prefix) + "\" is the start of " + matches.size() + " keyids: "
                     + String.join(", ", matches.stream().map(k -> shortId(k.keyid()) + " '" + displayName(k) + "'").toList()) + ".",
                     "Give more digits of the keyid.");
         }
@@ -198,11 +216,11 @@ public final class LaptopTrust {
             if (id.startsWith(prefix)) elsewhere.addAll(files);
         });
         if (!elsewhere.isEmpty()) {
-            throw new Refused("KEY_NOT_IN_USER_STORE", "The key " + prefix + "… is not in your trust store ("
-                    + dirs.userTrustStore() + ") but in " + String.join(", ", elsewhere.stream().distinct().map(Path::toString).toList()) + ".",
+            throw new Refused("KEY_NOT_IN_USER_STORE", "The key " + Printable.of(prefix) + "… is not in your trust store ("
+                    + Printable.of(dirs.userTrustStore().toString()) + ") but in " + printable(elsewhere.stream().distinct().toList()) + ".",
                     "Ask the administrator who manages that file to remove or revoke it.");
         }
-        throw new Refused("KEY_NOT_FOUND", "No trusted key has a keyid starting with " + prefix + ".",
+        throw new Refused("KEY_NOT_FOUND", "No trusted key has a keyid starting with " + Printable.of(prefix) + ".",
                 "Run 'fieldflash trust list' to see the keyids.");
     }
 

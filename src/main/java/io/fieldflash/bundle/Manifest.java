@@ -1,6 +1,7 @@
 package io.fieldflash.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldflash.Printable;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -39,23 +40,28 @@ public record Manifest(String vendor, String product, List<String> hardware, Str
         return images.stream().filter(i -> i.name().equals(name)).findFirst();
     }
 
-    /** Total payload bytes over all images. */
+    /** Total payload bytes over all images (at most 64 × 4 GiB: no overflow). */
     public long totalImageBytes() {
         return images.stream().mapToLong(ImageSpec::size).sum();
     }
 
-    /** Parses manifest bytes; {@code BAD_MANIFEST} with the field named when they are not a valid manifest. */
+    /**
+     * Parses manifest bytes; {@code BAD_MANIFEST} with the field named when they are not a valid manifest.
+     * The bytes must be strict UTF-8 without a byte order mark ({@link Json#strictUtf8}). Values quoted in
+     * errors are escaped and cut: they are not authenticated yet.
+     */
     public static Manifest parse(byte[] bytes) throws BundleException {
+        String text = Json.strictUtf8(bytes, "manifest.json");
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(bytes);
+            root = Json.MAPPER.readTree(text);
         } catch (IOException e) {
             throw new BundleException(ReasonCode.BAD_MANIFEST,
-                    "manifest.json is not valid JSON (" + TrustStore.firstLine(e) + ").", e);
+                    "manifest.json is not valid JSON (" + Printable.cut(TrustStore.firstLine(e), 200) + ").", e);
         }
         if (root == null || !root.isObject()) throw bad("it is not a JSON object");
         String format = text(root, "format");
-        if (!FORMAT.equals(format)) throw bad("'format' is \"" + format + "\", expected \"" + FORMAT + "\"");
+        if (!FORMAT.equals(format)) throw bad("'format' is \"" + quoted(format) + "\", expected \"" + FORMAT + "\"");
         String vendor = text(root, "vendor");
         String product = text(root, "product");
         JsonNode hw = root.get("hardware");
@@ -66,7 +72,10 @@ public record Manifest(String vendor, String product, List<String> hardware, Str
             hardware.add(h.asText());
         }
         String version = text(root, "version");
-        if (!SemVer.isValid(version)) throw bad("'version' \"" + version + "\" is not SemVer 2.0 text (like 2.4.1)");
+        if (!SemVer.isValid(version)) {
+            throw bad("'version' \"" + quoted(version) + "\" is not SemVer 2.0 text (like 2.4.1) of at most "
+                    + SemVer.MAX_LENGTH + " characters");
+        }
         long counter = nonNegativeLong(root, "securityCounter", "securityCounter");
         Instant created = root.hasNonNull("created") ? instant(root, "created") : Instant.EPOCH;
         Instant expires = instant(root, "expires");
@@ -86,9 +95,12 @@ public record Manifest(String vendor, String product, List<String> hardware, Str
             String name = text(im, "name", where + ".name");
             String file = text(im, "file", where + ".file");
             if (!file.startsWith("images/") || file.length() == "images/".length() || !EntryNames.isSafe(file)) {
-                throw bad(where + ".file \"" + file + "\" is not a safe name under images/");
+                throw bad(where + ".file \"" + quoted(file) + "\" is not a safe name under images/");
             }
             long size = nonNegativeLong(im, "size", where + ".size");
+            if (size > ImageSpec.MAX_SIZE) {
+                throw bad(where + ".size is " + size + " bytes; an image is at most " + ImageSpec.MAX_SIZE + " bytes (4 GiB)");
+            }
             String sha = text(im, "sha256", where + ".sha256");
             if (!SHA256_HEX.matcher(sha).matches()) throw bad(where + ".sha256 is not 64 lowercase hex digits");
             long offset = -1;
@@ -97,11 +109,16 @@ public record Manifest(String vendor, String product, List<String> hardware, Str
                 if (!serial.isObject()) throw bad(where + ".serial is not an object");
                 if (serial.has("flashOffset")) offset = nonNegativeLong(serial, "flashOffset", where + ".serial.flashOffset");
             }
-            if (!names.add(name)) throw bad("two images are named \"" + name + "\"");
-            if (!files.add(file)) throw bad("two images use the file \"" + file + "\"");
+            if (!names.add(name)) throw bad("two images are named \"" + quoted(name) + "\"");
+            if (!files.add(file)) throw bad("two images use the file \"" + quoted(file) + "\"");
             images.add(new ImageSpec(name, file, size, sha, offset));
         }
         return new Manifest(vendor, product, hardware, version, counter, created, expires, notes, images);
+    }
+
+    /** A value from the manifest as an error may quote it: escaped, and cut, since nothing vouches for it yet. */
+    private static String quoted(String value) {
+        return Printable.cut(value, 40);
     }
 
     private static BundleException bad(String what) {

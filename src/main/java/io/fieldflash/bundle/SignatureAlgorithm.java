@@ -32,6 +32,8 @@ public enum SignatureAlgorithm {
 
     /** Smallest RSA modulus accepted, in bits. */
     public static final int MIN_RSA_BITS = 2048;
+    /** Largest RSA modulus accepted, in bits: larger ones cost seconds each to read and check, for no gain. */
+    public static final int MAX_RSA_BITS = 8192;
     static final int PSS_SALT_LENGTH = 32;
 
     private final String id;
@@ -75,7 +77,7 @@ public enum SignatureAlgorithm {
                 case RSA_PSS_SHA256 -> {
                     if (!(key instanceof RSAKeyParameters pub) || pub.isPrivate()) yield false;
                     int bits = pub.getModulus().bitLength();
-                    if (bits < MIN_RSA_BITS || signature.length != (bits + 7) / 8) yield false;
+                    if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS || signature.length != (bits + 7) / 8) yield false;
                     PSSSigner signer = pss();
                     signer.init(false, pub);
                     signer.update(message, 0, message.length);

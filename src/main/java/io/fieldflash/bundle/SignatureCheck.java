@@ -1,6 +1,7 @@
 package io.fieldflash.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldflash.Printable;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,10 @@ public final class SignatureCheck {
         }
     }
 
-    /** Parses {@code {"signatures": [{"keyid", "alg", "sig"}]}}; BAD_MANIFEST when malformed. */
+    /** Most signatures one file may carry. */
+    public static final int MAX_SIGNATURES = 64;
+
+    /** Parses {@code {"signatures": [{"keyid", "alg", "sig"}]}}; BAD_MANIFEST when malformed or with more than {@value #MAX_SIGNATURES}. */
     public static List<Signature> parse(byte[] json) throws BundleException {
         JsonNode root;
         try {
@@ -40,6 +44,7 @@ public final class SignatureCheck {
         if (root == null || !root.isObject()) throw badSignatures("it is not a JSON object", null);
         JsonNode arr = root.get("signatures");
         if (arr == null || !arr.isArray()) throw badSignatures("'signatures' is missing or not an array", null);
+        if (arr.size() > MAX_SIGNATURES) throw badSignatures("it has " + arr.size() + " signatures; at most " + MAX_SIGNATURES + " are read", null);
         List<Signature> out = new ArrayList<>();
         for (int i = 0; i < arr.size(); i++) {
             JsonNode s = arr.get(i);
@@ -70,8 +75,9 @@ public final class SignatureCheck {
      * <p>Order of reasons: no signature by an eligible key → {@code UNTRUSTED_KEY}; every eligible
      * signer revoked (or, failing that, revoked or expired) → {@code KEY_REVOKED} / {@code KEY_EXPIRED};
      * fewer than {@code threshold} valid signatures from distinct usable keys → {@code SIGNATURE_INVALID}.
-     * Signatures by other keys are ignored, and several signatures by one key count once (one public key,
-     * even when the store lists it under two keyids, i.e. two encodings of its SubjectPublicKeyInfo).
+     * Signatures by other keys are ignored, and several signatures by one key count once. A key has one keyid
+     * whatever encoding a file used for it (see {@link VerificationKey}), so one private key never counts twice.
+     * The work is bounded: at most {@value #MAX_SIGNATURES} signatures, each checked with a key of bounded size.
      *
      * @param what names the signed thing in messages, e.g. "this bundle"
      */
@@ -102,7 +108,7 @@ public final class SignatureCheck {
         List<TrustedKey> valid = new ArrayList<>();
         for (Signature s : signatures) {
             TrustedKey k = byId.get(s.keyid());
-            if (k == null || !usable.contains(k) || countedAlready(k, valid)) continue;
+            if (k == null || !usable.contains(k) || valid.contains(k)) continue;
             if (k.key().alg().id().equals(s.alg()) && k.key().verify(message, s.sig())) valid.add(k);
         }
         if (valid.size() < threshold) {
@@ -114,13 +120,9 @@ public final class SignatureCheck {
         return List.copyOf(valid);
     }
 
-    /** One public key counts once, even when a trust store lists it under two keyids (two encodings of it). */
-    private static boolean countedAlready(TrustedKey k, List<TrustedKey> valid) {
-        return valid.stream().anyMatch(v -> v.key().sameKeyAs(k.key()));
-    }
-
     private static String describeKeyids(List<Signature> signatures) {
         if (signatures.isEmpty()) return "nobody";
-        return String.join(", ", signatures.stream().map(s -> s.keyid().length() > 16 ? s.keyid().substring(0, 16) + "…" : s.keyid()).distinct().toList());
+        List<String> ids = signatures.stream().map(s -> Printable.cut(s.keyid(), 16)).distinct().toList();
+        return ids.size() <= 8 ? String.join(", ", ids) : String.join(", ", ids.subList(0, 8)) + " and " + (ids.size() - 8) + " more";
     }
 }

@@ -81,11 +81,15 @@ public final class SigningKey {
 
     public static SigningKey read(Path file) throws KeyException {
         try {
-            return fromPem(Files.readString(file, StandardCharsets.US_ASCII));
+            byte[] bytes = TrustStore.readAtMost(file, LaptopTrust.MAX_KEY_FILE_BYTES);
+            if (bytes.length > LaptopTrust.MAX_KEY_FILE_BYTES) {
+                throw new KeyException("The private key file is larger than " + LaptopTrust.MAX_KEY_FILE_BYTES + " bytes; a key file is a few kilobytes.");
+            }
+            return fromPem(new String(bytes, StandardCharsets.US_ASCII));
         } catch (IOException e) {
-            throw new KeyException("Cannot read the private key " + file + ": " + e.getMessage(), e);
+            throw new KeyException("Cannot read the private key " + io.fieldflash.Printable.of(file.toString()) + ": " + io.fieldflash.Printable.cut(e.getMessage(), 200), e);
         } catch (KeyException e) {
-            throw new KeyException(file + ": " + e.getMessage(), e);
+            throw new KeyException(io.fieldflash.Printable.of(file.toString()) + ": " + e.getMessage(), e);
         }
     }
 

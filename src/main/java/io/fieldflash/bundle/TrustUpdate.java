@@ -39,6 +39,10 @@ import java.util.List;
  * <em>new</em> store's {@code rootThreshold} of its own root keys signed it too, which proves the new root keys
  * work before any laptop depends on them (otherwise {@code TRUST_UPDATE_UNSIGNED}). The version checks read
  * the unauthenticated bytes, but only ever to refuse.
+ *
+ * <p>Nothing costly happens before the current roots' signatures are checked: {@link #parse} reads the file's
+ * form, the signatures and the carried store's {@code version}, never its keys. The carried keys are read (and
+ * their own root signatures checked) only once the current roots have vouched for the exact bytes.
  */
 public final class TrustUpdate {
     public static final String FORMAT = "fieldflash-trust-update/1";
@@ -46,12 +50,12 @@ public final class TrustUpdate {
     public static final int MAX_BYTES = 1 << 20;
 
     private final byte[] trustBytes;
-    private final TrustStore store;
+    private final int version;
     private final List<SignatureCheck.Signature> signatures;
 
-    private TrustUpdate(byte[] trustBytes, TrustStore store, List<SignatureCheck.Signature> signatures) {
+    private TrustUpdate(byte[] trustBytes, int version, List<SignatureCheck.Signature> signatures) {
         this.trustBytes = trustBytes.clone();
-        this.store = store;
+        this.version = version;
         this.signatures = List.copyOf(signatures);
     }
 
@@ -72,8 +76,7 @@ public final class TrustUpdate {
 
     public static TrustUpdate read(Path file) throws TrustStoreException {
         try {
-            if (Files.size(file) > MAX_BYTES) throw bad("the file is larger than " + MAX_BYTES + " bytes");
-            return parse(Files.readAllBytes(file));
+            return parse(TrustStore.readAtMost(file, MAX_BYTES));
         } catch (NoSuchFileException e) {
             throw new TrustStoreException(BAD_TRUST_STORE, "The trust update file " + file + " does not exist.", e);
         } catch (IOException e) {
@@ -81,14 +84,27 @@ public final class TrustUpdate {
         }
     }
 
-    /** Parses an update file; checks form only, not signatures or versions (see {@link #check}). */
+    /**
+     * Parses an update file; checks form only, not signatures or versions (see {@link #check}), and does not read
+     * the keys of the trust store it carries.
+     */
     public static TrustUpdate parse(byte[] file) throws TrustStoreException {
         if (file.length > MAX_BYTES) throw bad("the file is larger than " + MAX_BYTES + " bytes");
+        String text;
+        try {
+            text = TrustStore.utf8(file);
+        } catch (TrustStoreException e) {
+            throw bad("it is not UTF-8 text");
+        }
+        if (text.startsWith("\uFEFF")) {   // a byte order mark, as for trust stores: ignored
+            text = text.substring(1);
+            file = text.getBytes(StandardCharsets.UTF_8);
+        }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(file);
+            root = Json.MAPPER.readTree(text);
         } catch (IOException e) {
-            throw bad("it is not valid JSON (" + TrustStore.firstLine(e) + ")");
+            throw bad("it is not valid JSON (" + io.fieldflash.Printable.cut(TrustStore.firstLine(e), 200) + ")");
         }
         if (root == null || !root.isObject()) throw bad("the top level is not a JSON object");
         if (!FORMAT.equals(root.path("format").asText(null))) throw bad("'format' is not \"" + FORMAT + "\"");
@@ -105,14 +121,18 @@ public final class TrustUpdate {
         } catch (BundleException e) {
             throw bad("its signatures cannot be read (" + e.getMessage().replace("signatures.json is not valid: ", "") + ")");
         }
-        return new TrustUpdate(trustBytes, parseEmbedded(trustBytes), signatures);
+        int version;
+        try {
+            version = TrustStore.versionOf(trustBytes);
+        } catch (TrustStoreException e) {
+            throw new TrustStoreException(e.reason(), "The trust store inside the update is not valid: " + e.getMessage(), e);
+        }
+        return new TrustUpdate(trustBytes, version, signatures);
     }
 
     private static TrustStore parseEmbedded(byte[] trustBytes) throws TrustStoreException {
-        if (!new String(trustBytes, StandardCharsets.UTF_8).stripLeading().startsWith("{")) {
-            throw bad("the trust store it carries is not " + TrustStore.FORMAT + " JSON");
-        }
         try {
+            TrustStore.versionOf(trustBytes);   // JSON of the right format, never a PEM store (which has no version)
             return TrustStore.parse(trustBytes);
         } catch (TrustStoreException e) {
             throw new TrustStoreException(e.reason(), "The trust store inside the update is not valid: " + e.getMessage(), e);
@@ -123,9 +143,17 @@ public final class TrustUpdate {
         return new TrustStoreException(BAD_TRUST_STORE, "The trust update is not valid: " + what + ".");
     }
 
-    /** The trust store this update brings. */
-    public TrustStore store() {
-        return store;
+    /**
+     * The trust store this update brings, its keys read now. Only for an update this laptop made or one that
+     * {@link #check} accepted (which returns the same store): the keys of an unchecked update are unauthenticated.
+     */
+    public TrustStore store() throws TrustStoreException {
+        return parseEmbedded(trustBytes);
+    }
+
+    /** The version of the trust store this update brings (read, unauthenticated, to refuse rollbacks and gaps). */
+    public int version() {
+        return version;
     }
 
     /** The exact bytes of the trust.json it brings (a copy). */
@@ -144,10 +172,14 @@ public final class TrustUpdate {
 
     // ---- the rules ----
 
-    /** Checks every rule against {@code current} at time {@code now}; a pure function of bytes, keys and time. */
+    /**
+     * Checks every rule against {@code current} at time {@code now}; a pure function of bytes, keys and time. The
+     * carried store's keys are read only after the current roots' signatures over its exact bytes have passed.
+     */
     public Approval check(TrustStore current, Instant now) throws TrustStoreException {
         checkVersion(current);
         List<TrustedKey> signers = rootSigners(current, "this laptop's current trust store (version " + current.version() + ")", "", now);
+        TrustStore store = parseEmbedded(trustBytes);
         rootSigners(store, "the trust store it brings", " Without them the new root keys are unproven, and laptops could be"
                 + " locked out of every later update.", now);
         return new Approval(current, store, signers);
@@ -155,7 +187,7 @@ public final class TrustUpdate {
 
     private void checkVersion(TrustStore current) throws TrustStoreException {
         long have = current.version();
-        long next = store.version();
+        long next = version;
         if (next <= have) {
             throw new TrustStoreException(TRUST_ROLLBACK, "This trust update brings trust store version " + next
                     + ", but this laptop already has version " + have + "; an update must bring exactly version " + (have + 1) + ".");
@@ -171,8 +203,8 @@ public final class TrustUpdate {
     /** The root keys of {@code by} that signed, at least its {@code rootThreshold} of them, or TRUST_UPDATE_UNSIGNED. */
     private List<TrustedKey> rootSigners(TrustStore by, String whose, String why, Instant now) throws TrustStoreException {
         List<TrustedKey> roots = by.keys().stream().filter(TrustedKey::root).toList();
-        String what = "the trust update to version " + store.version();
-        String refusal = "The trust update to version " + store.version() + " is not signed by enough root keys of "
+        String what = "the trust update to version " + version;
+        String refusal = "The trust update to version " + version + " is not signed by enough root keys of "
                 + whose + " (" + by.rootThreshold() + " needed): ";
         if (roots.isEmpty()) {
             throw new TrustStoreException(TRUST_UPDATE_UNSIGNED, refusal + "that trust store has no root keys." + why);
@@ -189,8 +221,8 @@ public final class TrustUpdate {
 
     private String signedBy() {
         if (signatures.isEmpty()) return "nobody";
-        return String.join(", ", signatures.stream().map(s -> s.keyid().length() > 16 ? s.keyid().substring(0, 16) : s.keyid())
-                .distinct().toList());
+        List<String> ids = signatures.stream().map(s -> io.fieldflash.Printable.cut(s.keyid(), 16)).distinct().toList();
+        return ids.size() <= 8 ? String.join(", ", ids) : String.join(", ", ids.subList(0, 8)) + " and " + (ids.size() - 8) + " more";
     }
 
     // ---- applying ----
@@ -200,9 +232,38 @@ public final class TrustUpdate {
      * when it is accepted, installs the exact trust.json bytes it carries as the user's trust store, atomically.
      */
     public Approval apply(AppDirs dirs, Instant now) throws TrustStoreException {
-        Approval approval = check(TrustStores.loadDefault(dirs), now);
+        List<Path> files = TrustStores.defaultFiles(dirs);
+        Approval approval = check(TrustStores.load(files), now);
+        List<Path> others = files.stream().filter(f -> !f.equals(dirs.userTrustStore())).toList();
+        refuseIfRevocationWouldLapse(approval, others, TrustStores.load(others));
         writeAtomically(dirs.userTrustStore(), trustBytes);
         return approval;
+    }
+
+    /**
+     * A key revoked on this laptop stays revoked: refused when the new store, merged with the files it does not
+     * replace, would list a key that is revoked now as not revoked (the update leaves out the revoked entry while
+     * another file still lists the key, or lists the key unrevoked itself). The same rule as {@code trust remove}'s;
+     * carrying the revocation forward instead would change the signed bytes every laptop installs.
+     */
+    private void refuseIfRevocationWouldLapse(Approval approval, List<Path> others, TrustStore otherFiles)
+            throws TrustStoreException {
+        TrustStore after = TrustStore.merge(List.of(approval.next(), otherFiles));
+        for (TrustedKey was : approval.previous().keys()) {
+            if (!was.revoked()) continue;
+            java.util.Optional<TrustedKey> now = after.find(was.keyid());
+            if (now.isEmpty() || now.get().revoked()) continue;
+            boolean listedByUpdate = approval.next().find(was.keyid()).isPresent();
+            List<String> listing = new java.util.ArrayList<>();
+            for (Path f : others) {
+                if (TrustStore.read(f).find(was.keyid()).isPresent()) listing.add(TrustStore.printable(f));
+            }
+            throw new TrustStoreException(TrustStoreException.Reason.REVOCATION_WOULD_LAPSE, "The trust update to version "
+                    + version + " would make key " + was.label() + " trusted again, although it is revoked on this laptop: "
+                    + (listedByUpdate ? "the update lists it as not revoked."
+                       : "the update leaves its revoked entry out, and " + String.join(", ", listing) + " still list(s) it as trusted.")
+                    + " Nothing was changed.");
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.fieldflash.bundle;
 
+import io.fieldflash.Printable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -46,9 +47,9 @@ public record TrustedKey(VerificationKey key, String name, List<String> products
         return notAfter.equals(Instant.MAX) ? Optional.empty() : Optional.of(notAfter);
     }
 
-    /** A short label for people: the name if any, then the start of the keyid. */
+    /** A short label for people, safe to print: the name (escaped) if any, then the start of the keyid. */
     public String label() {
         String shortId = keyid().substring(0, 16);
-        return name.isEmpty() ? shortId : name + " (" + shortId + ")";
+        return name.isEmpty() ? shortId : Printable.of(name) + " (" + shortId + ")";
     }
 }

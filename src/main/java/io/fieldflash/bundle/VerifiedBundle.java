@@ -1,17 +1,19 @@
 package io.fieldflash.bundle;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A bundle that passed every check of {@link BundleReader}: the only way downstream code sees a manifest.
  *
  * <p>It holds no image bytes. {@link #openImage} streams an image from the file again and re-checks
  * it as it streams, so a file swapped or damaged after verification still cannot deliver wrong bytes
- * without failing.
+ * without failing: the read that would hand out an image's last bytes checks its SHA-256 first.
+ *
+ * <p>The one mutable part is a record of the last stream opened per image, for {@link #imageVerifiedToEnd}.
  */
 public final class VerifiedBundle {
     private final Path path;
@@ -20,6 +22,8 @@ public final class VerifiedBundle {
     private final byte[] signaturesBytes;
     private final List<TrustedKey> signers;
     private final boolean expiryOverridden;
+    /** Image name → the stream {@link #openImage} returned last for it. */
+    private final Map<String, VerifyingInputStream> lastOpened = new ConcurrentHashMap<>();
 
     VerifiedBundle(Path path, Manifest manifest, byte[] manifestBytes, byte[] signaturesBytes,
                    List<TrustedKey> signers, boolean expiryOverridden) {
@@ -65,10 +69,11 @@ public final class VerifiedBundle {
     }
 
     /**
-     * Streams one image's bytes; the stream fails with an {@link ImageIntegrityException} the moment they
-     * stop matching the manifest. Closing the stream closes the archive.
+     * Streams one image's bytes from the bundle file; the stream fails with an {@link ImageIntegrityException}
+     * the moment they stop matching the manifest, at the latest on the read that would return the last byte
+     * (see {@link VerifyingInputStream}). Closing the stream closes the archive.
      */
-    public InputStream openImage(ImageSpec image) throws IOException {
+    public VerifyingInputStream openImage(ImageSpec image) throws IOException {
         if (!manifest.images().contains(image)) throw new IllegalArgumentException("not an image of this bundle: " + image.name());
         BundleArchive archive;
         try {
@@ -77,19 +82,23 @@ public final class VerifiedBundle {
             throw new ImageIntegrityException(e.reason(), e.getMessage());
         }
         try {
-            return new FilterInputStream(archive.openImage(image)) {
-                @Override
-                public void close() throws IOException {
-                    try {
-                        super.close();
-                    } finally {
-                        archive.close();
-                    }
-                }
-            };
+            VerifyingInputStream in = archive.openImage(image, archive::close);
+            lastOpened.put(image.name(), in);
+            return in;
         } catch (IOException | RuntimeException e) {
             archive.close();
             throw e;
         }
+    }
+
+    /**
+     * Whether the stream {@link #openImage} returned most recently for {@code image} has handed out all of its
+     * declared bytes after their SHA-256 matched ({@link VerifyingInputStream#verifiedToEnd()}). False when no
+     * stream was opened for it, and as soon as a newer one is opened (a resumed transfer), until that one too has
+     * reached the end. An install step that requires this knows the bytes it sent were checked in full.
+     */
+    public boolean imageVerifiedToEnd(ImageSpec image) {
+        VerifyingInputStream in = lastOpened.get(image.name());
+        return in != null && manifest.images().contains(image) && in.verifiedToEnd();
     }
 }

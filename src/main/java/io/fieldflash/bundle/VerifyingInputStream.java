@@ -1,32 +1,59 @@
 package io.fieldflash.bundle;
 
+import io.fieldflash.Printable;
+import java.io.Closeable;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 
 /**
- * Streams an image while checking it against its manifest entry: it fails at the first byte past the
- * declared size (so a zip bomb is never inflated further), and at the end of the stream when the length
- * is short or the SHA-256 differs. A consumer therefore never sees a successful end of a wrong image.
+ * Streams an image while checking it against its manifest entry. It never reads past the declared size (so a
+ * zip bomb is never inflated further than that), and the read that reaches the declared size checks, before it
+ * returns, that the entry ends there and that the SHA-256 of all the bytes matches; when either does not, that
+ * read throws {@link ImageIntegrityException} and the final bytes are never handed out (the part of the caller's
+ * buffer they were read into is zeroed). A consumer that reads exactly {@code size} bytes, and never asks for
+ * the end of the stream, therefore still never receives all of a wrong image.
+ *
+ * <p>Skipped bytes are read and hashed too. Once a read has failed, every later read fails the same way.
+ * {@link #verifiedToEnd()} says whether the check at the declared size has passed.
  */
-final class VerifyingInputStream extends FilterInputStream {
+public final class VerifyingInputStream extends InputStream {
+    private static final int SKIP_BUFFER = 64 * 1024;
+
+    private final InputStream in;
     private final ImageSpec image;
+    private final Closeable onClose;
     private final MessageDigest digest;
     private long count;
-    private boolean checked;
+    private volatile boolean verified;
+    private IOException failure;
 
-    VerifyingInputStream(InputStream in, ImageSpec image) {
-        super(in);
+    /**
+     * @param onClose closed after {@code in} (e.g. the archive the entry stream comes from)
+     */
+    VerifyingInputStream(InputStream in, ImageSpec image, Closeable onClose) {
+        this.in = in;
         this.image = image;
+        this.onClose = onClose;
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * True once all {@code size} bytes the manifest declares have been read through this stream (skipped ones
+     * included), the entry was found to end there, and their SHA-256 matched the manifest's; false before that
+     * and forever after a failure.
+     */
+    public boolean verifiedToEnd() {
+        return verified;
     }
 
     @Override
@@ -38,33 +65,68 @@ final class VerifyingInputStream extends FilterInputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (failure != null) throw failure;
         if (len == 0) return 0;
-        // Never ask for more than one byte past the declared size: that byte alone proves a mismatch.
-        long room = image.size() - count + 1;
-        int n;
+        if (verified) return -1;
         try {
-            n = super.read(b, off, (int) Math.min(len, room));
-        } catch (EOFException e) {
-            throw new ImageIntegrityException(ReasonCode.IMAGE_SIZE_MISMATCH, "Image \"" + image.name()
-                    + "\" ends early in the archive after " + count + " of " + image.size() + " bytes.");
+            long room = image.size() - count;   // both within 0..ImageSpec.MAX_SIZE: no overflow
+            if (room == 0) {                    // an empty image: nothing to hand out before the check
+                checkEnd();
+                return -1;
+            }
+            int want = (int) Math.min(len, room);
+            int n;
+            try {
+                n = in.read(b, off, want);
+            } catch (EOFException e) {
+                throw shortImage();
+            }
+            if (n < 0) throw shortImage();
+            if (n == 0 || n > want) {
+                throw new IOException("reading image \"" + Printable.of(image.name()) + "\" returned " + n + " of " + want
+                        + " bytes asked for");
+            }
+            digest.update(b, off, n);
+            count += n;
+            if (count == image.size()) {
+                try {
+                    checkEnd();
+                } catch (IOException e) {
+                    Arrays.fill(b, off, off + n, (byte) 0);
+                    throw e;
+                }
+            }
+            return n;
+        } catch (IOException e) {
+            failure = e;
+            throw e;
         }
-        if (n < 0) {
-            finish();
-            return -1;
-        }
-        count += n;
-        if (count > image.size()) {
-            throw new ImageIntegrityException(ReasonCode.IMAGE_SIZE_MISMATCH, "Image \"" + image.name()
+    }
+
+    /** At the declared size: the entry must end here and the digest must match. */
+    private void checkEnd() throws IOException {
+        if (in.read() >= 0) {
+            throw new ImageIntegrityException(ReasonCode.IMAGE_SIZE_MISMATCH, "Image \"" + Printable.of(image.name())
                     + "\" is longer than the " + image.size() + " bytes its manifest declares.");
         }
-        digest.update(b, off, n);
-        return n;
+        String actual = HexFormat.of().formatHex(digest.digest());
+        if (!actual.equals(image.sha256())) {
+            throw new ImageIntegrityException(ReasonCode.IMAGE_HASH_MISMATCH, "Image \"" + Printable.of(image.name())
+                    + "\" has SHA-256 " + actual + " but its manifest declares " + image.sha256() + ".");
+        }
+        verified = true;
+    }
+
+    private ImageIntegrityException shortImage() {
+        return new ImageIntegrityException(ReasonCode.IMAGE_SIZE_MISMATCH, "Image \"" + Printable.of(image.name())
+                + "\" ends early in the archive after " + count + " of " + image.size() + " bytes.");
     }
 
     @Override
     public long skip(long n) throws IOException {
-        // Skipped bytes must be hashed too.
-        byte[] buf = new byte[(int) Math.min(n, 64 * 1024)];
+        if (n <= 0) return 0;
+        byte[] buf = new byte[(int) Math.min(n, SKIP_BUFFER)];
         long done = 0;
         while (done < n) {
             int r = read(buf, 0, (int) Math.min(buf.length, n - done));
@@ -75,21 +137,17 @@ final class VerifyingInputStream extends FilterInputStream {
     }
 
     @Override
-    public boolean markSupported() {
-        return false;
+    public int available() throws IOException {
+        if (failure != null || verified) return 0;
+        return (int) Math.min(Math.max(0, in.available()), Math.max(0, image.size() - count - 1));
     }
 
-    private void finish() throws ImageIntegrityException {
-        if (checked) return;
-        checked = true;
-        if (count != image.size()) {
-            throw new ImageIntegrityException(ReasonCode.IMAGE_SIZE_MISMATCH, "Image \"" + image.name()
-                    + "\" has " + count + " bytes but its manifest declares " + image.size() + ".");
-        }
-        String actual = HexFormat.of().formatHex(digest.digest());
-        if (!actual.equals(image.sha256())) {
-            throw new ImageIntegrityException(ReasonCode.IMAGE_HASH_MISMATCH, "Image \"" + image.name()
-                    + "\" has SHA-256 " + actual + " but its manifest declares " + image.sha256() + ".");
+    @Override
+    public void close() throws IOException {
+        try {
+            in.close();
+        } finally {
+            onClose.close();
         }
     }
 }

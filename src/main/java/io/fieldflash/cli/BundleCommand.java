@@ -2,6 +2,7 @@ package io.fieldflash.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fieldflash.Printable;
 import io.fieldflash.bundle.BundleException;
 import io.fieldflash.bundle.BundleInspection;
 import io.fieldflash.bundle.BundleWriter;
@@ -98,8 +99,9 @@ final class BundleCommand implements Runnable {
             }
             PrintWriter o = spec.commandLine().getOut();
             Manifest m = vb.manifest();
-            o.println("Wrote " + out + " (" + sizeOf(out) + " bytes): " + m.vendor() + " · " + m.product() + " " + m.version());
-            for (ImageSpec i : m.images()) o.println("  image      " + i.name() + "  " + i.size() + " bytes  sha256 " + i.sha256());
+            o.println("Wrote " + Printable.of(out.toString()) + " (" + sizeOf(out) + " bytes): " + Printable.of(m.vendor())
+                    + " · " + Printable.of(m.product()) + " " + Printable.of(m.version()));
+            for (ImageSpec i : m.images()) o.println("  image      " + Printable.of(i.name()) + "  " + i.size() + " bytes  sha256 " + i.sha256());
             for (SigningKey k : signing) o.println("  signed by  " + k.keyid() + "  [" + k.alg().id() + "]");
             o.flush();
             return 0;
@@ -145,22 +147,25 @@ final class BundleCommand implements Runnable {
                 JsonOut.print(o, n);
                 return 0;
             }
+            // Nothing below is authenticated: every value is escaped, so none can move the cursor over the banner.
             o.println("UNVERIFIED: read from the bundle without checking signatures or image hashes.");
-            o.println("            Run 'fieldflash verify " + bundle + "' to know whether it is genuine.");
+            o.println("            Run 'fieldflash verify " + Printable.of(bundle.toString()) + "' to know whether it is genuine.");
             o.println();
-            o.println("  vendor         " + m.vendor());
-            o.println("  product        " + m.product());
-            o.println("  version        " + m.version() + "  (security counter " + m.securityCounter() + ")");
-            o.println("  hardware       " + String.join(", ", m.hardware()));
+            o.println("  vendor         " + Printable.of(m.vendor()));
+            o.println("  product        " + Printable.of(m.product()));
+            o.println("  version        " + Printable.of(m.version()) + "  (security counter " + m.securityCounter() + ")");
+            o.println("  hardware       " + String.join(", ", m.hardware().stream().map(Printable::of).toList()));
             o.println("  created        " + m.created());
             o.println("  expires        " + m.expires());
             for (ImageSpec i : m.images()) {
-                o.println("  image          " + i.name() + "  " + i.file() + "  " + i.size() + " bytes  sha256 " + i.sha256()
+                o.println("  image          " + Printable.of(i.name()) + "  " + Printable.of(i.file()) + "  " + i.size() + " bytes  sha256 " + i.sha256()
                         + i.serialFlashOffset().stream().mapToObj(off -> String.format("  flash@0x%x", off)).findFirst().orElse(""));
             }
-            for (SignatureCheck.Signature s : b.signatures()) o.println("  signature      " + s.alg() + " by " + s.keyid());
-            if (!m.releaseNotes().isEmpty()) o.println("  release notes  " + m.releaseNotes().replace("\n", "\n                 "));
-            o.println("  entries        " + String.join(", ", b.entries()));
+            for (SignatureCheck.Signature s : b.signatures()) {
+                o.println("  signature      " + Printable.cut(s.alg(), 40) + " by " + Printable.cut(s.keyid(), 80));
+            }
+            if (!m.releaseNotes().isEmpty()) o.println("  release notes  " + Printable.lines(m.releaseNotes()).replace("\n", "\n                 "));
+            o.println("  entries        " + String.join(", ", b.entries().stream().map(Printable::of).toList()));
             o.flush();
             return 0;
         }

@@ -1,9 +1,9 @@
 package io.fieldflash.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fieldflash.Printable;
 import io.fieldflash.bundle.TrustStore;
 import io.fieldflash.bundle.TrustStoreException;
-import io.fieldflash.device.Device;
 import io.fieldflash.device.http.HttpDevice;
 import io.fieldflash.device.http.HttpSettings;
 import io.fieldflash.update.BundleSource;
@@ -41,6 +41,8 @@ import picocli.CommandLine.Parameters;
             "  fieldflash flash --device http://192.168.4.1 --trust acme.pub cc-2.4.1.fwb"})
 final class FlashCommand implements Callable<Integer> {
     static final String TOKEN_ENV = "FIELDFLASH_TOKEN";
+    /** How long Ctrl-C waits for the job to stop and record itself (every step it can be in is bounded and interruptible). */
+    static final Duration HOOK_WAIT = Duration.ofSeconds(10);
 
     @Parameters(paramLabel = "BUNDLE", description = "The bundle file (.fwb).")
     Path bundle;
@@ -51,6 +53,10 @@ final class FlashCommand implements Callable<Integer> {
 
     @Option(names = "--token", paramLabel = "T", description = "The device's access token (default: $" + TOKEN_ENV + ").")
     String token;
+
+    @Option(names = "--pin-sha256", paramLabel = "FINGERPRINT",
+            description = "For an https:// device with its own certificate: trust exactly the certificate with this SHA-256 fingerprint (device label or vendor records).")
+    String pinSha256;
 
     @Mixin
     TrustOptions trust;
@@ -86,11 +92,18 @@ final class FlashCommand implements Callable<Integer> {
         if (tok.isBlank()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "the device's access token is missing: give --token T or set " + TOKEN_ENV);
         }
-        Device target;
+        HttpDevice target;
         try {
             target = new HttpDevice(HttpDevice.parseAddress(device), tok.strip(), HttpSettings.DEFAULT.withChunkSize(chunkSize));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--device: " + e.getMessage());
+        }
+        if (pinSha256 != null) {
+            try {
+                target = target.pinning(pinSha256);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--pin-sha256: " + e.getMessage());
+            }
         }
         if (rebootTimeout < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--reboot-timeout must be at least 1 second");
         TrustStore store;
@@ -115,29 +128,33 @@ final class FlashCommand implements Callable<Integer> {
         boolean terminal = !plain && console != null && console.isTerminal();
         job.addListener(new Renderer(human, terminal));
 
-        // Ctrl-C: stop cleanly (the resume point is saved, the audit line written) when it is still safe to stop.
+        // Ctrl-C (or any request to end the process): stop the job in whatever step it is, let it write its audit line,
+        // and print its result before the process ends. Before the install the transfer's resume point is kept; after
+        // it the result says what the device may run, unconfirmed.
+        java.util.concurrent.CountDownLatch printed = new java.util.concurrent.CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            if (job.cancel()) {
-                try {
-                    job.await(Duration.ofSeconds(10));
-                } catch (InterruptedException ignored) {
-                    // exiting anyway
-                }
+            boolean stopping = job.interrupt();
+            if (!stopping && job.auditRecord().isEmpty()) return;      // not started: nothing to wait for
+            try {
+                if (job.await(HOOK_WAIT).isPresent()) printed.await(HOOK_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException ignored) {
+                // exiting anyway
             }
         }, "fieldflash-flash-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         JobResult r;
         try {
             r = job.run();
+            if (json) JsonOut.print(out, describe(r));
+            else printResult(out, err, r);
         } finally {
+            printed.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running
             }
         }
-        if (json) JsonOut.print(out, describe(r));
-        else printResult(out, err, r);
         return r.ok() ? 0 : Main.EXIT_FAILED;
     }
 
@@ -157,9 +174,10 @@ final class FlashCommand implements Callable<Integer> {
         String stats = String.format(Locale.ROOT, "%s sent in %.1f s%s", bytes(r.bytesSent()), r.elapsed().toMillis() / 1000.0,
                 r.resumes() == 0 ? "" : ", " + r.resumes() + (r.resumes() == 1 ? " resume" : " resumes"));
         switch (r.outcome()) {
-            case UPDATED -> out.println("UPDATED  device " + r.deviceId() + ": " + r.versionBefore() + " → " + r.versionAfter()
-                    + " (" + stats + "). " + r.message());
-            case ALREADY_INSTALLED -> out.println("ALREADY INSTALLED  device " + r.deviceId() + " runs " + r.versionAfter() + "; nothing sent.");
+            case UPDATED -> out.println("UPDATED  device " + Printable.cut(r.deviceId(), 80) + ": " + Printable.cut(r.versionBefore(), 80)
+                    + " → " + Printable.cut(r.versionAfter(), 80) + " (" + stats + "). " + r.message());
+            case ALREADY_INSTALLED -> out.println("ALREADY INSTALLED  device " + Printable.cut(r.deviceId(), 80) + " runs "
+                    + Printable.cut(r.versionAfter(), 80) + "; nothing sent.");
             case CANCELLED -> {
                 err.println("Cancelled: " + r.message());
                 if (!r.hint().isEmpty()) err.println("What to do: " + r.hint());

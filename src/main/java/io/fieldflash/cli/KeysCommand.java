@@ -1,5 +1,6 @@
 package io.fieldflash.cli;
 
+import io.fieldflash.Printable;
 import io.fieldflash.bundle.SignatureAlgorithm;
 import io.fieldflash.bundle.SigningKey;
 import java.io.IOException;
@@ -50,13 +51,13 @@ final class KeysCommand implements Runnable {
         public Integer call() throws IOException {
             SignatureAlgorithm a = SignatureAlgorithm.byId(aliased(alg)).orElseThrow(() -> new CommandLine.ParameterException(
                     spec.commandLine(), "--alg must be one of " + Arrays.stream(SignatureAlgorithm.values()).map(SignatureAlgorithm::id).toList()
-                            + ", got \"" + alg + "\""));
+                            + ", got \"" + Printable.cut(alg, 40) + "\""));
             Path priv = Path.of(prefix + ".key");
             Path pub = Path.of(prefix + ".pub");
             if (!force) {
                 for (Path p : new Path[] {priv, pub}) {
                     if (Files.exists(p)) {
-                        throw new CommandLine.ParameterException(spec.commandLine(), p + " already exists; use --force to overwrite it");
+                        throw new CommandLine.ParameterException(spec.commandLine(), Printable.of(p.toString()) + " already exists; use --force to overwrite it");
                     }
                 }
             }
@@ -64,7 +65,7 @@ final class KeysCommand implements Runnable {
             writePrivate(priv, key.toPem());
             Files.writeString(pub, key.publicKey().toPem(), StandardCharsets.US_ASCII);
             PrintWriter o = spec.commandLine().getOut();
-            o.println("Wrote " + priv + " (private: keep it offline) and " + pub + " (public)");
+            o.println("Wrote " + Printable.of(priv.toString()) + " (private: keep it offline) and " + Printable.of(pub.toString()) + " (public)");
             o.println("  alg    " + a.id());
             o.println("  keyid  " + key.keyid());
             o.flush();
@@ -88,7 +89,7 @@ final class KeysCommand implements Runnable {
                     Files.createFile(file);
                 }
             } catch (FileAlreadyExistsException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), file + " already exists; use --force to overwrite it");
+                throw new CommandLine.ParameterException(spec.commandLine(), Printable.of(file.toString()) + " already exists; use --force to overwrite it");
             }
             Files.writeString(file, pem, StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
         }

@@ -32,6 +32,9 @@ import picocli.CommandLine.Option;
             "  latency=MS    added to every response",
             "  seed=N        random seed, to replay a run (logged when not given)",
             "  reboot-ms=MS  how long a reboot lasts (default 2000; same as --reboot-ms)",
+            "  cut-before=N  the power fails just before write N to DIR (counted from the start), then it boots again",
+            "  cut-after=N   the same, just after write N",
+            "  lose-answer=N request N is carried out but its answer is lost (connection reset)",
             "", "Example:  fieldflash simulate --port 8080 --state /tmp/dev1 --token s3cret \\",
             "            --faults drop=0.1,rate=2000000,latency=20,seed=7"})
 final class SimulateCommand implements Callable<Integer> {

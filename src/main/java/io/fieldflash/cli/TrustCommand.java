@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fieldflash.AppDirs;
 import io.fieldflash.FieldFlashException;
+import io.fieldflash.Printable;
 import io.fieldflash.bundle.LaptopTrust;
 import io.fieldflash.bundle.SigningKey;
 import io.fieldflash.bundle.TrustStore;
@@ -43,6 +44,16 @@ final class TrustCommand implements Runnable {
 
     private static String shortId(String keyid) {
         return LaptopTrust.shortId(keyid);
+    }
+
+    /** File names (which come from outside FieldFlash), escaped for the terminal. */
+    private static String files(List<Path> files) {
+        return LaptopTrust.printable(files);
+    }
+
+    /** Products named in a trust file, escaped for the terminal. */
+    private static String products(List<String> products) {
+        return String.join(", ", products.stream().map(Printable::of).toList());
     }
 
     @CommandLine.Spec
@@ -92,16 +103,16 @@ final class TrustCommand implements Runnable {
             out.println("Trust store version " + store.version() + ": " + store.keys().size() + " key(s); bundles need "
                     + store.threshold() + " signature(s), trust updates " + store.rootThreshold() + " root signature(s).");
             out.println("  fingerprint  sha256 " + fingerprint);
-            out.println("  files        " + String.join(", ", files.stream().map(Path::toString).toList()));
+            out.println("  files        " + files(files));
             Instant now = Instant.now();
             for (TrustedKey k : store.keys()) {
                 out.println();
                 out.println(displayName(k) + "  [" + k.key().alg().id() + "]" + (k.root() ? "  ROOT" : ""));
                 out.println("  keyid      " + k.keyid());
-                out.println("  products   " + (k.products().isEmpty() ? "any product" : String.join(", ", k.products())));
+                out.println("  products   " + (k.products().isEmpty() ? "any product" : products(k.products())));
                 out.println("  not after  " + k.expiry().map(Instant::toString).orElse("no end date"));
                 out.println("  status     " + status(k, now));
-                out.println("  from       " + String.join(", ", sources.getOrDefault(k.keyid(), List.of()).stream().map(Path::toString).toList()));
+                out.println("  from       " + files(sources.getOrDefault(k.keyid(), List.of())));
             }
             out.flush();
         }
@@ -167,11 +178,11 @@ final class TrustCommand implements Runnable {
             AppDirs dirs = AppDirs.detect();
             TrustedKey added = new LaptopTrust(dirs).add(key, name.isBlank() ? LaptopTrust.defaultName(file) : name, products, end, root);
             PrintWriter out = spec.commandLine().getOut();
-            out.println("Added key '" + added.name() + "' (" + shortId(key.keyid()) + ") for "
-                    + (products.isEmpty() ? "any product" : "products: " + String.join(", ", products))
+            out.println("Added key '" + displayName(added) + "' (" + shortId(key.keyid()) + ") for "
+                    + (products.isEmpty() ? "any product" : "products: " + products(products))
                     + added.expiry().map(t -> ", until " + t).orElse("") + (root ? ", as a root key" : "") + ".");
             out.println("  keyid  " + key.keyid() + "  [" + key.alg().id() + "]");
-            out.println("  file   " + dirs.userTrustStore());
+            out.println("  file   " + Printable.of(dirs.userTrustStore().toString()));
             out.flush();
             return 0;
         }
@@ -181,7 +192,7 @@ final class TrustCommand implements Runnable {
                 return Instant.parse(text);
             } catch (DateTimeParseException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--not-after takes an ISO-8601 UTC time like 2028-01-01T00:00:00Z, got \"" + text + "\"");
+                        "--not-after takes an ISO-8601 UTC time like 2028-01-01T00:00:00Z, got \"" + Printable.cut(text, 80) + "\"");
             }
         }
     }
@@ -206,15 +217,15 @@ final class TrustCommand implements Runnable {
             String prefix = keyid.toLowerCase(Locale.ROOT);
             if (prefix.length() < MIN_PREFIX || !prefix.matches("[0-9a-f]+")) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "KEYID must be at least " + MIN_PREFIX
-                        + " hex digits (see 'fieldflash trust list'), got \"" + keyid + "\"");
+                        + " hex digits (see 'fieldflash trust list'), got \"" + Printable.cut(keyid, 80) + "\"");
             }
             AppDirs dirs = AppDirs.detect();
             LaptopTrust.Removal r = new LaptopTrust(dirs).remove(prefix);
             TrustedKey k = r.removed();
             PrintWriter out = spec.commandLine().getOut();
-            out.println("Removed key '" + displayName(k) + "' (" + shortId(k.keyid()) + ") from " + dirs.userTrustStore() + ".");
+            out.println("Removed key '" + displayName(k) + "' (" + shortId(k.keyid()) + ") from " + Printable.of(dirs.userTrustStore().toString()) + ".");
             if (!r.stillTrustedThrough().isEmpty()) {
-                out.println("Note: it is still trusted through " + String.join(", ", r.stillTrustedThrough().stream().map(Path::toString).toList())
+                out.println("Note: it is still trusted through " + files(r.stillTrustedThrough())
                         + ", which your administrator manages.");
             }
             if (r.noRootLeft()) {
@@ -250,7 +261,7 @@ final class TrustCommand implements Runnable {
             out.println("Trust store updated from version " + approval.previous().version() + " to version "
                     + approval.next().version() + ".");
             for (TrustedKey k : approval.signers()) out.println("  signed by    " + k.label() + "  [root]");
-            out.println("  written to   " + dirs.userTrustStore());
+            out.println("  written to   " + Printable.of(dirs.userTrustStore().toString()));
             out.println("  fingerprint  sha256 " + update.fingerprint());
             printChanges(out, approval.previous(), after);
             printDropped(out, mineBefore, approval.next(), after);
@@ -320,12 +331,12 @@ final class TrustCommand implements Runnable {
             TrustUpdate.writeAtomically(out, file);
             PrintWriter o = spec.commandLine().getOut();
             TrustStore s = made.store();
-            o.println("Wrote " + out + ": trust store version " + s.version() + " with " + s.keys().size() + " key(s).");
+            o.println("Wrote " + Printable.of(out.toString()) + ": trust store version " + s.version() + " with " + s.keys().size() + " key(s).");
             for (SigningKey k : signing) o.println("  signed by    " + k.keyid() + "  [" + k.alg().id() + "]");
             o.println("  fingerprint  sha256 " + made.fingerprint() + "  (of the trust.json laptops will have)");
             o.println(current.isEmpty()
                     ? "  not checked  against a current trust store; use --current to check the current root keys signed enough"
-                    : "  checked      accepted by " + current.getFirst() + " (version " + (s.version() - 1) + ")");
+                    : "  checked      accepted by " + Printable.of(current.getFirst().toString()) + " (version " + (s.version() - 1) + ")");
             o.flush();
             return 0;
         }
@@ -334,9 +345,9 @@ final class TrustCommand implements Runnable {
             try {
                 return Files.readAllBytes(store);
             } catch (NoSuchFileException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "trust store " + store + " does not exist");
+                throw new CommandLine.ParameterException(spec.commandLine(), "trust store " + Printable.of(store.toString()) + " does not exist");
             } catch (IOException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + store + ": " + e.getMessage());
+                throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + Printable.of(store.toString()) + ": " + Printable.cut(e.getMessage(), 200));
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.fieldflash.cli;
 
 import io.fieldflash.AppDirs;
+import io.fieldflash.bundle.LaptopTrust;
 import io.fieldflash.bundle.TrustStore;
 import io.fieldflash.bundle.TrustStoreException;
 import io.fieldflash.bundle.TrustStores;
@@ -21,11 +22,15 @@ final class TrustOptions {
         return files.isEmpty() ? TrustStores.loadDefault(AppDirs.detect()) : TrustStores.load(files);
     }
 
-    /** Where the keys come from, for messages. */
+    /** Where the keys come from, for messages (file names escaped). */
     String describe() {
-        if (!files.isEmpty()) return String.join(", ", files.stream().map(Path::toString).toList());
-        List<Path> defaults = TrustStores.defaultFiles(AppDirs.detect());
-        return defaults.isEmpty() ? "no trust store (none installed on this laptop)"
-                : String.join(", ", defaults.stream().map(Path::toString).toList());
+        if (!files.isEmpty()) return LaptopTrust.printable(files);
+        List<Path> defaults;
+        try {
+            defaults = TrustStores.defaultFiles(AppDirs.detect());
+        } catch (TrustStoreException e) {
+            return "this laptop's trust store (" + e.getMessage() + ")";
+        }
+        return defaults.isEmpty() ? "no trust store (none installed on this laptop)" : LaptopTrust.printable(defaults);
     }
 }

@@ -2,6 +2,7 @@ package io.fieldflash.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fieldflash.Printable;
 import io.fieldflash.bundle.BundleException;
 import io.fieldflash.bundle.BundleReader;
 import io.fieldflash.bundle.ImageSpec;
@@ -65,27 +66,29 @@ final class VerifyCommand implements Callable<Integer> {
                 JsonOut.print(out, JsonOut.object().put("valid", false).put("reason", e.code())
                         .put("message", e.getMessage()).put("hint", e.hint()));
             } else {
-                out.println("INVALID  " + bundle);
+                // A BundleException's message is already safe to print (values in it are escaped).
+                out.println("INVALID  " + Printable.of(bundle.toString()));
                 out.println("Reason [" + e.code() + "]: " + e.getMessage());
                 out.println("What to do: " + e.hint());
-                if (store.keys().isEmpty()) out.println("Trust store: " + trust.describe());
+                if (store.keys().isEmpty()) out.println("Trust store: " + Printable.of(trust.describe()));
                 out.flush();
             }
             return Main.EXIT_FAILED;
         }
     }
 
+    /** Every value is escaped: signed text is still text from outside FieldFlash. */
     private static void printValid(PrintWriter out, VerifiedBundle vb) {
         Manifest m = vb.manifest();
-        out.println("VALID  " + m.vendor() + " · " + m.product() + " " + m.version());
-        for (TrustedKey k : vb.signers()) out.println("  signed by      " + k.label() + "  [" + k.key().alg().id() + "]");
-        out.println("  hardware       " + String.join(", ", m.hardware()));
+        out.println("VALID  " + Printable.of(m.vendor()) + " · " + Printable.of(m.product()) + " " + Printable.of(m.version()));
+        for (TrustedKey k : vb.signers()) out.println("  signed by      " + Printable.of(k.label()) + "  [" + k.key().alg().id() + "]");
+        out.println("  hardware       " + String.join(", ", m.hardware().stream().map(Printable::of).toList()));
         out.println("  security ctr   " + m.securityCounter());
         out.println("  expires        " + m.expires() + (vb.expiryOverridden() ? "  (EXPIRED: accepted because of --allow-expired)" : ""));
         for (ImageSpec i : m.images()) {
-            out.println("  image          " + i.name() + "  " + i.size() + " bytes  sha256 " + i.sha256());
+            out.println("  image          " + Printable.of(i.name()) + "  " + i.size() + " bytes  sha256 " + i.sha256());
         }
-        if (!m.releaseNotes().isEmpty()) out.println("  release notes  " + m.releaseNotes().replace("\n", "\n                 "));
+        if (!m.releaseNotes().isEmpty()) out.println("  release notes  " + Printable.lines(m.releaseNotes()).replace("\n", "\n                 "));
         out.flush();
     }
 

@@ -24,7 +24,10 @@ import java.util.random.RandomGenerator;
  *
  * <p>Stops with the last failure when {@link RetryPolicy#maxAttempts()} attempts in a row made no progress,
  * at once on a failure that no retry changes (wrong token, lockout, refused), and with
- * {@link InterruptedException} when its owner interrupts it (see {@link TransferControl}).
+ * {@link InterruptedException} when its owner interrupts it (see {@link TransferControl}). Progress means passing the
+ * highest offset the device ever reported: a device that takes chunks and then forgets them does not earn new tries
+ * by taking the same bytes again. And the whole transfer is bounded: after {@value #MAX_WIRE_FACTOR} times the image
+ * (plus a few chunks) on the wire without the device holding it, it stops with {@code TRANSFER_STALLED}.
  */
 public final class ChunkSender {
 
@@ -36,6 +39,10 @@ public final class ChunkSender {
 
     /** Size of the first chunk and smallest chunk, in bytes (unless the transfer allows less). */
     public static final int FIRST_CHUNK = 64 * 1024;
+    /** Bytes put on the wire for one image, as a multiple of its size (plus {@value #SPARE_CHUNKS} largest chunks), before giving up. */
+    public static final int MAX_WIRE_FACTOR = 4;
+    static final int SPARE_CHUNKS = 16;
+
     /** How long one chunk should take on the wire. */
     public static final Duration TARGET_CHUNK_TIME = Duration.ofSeconds(1);
 
@@ -75,6 +82,8 @@ public final class ChunkSender {
         };
         int resumes = 0;
         int failures = 0;
+        long highest = -1;      // the furthest the device ever said it holds
+        long budget = saturatedAdd(saturatedMul(length, MAX_WIRE_FACTOR), (long) SPARE_CHUNKS * maxChunk);
         boolean afterBreak = false;
         long offset = -1;    // -1: ask the device
         try {
@@ -94,8 +103,15 @@ public final class ChunkSender {
                         afterBreak = false;
                         offset = reported;
                         listener.progress(offset, length);
+                        highest = Math.max(highest, offset);
                     }
                     if (offset >= length) break;
+                    if (sent[0] > budget) {
+                        throw new DeviceException(DeviceException.Reason.TRANSFER_STALLED, "After " + sent[0] + " bytes sent for an image of "
+                                + length + " bytes, the device holds only " + offset + " of them: it keeps losing what it received.",
+                                "Restart the device and run the same command again; if it happens again, the device's storage may be "
+                                        + "failing: report it to the vendor.");
+                    }
 
                     if (offset < bufStart || offset >= bufStart + bufLen) {
                         // The buffer does not hold the offset: read the next chunk (reopening the stream if the
@@ -126,7 +142,10 @@ public final class ChunkSender {
                                 + " the device reported offset " + next + ".", "Report this to the device vendor.");
                     }
                     offset = next;
-                    failures = 0;
+                    if (next > highest) {       // new ground: the tries start again
+                        highest = next;
+                        failures = 0;
+                    }
                     listener.progress(offset, length);
                 } catch (DeviceException e) {
                     if (!e.retryable()) throw e;
@@ -149,6 +168,16 @@ public final class ChunkSender {
             if (in != null) in.close();
         }
         return new Result(sent[0], resumes);
+    }
+
+    private static long saturatedMul(long a, long b) {
+        long r = a * b;
+        return a != 0 && (r / a != b || r < 0) ? Long.MAX_VALUE : r;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return r < 0 ? Long.MAX_VALUE : r;
     }
 
     /** The next chunk size after {@code len} bytes of a {@code chunk}-sized chunk took {@code nanos}. */

@@ -39,7 +39,13 @@ public final class DeviceException extends FieldFlashException {
         /** The device did not come back after a restart within the time allowed. */
         NOT_BACK(false),
         /** The device answered something this client does not understand. */
-        PROTOCOL_ERROR(false);
+        PROTOCOL_ERROR(false),
+        /** Another unit than the one identified at first contact answers at the address (another id, product or hardware). */
+        OTHER_DEVICE(false),
+        /** The device's HTTPS certificate is not one this laptop trusts (or not the pinned one). */
+        CERTIFICATE_UNTRUSTED(false),
+        /** The transfer sent far more than the image without getting the device to hold it (a device that loses what it took). */
+        TRANSFER_STALLED(false);
 
         private final boolean retryable;
 
@@ -118,13 +124,30 @@ public final class DeviceException extends FieldFlashException {
     }
 
     public static DeviceException lockedOut(String address, Duration retryAfter) {
-        long minutes = Math.max(1, (retryAfter.toSeconds() + 59) / 60);
-        String when = retryAfter.isZero() ? "for a while" : "for about " + minutes + (minutes == 1 ? " more minute" : " more minutes");
+        String span = span(retryAfter);
+        String when = retryAfter.isZero() ? "for a while" : "for about " + span.replace(" minute", " more minute").replace(" hour", " more hour");
         return new DeviceException(Reason.LOCKED_OUT,
                 "The device at " + address + " is locked after too many wrong access tokens; it refuses updates " + when + ".",
-                "Wait " + (retryAfter.isZero() ? "a while" : minutes + (minutes == 1 ? " minute" : " minutes"))
+                "Wait " + (retryAfter.isZero() ? "a while" : span)
                         + ", then try again with the correct token. Restarting FieldFlash or the laptop does not shorten the wait.",
                 null, 423, "", retryAfter);
+    }
+
+    /** A wait for people: whole minutes up to two hours, then whole hours (rounded up; never overflows). */
+    private static String span(Duration d) {
+        long seconds = Math.max(0, Math.min(d.getSeconds(), Duration.ofDays(365).getSeconds()));
+        long minutes = Math.max(1, (seconds + 59) / 60);
+        if (minutes < 120) return minutes + (minutes == 1 ? " minute" : " minutes");
+        long hours = (minutes + 59) / 60;
+        return hours + " hours";
+    }
+
+    public static DeviceException certificate(String address, Throwable cause) {
+        return new DeviceException(Reason.CERTIFICATE_UNTRUSTED,
+                "The device at " + address + " answers over HTTPS with a certificate this laptop does not trust "
+                        + "(a device's own, self-signed certificate, or another device's). The connection works; the certificate is the problem.",
+                "Check that the address is the device's own. Then give its certificate's SHA-256 fingerprint (device label or the "
+                        + "vendor's records) with --pin-sha256, or use the device's http:// address.", cause);
     }
 
     public static DeviceException unreachable(String address, String what, Throwable cause) {

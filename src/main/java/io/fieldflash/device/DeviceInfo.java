@@ -30,15 +30,29 @@ public record DeviceInfo(String protocol, String product, String hardware, Strin
      * @param version         SemVer text
      * @param securityCounter anti-rollback counter; the device refuses images with a lower one
      * @param trial           true while a new image runs on trial (not yet confirmed)
+     * @param manifestSha256  lowercase hex SHA-256 of the manifest.json this firmware was installed from: what it is,
+     *                        byte for byte; empty when the device does not say (factory firmware, older devices,
+     *                        transports without it)
      */
-    public record Firmware(String version, long securityCounter, boolean trial) {
+    public record Firmware(String version, long securityCounter, boolean trial, String manifestSha256) {
         public Firmware {
-            if (version == null) throw new IllegalArgumentException("version must not be null");
+            if (version == null || manifestSha256 == null) throw new IllegalArgumentException("version and manifestSha256 must not be null");
         }
 
+        /** Firmware whose manifest the device does not report. */
+        public Firmware(String version, long securityCounter, boolean trial) {
+            this(version, securityCounter, trial, "");
+        }
+
+        /** True when the device reports the manifest it runs (so identity is a hash, not a version text). */
+        public boolean reportsManifest() {
+            return !manifestSha256.isEmpty();
+        }
+
+        /** For people; the version text is the device's, escaped. */
         @Override
         public String toString() {
-            return version + " (security counter " + securityCounter + (trial ? ", on trial" : "") + ")";
+            return io.fieldflash.Printable.cut(version, 80) + " (security counter " + securityCounter + (trial ? ", on trial" : "") + ")";
         }
     }
 
@@ -55,8 +69,9 @@ public record DeviceInfo(String protocol, String product, String hardware, Strin
          * @param location the upload's URL or path as the device gave it
          * @param offset   bytes received so far
          * @param length   total bytes
-         * @param image    the image name it was created for
-         * @param sha256   the whole image's SHA-256 (lowercase hex) it was created for
+         * @param image    the image name it was created for; empty when the device does not say
+         * @param sha256   the whole image's SHA-256 (lowercase hex) it was created for; empty when the device does not
+         *                 know it (an upload made by a plain tus client)
          */
         record InProgress(String location, long offset, long length, String image, String sha256) implements UploadState {}
     }

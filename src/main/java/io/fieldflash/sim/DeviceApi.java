@@ -2,6 +2,7 @@ package io.fieldflash.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fieldflash.Printable;
 import io.fieldflash.bundle.BundleException;
 import io.fieldflash.bundle.ImageSpec;
 import io.fieldflash.bundle.Json;
@@ -45,6 +46,9 @@ final class DeviceApi implements Http1Server.Handler {
     /** How long a new PATCH waits for a stale one on the same upload to let go, after cutting its connection. */
     static final Duration TAKEOVER_WAIT = Duration.ofSeconds(5);
 
+    private static final Pattern METADATA_TEXT = Pattern.compile("[\\x20-\\x7e]{1,4096}");
+    private static final Pattern METADATA_KEY = Pattern.compile("[\\x21-\\x2b\\x2d-\\x7e]{1,64}");
+    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]*={0,2}");
     private static final Pattern IMAGE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern UPLOAD_PATH = Pattern.compile("/uploads/([0-9a-f]{24})");
@@ -58,14 +62,17 @@ final class DeviceApi implements Http1Server.Handler {
 
     private final SimulatorConfig cfg;
     private final Flash flash;
+    private final Disk disk;
     private final UploadStore uploads;
     private final PatchFault.Dice dice;
     private final SimulatorStats.Counters counters;
     private final Host host;
 
-    DeviceApi(SimulatorConfig cfg, Flash flash, UploadStore uploads, PatchFault.Dice dice, SimulatorStats.Counters counters, Host host) {
+    DeviceApi(SimulatorConfig cfg, Flash flash, Disk disk, UploadStore uploads, PatchFault.Dice dice, SimulatorStats.Counters counters,
+              Host host) {
         this.cfg = cfg;
         this.flash = flash;
+        this.disk = disk;
         this.uploads = uploads;
         this.dice = dice;
         this.counters = counters;
@@ -74,30 +81,41 @@ final class DeviceApi implements Http1Server.Handler {
 
     @Override
     public Reply handle(Request r) throws IOException {
-        counters.requests.incrementAndGet();
+        long number = counters.requests.incrementAndGet();
         long t0 = System.nanoTime();
         Reply reply;
         try {
             reply = route(r);
         } catch (IOException e) {
-            if (cfg.logRequests()) LOG.info("{} {} → connection lost ({})", r.method(), r.target(), e.getMessage());
+            if (cfg.logRequests()) {
+                LOG.info("{} {} → {} ({})", r.method(), Printable.of(r.target()),
+                        e instanceof Disk.PowerLoss ? "no answer, the power failed" : "connection lost", Printable.of(e.getMessage()));
+            }
             throw e;
+        }
+        if (number == cfg.faults().loseAnswer() && reply instanceof Reply.Respond done) {
+            // Carried out, but the answer never reaches the client (what follows it, such as a reboot, still happens).
+            counters.lostAnswers.incrementAndGet();
+            done.afterSend().run();
+            reply = new Reply.Abort(true, "fault lose-answer: request #" + number + " was carried out (" + done.status()
+                    + "), its answer is lost");
         }
         if (cfg.logRequests()) log(r, reply, (System.nanoTime() - t0) / 1_000_000);
         return reply;
     }
 
     private static void log(Request r, Reply reply, long ms) {
+        String target = Printable.of(r.target());
         switch (reply) {
-            case Reply.Abort a -> LOG.info("{} {} → no answer: {}", r.method(), r.target(), a.why());
+            case Reply.Abort a -> LOG.info("{} {} → no answer: {}", r.method(), target, a.why());
             case Reply.Respond resp -> {
                 StringBuilder note = new StringBuilder();
                 String offset = resp.headerValue("Upload-Offset");
                 if (offset != null) note.append(" offset=").append(offset);
                 if (resp.status() >= 400 && resp.body().length > 0) {
-                    note.append(' ').append(new String(resp.body(), StandardCharsets.UTF_8));
+                    note.append(' ').append(Printable.of(new String(resp.body(), StandardCharsets.UTF_8)));
                 }
-                LOG.info("{} {} → {}{} ({} ms)", r.method(), r.target(), resp.status(), note, ms);
+                LOG.info("{} {} → {}{} ({} ms)", r.method(), target, resp.status(), note, ms);
             }
         }
     }
@@ -116,7 +134,7 @@ final class DeviceApi implements Http1Server.Handler {
             return Reply.error(404, "NOT_FOUND", "No such resource: " + path + ".");
         }
         if (method.equals("OPTIONS")) return tus ? options() : Reply.status(204).header("Allow", allowed(rest));
-        if (rest.equals("/info") && method.equals("GET")) return info();
+        if (rest.equals("/info") && (method.equals("GET") || method.equals("HEAD"))) return info();
 
         Reply denied = authenticate(r);
         if (denied != null) return tus ? tusHeaders(denied) : denied;
@@ -148,7 +166,7 @@ final class DeviceApi implements Http1Server.Handler {
     }
 
     private static String allowed(String rest) {
-        if (rest.equals("/info")) return "GET, OPTIONS";
+        if (rest.equals("/info")) return "GET, HEAD, OPTIONS";
         if (rest.equals("/uploads")) return "POST, OPTIONS";
         if (UPLOAD_PATH.matcher(rest).matches()) return "HEAD, PATCH, DELETE, OPTIONS";
         return "POST, OPTIONS";
@@ -224,8 +242,10 @@ final class DeviceApi implements Http1Server.Handler {
         o.put("product", st.product());
         o.put("hardware", st.hardware());
         o.put("deviceId", st.deviceId());
+        String manifest = st.running().manifestSha256();
         o.putObject("firmware").put("version", st.version()).put("securityCounter", st.securityCounter())
-                .put("trial", st.trial()).put("slot", st.active().name());
+                .put("trial", st.trial()).put("slot", st.active().name())
+                .put("manifestSha256", manifest.equals(SlotContents.FACTORY) ? "" : manifest);
         o.put("pendingReboot", st.pendingReboot());
         o.put("maxImageSize", cfg.maxImageSize());
         o.put("maxChunkSize", cfg.maxChunkSize());
@@ -379,71 +399,89 @@ final class DeviceApi implements Http1Server.Handler {
         }
     }
 
-    private enum Ending { WHOLE, CUT, BROKEN, TOO_LONG }
+    private enum Ending { WHOLE, CUT, BROKEN, TOO_LONG, MALFORMED }
 
-    /** Streams the body into the upload's data file at its offset, then keeps or discards it. */
+    /**
+     * Streams the body into the upload's data file at its offset, then keeps or discards it. The body is written in
+     * blocks of up to 64 KiB, each block read whole before it is written, so that one chunk of the client's is one
+     * write of the state folder (and the power-cut faults fall on the same writes in every run).
+     */
     private Reply receive(Request r, UploadStore.Upload u, byte[] expected, PatchFault fault, long max) throws IOException {
         long cutAt = switch (fault) {
             case PatchFault.Drop d -> d.atByte();
             case PatchFault.Reboot b -> b.atByte();
             default -> Long.MAX_VALUE;
         };
+        java.nio.file.Path part = uploads.part(u.id());
+        disk.truncate(part, u.offset());   // nothing beyond the committed offset counts
         MessageDigest digest = Flash.sha256();
         long n = 0;
-        Ending ending;
+        Ending ending = Ending.WHOLE;
         String broken = "";
-        try (FileChannel ch = FileChannel.open(uploads.part(u.id()), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ch.truncate(u.offset());   // nothing beyond the committed offset counts
-            ch.position(u.offset());
-            byte[] buf = new byte[64 * 1024];
-            ending = Ending.WHOLE;
+        byte[] buf = new byte[64 * 1024];
+        boolean end = false;
+        while (!end && ending == Ending.WHOLE) {
+            int filled = 0;
             try {
-                while (true) {
-                    if (n >= cutAt) {
+                while (filled < buf.length) {
+                    if (n + filled >= cutAt) {
                         ending = Ending.CUT;
                         break;
                     }
-                    int k = r.body().read(buf, 0, (int) Math.min(buf.length, cutAt - n));
-                    if (k < 0) break;
-                    if (n + k > max) {
+                    int k = r.body().read(buf, filled, (int) Math.min(buf.length - filled, cutAt - n - filled));
+                    if (k < 0) {
+                        end = true;
+                        break;
+                    }
+                    if (n + filled + k > max) {
                         ending = Ending.TOO_LONG;
                         break;
                     }
-                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, k);
-                    while (bb.hasRemaining()) ch.write(bb);
-                    digest.update(buf, 0, k);
-                    n += k;
+                    filled += k;
                 }
+            } catch (Request.Malformed e) {
+                ending = Ending.MALFORMED;
+                broken = e.getMessage();
             } catch (IOException e) {
                 ending = Ending.BROKEN;
                 broken = e.getMessage();
             }
-            if (ending == Ending.CUT && r.bodyFinished()) ending = Ending.WHOLE;   // the cut fell exactly on the end
-            if (ending == Ending.TOO_LONG) {
-                ch.truncate(u.offset());
-                return Reply.error(413, "TOO_LARGE", "The chunk goes past Upload-Length or the " + cfg.maxChunkSize()
-                        + "-byte chunk limit; nothing of it was kept.").closing();
+            if (ending == Ending.TOO_LONG || ending == Ending.MALFORMED) break;
+            if (filled > 0) {
+                disk.writeAt(part, u.offset() + n, buf, 0, filled);
+                digest.update(buf, 0, filled);
+                n += filled;
             }
-            if (ending == Ending.WHOLE) {
-                boolean corrupt = fault instanceof PatchFault.Corrupt;
-                if (corrupt) counters.corrupts.incrementAndGet();
-                if (expected != null && (corrupt || !MessageDigest.isEqual(expected, digest.digest()))) {
-                    ch.truncate(u.offset());
-                    counters.checksumFailures.incrementAndGet();
-                    return Reply.error(460, "CHECKSUM_MISMATCH", (corrupt ? "(fault corrupt) " : "")
-                            + "The chunk does not match its Upload-Checksum; it was discarded. Send it again.")
-                            .header("Upload-Offset", u.offset());
-                }
-                if (corrupt && n > 0) {
-                    // Without a checksum the damage goes unnoticed here: only the whole-image hash at install catches it.
-                    long at = u.offset() + Math.min(((PatchFault.Corrupt) fault).atByte(), n - 1);
-                    ByteBuffer one = ByteBuffer.allocate(1);
+        }
+        if (ending == Ending.CUT && r.bodyFinished()) ending = Ending.WHOLE;   // the cut fell exactly on the end
+        if (ending == Ending.MALFORMED) {
+            disk.truncate(part, u.offset());
+            return Reply.error(400, "BAD_REQUEST", "The chunked body is malformed (" + broken + "); nothing of it was kept.").closing();
+        }
+        if (ending == Ending.TOO_LONG) {
+            disk.truncate(part, u.offset());
+            return Reply.error(413, "TOO_LARGE", "The chunk goes past Upload-Length or the " + cfg.maxChunkSize()
+                    + "-byte chunk limit; nothing of it was kept.").closing();
+        }
+        if (ending == Ending.WHOLE) {
+            boolean corrupt = fault instanceof PatchFault.Corrupt;
+            if (corrupt) counters.corrupts.incrementAndGet();
+            if (expected != null && (corrupt || !MessageDigest.isEqual(expected, digest.digest()))) {
+                disk.truncate(part, u.offset());
+                counters.checksumFailures.incrementAndGet();
+                return Reply.error(460, "CHECKSUM_MISMATCH", (corrupt ? "(fault corrupt) " : "")
+                        + "The chunk does not match its Upload-Checksum; it was discarded. Send it again.")
+                        .header("Upload-Offset", u.offset());
+            }
+            if (corrupt && n > 0) {
+                // Without a checksum the damage goes unnoticed here: only the whole-image hash at install catches it.
+                long at = u.offset() + Math.min(((PatchFault.Corrupt) fault).atByte(), n - 1);
+                ByteBuffer one = ByteBuffer.allocate(1);
+                try (FileChannel ch = FileChannel.open(part, StandardOpenOption.READ)) {
                     ch.read(one, at);
-                    one.flip();
-                    byte flipped = (byte) (one.get(0) ^ 0x01);
-                    ch.write(ByteBuffer.wrap(new byte[] {flipped}), at);
-                    LOG.info("fault corrupt: byte {} of upload {} stored damaged (the PATCH had no checksum)", at, u.id());
                 }
+                disk.writeAt(part, at, new byte[] {(byte) (one.get(0) ^ 0x01)}, 0, 1);
+                LOG.info("fault corrupt: byte {} of upload {} stored damaged (the PATCH had no checksum)", at, u.id());
             }
         }
         // Written before the offset is recorded: a stop between the two leaves extra bytes that the next boot trims.
@@ -463,24 +501,36 @@ final class DeviceApi implements Http1Server.Handler {
                 counters.drops.incrementAndGet();
                 yield new Reply.Abort(true, "fault drop after " + n + " body bytes; kept, offset now " + next.offset());
             }
-            case TOO_LONG -> throw new IllegalStateException("answered above");
+            case TOO_LONG, MALFORMED -> throw new IllegalStateException("answered above");
         };
     }
 
-    /** {@code key base64,key base64,key} (tus creation): keys unique, values base64 of UTF-8 text. */
+    /**
+     * {@code key base64,key base64,key} (tus creation): keys unique, 1 to 64 printable ASCII characters without space
+     * or comma, values base64. The header is echoed by {@code HEAD}, so nothing else is let through: no control
+     * character, nothing outside ASCII. The refusal's message never repeats the header's text.
+     */
     static Map<String, String> parseMetadata(String header) {
         Map<String, String> out = new LinkedHashMap<>();
         if (header.isBlank()) return out;
-        for (String pair : header.split(",")) {
-            String[] kv = pair.strip().split(" ");
-            if (kv.length == 0 || kv.length > 2 || kv[0].isEmpty()) throw new IllegalArgumentException("'" + pair.strip() + "' is not 'key base64'");
+        if (!METADATA_TEXT.matcher(header).matches()) {
+            throw new IllegalArgumentException("it holds characters other than printable ASCII");
+        }
+        int n = 0;
+        for (String pair : header.split(",", -1)) {
+            n++;
+            String[] kv = pair.strip().split(" ", -1);
+            if (kv.length == 0 || kv.length > 2 || !METADATA_KEY.matcher(kv[0]).matches()) {
+                throw new IllegalArgumentException("pair " + n + " is not 'key base64' (a key is 1 to 64 printable ASCII characters)");
+            }
             String value;
             try {
+                if (kv.length == 2 && !BASE64.matcher(kv[1]).matches()) throw new IllegalArgumentException();
                 value = kv.length == 2 ? new String(Base64.getDecoder().decode(kv[1]), StandardCharsets.UTF_8) : "";
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("the value of '" + kv[0] + "' is not base64");
+                throw new IllegalArgumentException("the value of pair " + n + " is not base64");
             }
-            if (out.put(kv[0], value) != null) throw new IllegalArgumentException("'" + kv[0] + "' is given twice");
+            if (out.put(kv[0], value) != null) throw new IllegalArgumentException("pair " + n + " repeats a key");
         }
         return out;
     }
@@ -575,7 +625,7 @@ final class DeviceApi implements Http1Server.Handler {
                 }
                 String manifestSha = HexFormat.of().formatHex(Flash.sha256().digest(manifestBytes));
                 flash.install(uploads.part(id), u.image(), new SlotContents.ImageRecord(actual, u.length()), m.version(),
-                        m.securityCounter(), manifestSha, id);
+                        m.securityCounter(), manifestSha, m.images().stream().map(ImageSpec::name).toList(), id);
                 uploads.consumed(id);
                 return installed(flash.state(), u.image());
             }
@@ -593,7 +643,25 @@ final class DeviceApi implements Http1Server.Handler {
         return Reply.error(422, code, message);
     }
 
+    /**
+     * {@code 202}, then the device reboots; {@code 409 INSTALL_INCOMPLETE} when an install is pending whose slot
+     * lacks an image its manifest lists (or holds one whose bytes are not the recorded ones): booting it would run
+     * new firmware beside an old image. The device then stays as it is; install the missing images first.
+     */
     private Reply reboot() {
+        DeviceState st = flash.state();
+        if (st.pendingReboot()) {
+            List<String> problems = flash.problems(st.inactive());
+            if (!problems.isEmpty()) {
+                SlotContents pending = st.slots().get(st.inactive());
+                ObjectNode o = Json.MAPPER.createObjectNode().put("error", "INSTALL_INCOMPLETE")
+                        .put("message", "The pending firmware " + pending.version() + " in slot " + st.inactive()
+                                + " is not whole (" + String.join(", ", problems) + "); the device keeps running "
+                                + st.version() + ". Install every image of the bundle, then reboot.");
+                pending.missing().forEach(o.putArray("missing")::add);
+                return Reply.json(409, o);
+            }
+        }
         return Reply.json(202, Json.MAPPER.createObjectNode().put("state", "rebooting")
                         .put("rebootMs", cfg.faults().rebootMs()))
                 .closing().then(() -> host.reboot("POST /reboot"));

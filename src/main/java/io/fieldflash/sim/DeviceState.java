@@ -7,7 +7,9 @@ import io.fieldflash.bundle.SemVer;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -67,14 +69,37 @@ public record DeviceState(String product, String hardware, String deviceId, Slot
 
     /**
      * The state after a boot (power-on, reset, {@code POST /reboot}): a pending install boots in trial; a trial that
-     * was not confirmed reverts to the previous slot; a confirmed image boots again.
+     * was not confirmed reverts to the previous slot; a confirmed image boots again. A slot that is not
+     * {@code bootable} (an image its manifest lists is missing, or its bytes are not the ones recorded) is never
+     * booted: a pending install that is not whole stays pending on the running slot (the client can still add the
+     * missing image), and the device runs the other slot when the one it would boot is damaged.
+     *
+     * @throws IOException when neither slot can be booted
      */
-    DeviceState booted() {
-        return switch (mode) {
-            case PENDING_REBOOT -> with(active.other(), BootMode.TRIAL, null).counted();
-            case TRIAL -> with(active.other(), BootMode.CONFIRMED, null).counted();
-            case CONFIRMED -> counted();
-        };
+    DeviceState booted(java.util.function.Predicate<Slot> bootable) throws IOException {
+        Slot preferred = mode == BootMode.CONFIRMED ? active : active.other();
+        if (bootable.test(preferred)) {
+            return switch (mode) {
+                case PENDING_REBOOT -> with(preferred, BootMode.TRIAL, null).counted();
+                case TRIAL, CONFIRMED -> with(preferred, BootMode.CONFIRMED, null).counted();
+            };
+        }
+        Slot fallback = preferred.other();
+        if (!bootable.test(fallback)) {
+            throw new IOException("neither slot holds the bytes its record names: the device cannot boot (slot "
+                    + preferred + " and slot " + fallback + " are incomplete or damaged)");
+        }
+        // Pending: stay on the running slot, still pending, so that the missing image can be installed.
+        BootMode next = mode == BootMode.PENDING_REBOOT ? BootMode.PENDING_REBOOT : BootMode.CONFIRMED;
+        return new DeviceState(product, hardware, deviceId, fallback, next, slots,
+                next == BootMode.PENDING_REBOOT ? lastInstall : null, failedAuth, lockedUntil, bootCount + 1);
+    }
+
+    /** The same state with {@code slot}'s record replaced (e.g. damaged images dropped), and no retry record. */
+    DeviceState withSlot(Slot slot, SlotContents contents) {
+        Map<Slot, SlotContents> m = new EnumMap<>(slots);
+        m.put(slot, contents);
+        return new DeviceState(product, hardware, deviceId, active, mode, m, null, failedAuth, lockedUntil, bootCount);
     }
 
     /** The trial image made permanent. */
@@ -83,17 +108,26 @@ public record DeviceState(String product, String hardware, String deviceId, Slot
     }
 
     /**
-     * The state after an image was written to the inactive slot. Images of the same manifest add up (a multi-image
-     * bundle installs each in turn, then reboots once); an image from another manifest starts the slot afresh.
+     * The state written before an image goes into the inactive slot: the slot is pending for {@code manifestSha256},
+     * and does not hold {@code image} (its old bytes there are about to be replaced). Images of the same manifest
+     * add up (a multi-image bundle installs each in turn, then reboots once); an image from another manifest starts
+     * the slot afresh.
      */
-    DeviceState staged(String image, SlotContents.ImageRecord record, String version, long counter, String manifestSha256,
-                       String uploadId) {
+    DeviceState writing(String image, String version, long counter, String manifestSha256, List<String> manifestImages) {
         Slot target = inactive();
         SlotContents current = slots.get(target);
         SlotContents base = mode == BootMode.PENDING_REBOOT && current.manifestSha256().equals(manifestSha256)
-                ? current : new SlotContents(version, counter, manifestSha256, Map.of());
+                ? current.withoutImage(image) : new SlotContents(version, counter, manifestSha256, manifestImages, Map.of());
         Map<Slot, SlotContents> m = new EnumMap<>(slots);
-        m.put(target, base.withImage(image, record));
+        m.put(target, base);
+        return new DeviceState(product, hardware, deviceId, active, BootMode.PENDING_REBOOT, m, null, failedAuth, lockedUntil, bootCount);
+    }
+
+    /** The state after {@code image} was written completely to the pending slot, from upload {@code uploadId}. */
+    DeviceState staged(String image, SlotContents.ImageRecord record, String uploadId) {
+        if (mode != BootMode.PENDING_REBOOT) throw new IllegalStateException("no install is pending");
+        Map<Slot, SlotContents> m = new EnumMap<>(slots);
+        m.put(inactive(), slots.get(inactive()).withImage(image, record));
         return new DeviceState(product, hardware, deviceId, active, BootMode.PENDING_REBOOT, m,
                 new InstallRecord(uploadId, image, record.sha256()), failedAuth, lockedUntil, bootCount);
     }
@@ -114,7 +148,8 @@ public record DeviceState(String product, String hardware, String deviceId, Slot
     static DeviceState factory(String product, String hardware, String deviceId, String version, long counter,
                                SlotContents.ImageRecord factoryImage) {
         Map<Slot, SlotContents> m = new EnumMap<>(Slot.class);
-        m.put(Slot.A, new SlotContents(version, counter, "factory", Map.of(Slot.MAIN_IMAGE, factoryImage)));
+        m.put(Slot.A, new SlotContents(version, counter, SlotContents.FACTORY, List.of(Slot.MAIN_IMAGE),
+                Map.of(Slot.MAIN_IMAGE, factoryImage)));
         return new DeviceState(product, hardware, deviceId, Slot.A, BootMode.CONFIRMED, m, null, 0, Instant.EPOCH, 0);
     }
 
@@ -142,6 +177,7 @@ public record DeviceState(String product, String hardware, String deviceId, Slot
             so.put("version", c.version());
             so.put("securityCounter", c.securityCounter());
             so.put("manifestSha256", c.manifestSha256());
+            c.manifestImages().forEach(so.putArray("manifestImages")::add);
             ObjectNode images = so.putObject("images");
             c.images().forEach((name, r) -> images.putObject(name).put("file", slot.fileName(name))
                     .put("sha256", r.sha256()).put("size", r.size()));
@@ -181,7 +217,11 @@ public record DeviceState(String product, String hardware, String deviceId, Slot
                 }
                 String version = text(so, "version");
                 SemVer.parse(version);
-                slots.put(slot, new SlotContents(version, so.path("securityCounter").asLong(), text(so, "manifestSha256"), images));
+                List<String> listed = new ArrayList<>();
+                if (so.path("manifestImages").isArray()) so.path("manifestImages").forEach(n -> listed.add(n.asText()));
+                else listed.addAll(images.keySet());   // written before the field existed
+                slots.put(slot, new SlotContents(version, so.path("securityCounter").asLong(), text(so, "manifestSha256"),
+                        listed, images));
             }
             JsonNode li = o.path("lastInstall");
             InstallRecord last = li.isObject() ? new InstallRecord(text(li, "uploadId"), text(li, "image"), text(li, "sha256")) : null;
@@ -191,7 +231,7 @@ public record DeviceState(String product, String hardware, String deviceId, Slot
                     Slot.valueOf(text(o, "activeSlot")), BootMode.byId(text(o, "state")), slots, last,
                     o.path("auth").path("failedInARow").asInt(), lockedUntil, o.path("bootCount").asLong());
             if (st.running().erased()) throw new IllegalArgumentException("the active slot " + st.active() + " is erased");
-            if (st.mode() != BootMode.CONFIRMED && st.slots().get(st.inactive()).erased()) {
+            if (st.mode() == BootMode.TRIAL && st.slots().get(st.inactive()).erased()) {
                 throw new IllegalArgumentException("state " + st.mode().id() + " but slot " + st.inactive() + " is erased");
             }
             return st;

@@ -1,5 +1,6 @@
 package io.fieldflash.sim;
 
+import io.fieldflash.Printable;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -48,6 +49,9 @@ final class Http1Server {
 
     private final InetAddress bindAddress;
     private final Duration ioTimeout;
+    private final Duration requestDeadline;
+    private final int maxConnections;
+    private final AtomicLong refused = new AtomicLong();
     private final Pacer pacer;
     private final LongSupplier latencyMs;
     private final AtomicLong bodyBytes;
@@ -58,11 +62,18 @@ final class Http1Server {
     private volatile int port;
     private volatile boolean everBound;
 
-    Http1Server(InetAddress bindAddress, int port, Duration ioTimeout, Pacer pacer, LongSupplier latencyMs,
-                AtomicLong bodyBytes, Handler handler) {
+    /**
+     * @param ioTimeout       longest wait for the next byte from a client (also how long an idle connection is kept)
+     * @param requestDeadline longest time from the first byte of a request to its last
+     * @param maxConnections  connections served at once; one more is answered {@code 503} and closed
+     */
+    Http1Server(InetAddress bindAddress, int port, Duration ioTimeout, Duration requestDeadline, int maxConnections, Pacer pacer,
+                LongSupplier latencyMs, AtomicLong bodyBytes, Handler handler) {
         this.bindAddress = bindAddress;
         this.port = port;
         this.ioTimeout = ioTimeout;
+        this.requestDeadline = requestDeadline;
+        this.maxConnections = maxConnections;
         this.pacer = pacer;
         this.latencyMs = latencyMs;
         this.bodyBytes = bodyBytes;
@@ -180,6 +191,10 @@ final class Http1Server {
                 reset(s);
                 return;
             }
+            if (connections.size() >= maxConnections) {
+                turnAway(s);
+                continue;
+            }
             connections.add(s);
             Thread t = Thread.ofVirtual().name("sim-conn-" + s.getPort()).unstarted(() -> serve(s));
             workers.put(t, s);
@@ -187,20 +202,48 @@ final class Http1Server {
         }
     }
 
+    /** One connection too many: a short {@code 503} and the door closes. */
+    private void turnAway(Socket s) {
+        long n = refused.incrementAndGet();
+        if (n == 1 || n % 100 == 0) {
+            LOG.warn("{} connections are open, the most this device serves at once: connection refused with 503 ({} so far)",
+                    maxConnections, n);
+        }
+        try {
+            s.setSoTimeout(1000);
+            OutputStream out = s.getOutputStream();
+            write(out, Reply.error(503, "BUSY", "Too many connections at once; try again in a moment.")
+                    .header("Retry-After", 1).closing(), false);
+            s.shutdownOutput();
+        } catch (IOException e) {
+            // the client is gone already
+        } finally {
+            reset(s);
+        }
+    }
+
     private void serve(Socket s) {
         try (s) {
-            s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, ioTimeout.toMillis()));
             s.setTcpNoDelay(true);
-            InputStream in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
+            Deadline timed = new Deadline(s);
+            InputStream in = new BufferedInputStream(timed, 64 * 1024);
             OutputStream out = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
             while (true) {
                 Request req;
+                timed.startAtNextByte(requestDeadline);
                 try {
                     req = Request.read(in, out, pacer, bodyBytes, () -> reset(s));
                 } catch (Request.Malformed e) {
-                    LOG.info("malformed request from port {} → {}: {}", s.getPort(), e.status, e.getMessage());
-                    write(out, Reply.error(e.status, "BAD_REQUEST", e.getMessage()).closing(), false);
-                    lingeringClose(s, in);
+                    LOG.info("malformed request from port {} → {}: {}", s.getPort(), e.status, Printable.of(e.getMessage()));
+                    write(out, Reply.error(e.status, e.status == 431 ? "TOO_LARGE" : "BAD_REQUEST", e.getMessage()).closing(), false);
+                    lingeringClose(s, timed, in);
+                    return;
+                } catch (Request.Timeout e) {
+                    LOG.info("request from port {} not whole within {} s → 408; connection closed", s.getPort(),
+                            requestDeadline.toSeconds());
+                    write(out, Reply.error(408, "REQUEST_TIMEOUT", "The request did not arrive whole within "
+                            + requestDeadline.toSeconds() + " s.").closing(), false);
+                    lingeringClose(s, timed, in);
                     return;
                 }
                 if (req == null) return;
@@ -208,14 +251,19 @@ final class Http1Server {
                 try {
                     reply = handler.handle(req);
                 } catch (Request.Malformed e) {
-                    reply = Reply.error(e.status, e.status == 413 ? "TOO_LARGE" : "BAD_REQUEST", e.getMessage()).closing();
+                    reply = Reply.error(e.status, e.status == 413 || e.status == 431 ? "TOO_LARGE" : "BAD_REQUEST", e.getMessage()).closing();
                 } catch (SocketTimeoutException e) {
-                    LOG.info("{} {}: the client sent nothing for {} s; connection closed", req.method(), req.path(), ioTimeout.toSeconds());
+                    LOG.info("{} {}: {}; connection closed", req.method(), Printable.of(req.path()), e instanceof Request.Timeout
+                            ? "the request did not arrive whole within " + requestDeadline.toSeconds() + " s"
+                            : "the client sent nothing for " + ioTimeout.toSeconds() + " s");
+                    return;
+                } catch (Disk.PowerLoss e) {
+                    reset(s);   // the device lost power: the link dies with it
                     return;
                 } catch (IOException e) {
                     return;   // the connection broke while the handler read the body; nobody is left to answer
                 } catch (RuntimeException e) {
-                    LOG.error("{} {} failed inside the simulator", req.method(), req.path(), e);
+                    LOG.error("{} {} failed inside the simulator", req.method(), Printable.of(req.path()), e);
                     reply = Reply.error(500, "INTERNAL", "The simulator failed: " + e).closing();
                 }
                 switch (reply) {
@@ -230,7 +278,7 @@ final class Http1Server {
                         write(out, close ? resp.closing() : resp, req.method().equals("HEAD"));
                         resp.afterSend().run();
                         if (close) {
-                            if (!req.bodyFinished()) lingeringClose(s, in);
+                            if (!req.bodyFinished()) lingeringClose(s, timed, in);
                             return;
                         }
                     }
@@ -263,16 +311,13 @@ final class Http1Server {
      * the client still sends for a short while. Closing at once with unread bytes makes the kernel send a
      * reset, which can destroy the answer before the client reads it.
      */
-    private static void lingeringClose(Socket s, InputStream in) {
+    private static void lingeringClose(Socket s, Deadline timed, InputStream in) {
         try {
             s.shutdownOutput();
-            long deadline = System.nanoTime() + LINGER.toNanos();
+            timed.endAt(System.nanoTime() + LINGER.toNanos());
             byte[] sink = new byte[16 * 1024];
             long discarded = 0;
             while (discarded < (64 << 20)) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) break;
-                s.setSoTimeout((int) Math.max(1, left));
                 int n = in.read(sink);
                 if (n < 0) break;
                 discarded += n;
@@ -329,5 +374,66 @@ final class Http1Server {
             case 505 -> "HTTP Version Not Supported";
             default -> "Status " + status;
         };
+    }
+
+    /**
+     * The socket's input with two limits: no single wait longer than the I/O timeout, and a whole request within its
+     * deadline, counted from the request's first byte (the wait for it on an idle kept-alive connection is not
+     * counted). A read past the deadline throws {@link Request.Timeout}.
+     */
+    private final class Deadline extends InputStream {
+        private final Socket socket;
+        private final InputStream in;
+        private long endNanos = Long.MAX_VALUE;
+        private Duration armOnByte;
+
+        Deadline(Socket socket) throws IOException {
+            this.socket = socket;
+            this.in = socket.getInputStream();
+        }
+
+        /** The next request's deadline, started when its first byte arrives. */
+        void startAtNextByte(Duration d) {
+            endNanos = Long.MAX_VALUE;
+            armOnByte = d;
+        }
+
+        /** A fixed end, e.g. for a lingering close. */
+        void endAt(long nanos) {
+            armOnByte = null;
+            endNanos = nanos;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            long wait = ioTimeout.toMillis();
+            if (endNanos != Long.MAX_VALUE) {
+                long left = TimeUnit.NANOSECONDS.toMillis(endNanos - System.nanoTime());
+                if (left <= 0) throw new Request.Timeout("the request's deadline has passed");
+                wait = Math.min(wait, left);
+            }
+            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, wait)));
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (SocketTimeoutException e) {
+                if (endNanos != Long.MAX_VALUE && System.nanoTime() - endNanos >= 0) {
+                    throw new Request.Timeout("the request's deadline has passed");
+                }
+                throw e;
+            }
+            if (n > 0 && armOnByte != null) {
+                endNanos = System.nanoTime() + armOnByte.toNanos();
+                armOnByte = null;
+            }
+            return n;
+        }
     }
 }

@@ -20,6 +20,22 @@ final class Request {
     static final int MAX_LINE = 8 * 1024;
     static final int MAX_HEADER_BYTES = 64 * 1024;
     static final int MAX_HEADERS = 100;
+    /** Trailer lines after a chunked body: counted against the same limits as the headers. */
+    static final int MAX_TRAILERS = 32;
+
+    private static final java.util.regex.Pattern METHOD = java.util.regex.Pattern.compile("[A-Z]{1,16}");
+    private static final java.util.regex.Pattern TARGET = java.util.regex.Pattern.compile("/[\\x21-\\x7e]{0,4095}");
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}");
+    /** A header value: visible ASCII, space, tab and (as obsolete text) bytes 0x80–0xFF; no other control character. */
+    private static final java.util.regex.Pattern FIELD_VALUE = java.util.regex.Pattern.compile("[\\t\\x20-\\x7e\\x80-\\xff]*");
+    private static final java.util.regex.Pattern CHUNK_SIZE = java.util.regex.Pattern.compile("[0-9A-Fa-f]{1,15}");
+
+    /** The request did not arrive whole within its deadline; answered with {@code 408} when possible. */
+    static final class Timeout extends SocketTimeoutException {
+        Timeout(String message) {
+            super(message);
+        }
+    }
 
     /** A request that cannot be parsed; answered with {@code status} and the connection closed. */
     static final class Malformed extends IOException {
@@ -128,16 +144,17 @@ final class Request {
             line = readLine(in, true);
             if (line != null && line.isEmpty()) line = readLine(in, true);   // one stray CRLF is allowed before a request
         } catch (SocketTimeoutException e) {
-            return null;
+            if (e instanceof Timeout) throw e;
+            return null;   // idle on a kept-alive connection
         }
         if (line == null) return null;
         String[] parts = line.split(" ", -1);
-        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || !parts[0].chars().allMatch(c -> c >= 'A' && c <= 'Z')) {
-            throw new Malformed(400, "the request line is not 'METHOD TARGET HTTP/1.1'");
+        if (parts.length != 3 || !METHOD.matcher(parts[0]).matches() || !TARGET.matcher(parts[1]).matches()) {
+            throw new Malformed(400, "the request line is not 'METHOD TARGET HTTP/1.1' (a method in capitals, a target of printable ASCII)");
         }
         String version = parts[2];
         if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
-            throw new Malformed(505, "only HTTP/1.1 is spoken here, not " + version);
+            throw new Malformed(version.matches("HTTP/\\d\\.\\d") ? 505 : 400, "only HTTP/1.1 is spoken here");
         }
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         int total = 0, count = 0;
@@ -148,8 +165,11 @@ final class Request {
             total += h.length();
             if (++count > MAX_HEADERS || total > MAX_HEADER_BYTES) throw new Malformed(431, "too many or too large request headers");
             int colon = h.indexOf(':');
-            if (colon <= 0 || h.charAt(0) == ' ' || h.charAt(0) == '\t' || h.substring(0, colon).contains(" ")) {
+            if (colon <= 0 || !TOKEN.matcher(h.substring(0, colon)).matches()) {
                 throw new Malformed(400, "a header line is not 'Name: value'");
+            }
+            if (!FIELD_VALUE.matcher(h).region(colon + 1, h.length()).matches()) {
+                throw new Malformed(400, "a header value holds a control character");
             }
             headers.computeIfAbsent(h.substring(0, colon), k -> new ArrayList<>()).add(h.substring(colon + 1).strip());
         }
@@ -157,6 +177,7 @@ final class Request {
         List<String> override = headers.get("X-HTTP-Method-Override");
         if (override != null && !override.isEmpty() && !override.getFirst().isBlank()) {
             method = override.getFirst().strip().toUpperCase(Locale.ROOT);   // tus: the server MUST honour it
+            if (!METHOD.matcher(method).matches()) throw new Malformed(400, "X-HTTP-Method-Override does not name a method");
         }
         String connection = headers.getOrDefault("Connection", List.of()).toString().toLowerCase(Locale.ROOT);
         boolean keepAlive = version.equals("HTTP/1.1") ? !connection.contains("close") : connection.contains("keep-alive");
@@ -325,17 +346,16 @@ final class Request {
                 String size = readLine(in, false);
                 int semi = size.indexOf(';');
                 String hex = (semi < 0 ? size : size.substring(0, semi)).strip();
-                try {
-                    if (hex.isEmpty() || hex.length() > 15) throw new NumberFormatException();
-                    chunkLeft = Long.parseLong(hex, 16);
-                } catch (NumberFormatException e) {
-                    throw new Malformed(400, "a chunk size is not hexadecimal");
-                }
+                if (!CHUNK_SIZE.matcher(hex).matches()) throw new Malformed(400, "a chunk size is not 1 to 15 hexadecimal digits");
+                chunkLeft = Long.parseLong(hex, 16);
                 if (chunkLeft == 0) {
-                    String trailer;
-                    do {
-                        trailer = readLine(in, false);
-                    } while (!trailer.isEmpty());
+                    int lines = 0, bytes = 0;
+                    for (String trailer = readLine(in, false); !trailer.isEmpty(); trailer = readLine(in, false)) {
+                        bytes += trailer.length();
+                        if (++lines > MAX_TRAILERS || bytes > MAX_HEADER_BYTES) {
+                            throw new Malformed(431, "more than " + MAX_TRAILERS + " trailer lines after the chunked body");
+                        }
+                    }
                     done = true;
                     return -1;
                 }

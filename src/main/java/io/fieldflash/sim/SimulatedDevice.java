@@ -36,6 +36,7 @@ public final class SimulatedDevice implements AutoCloseable {
     private final SimulatorConfig cfg;
     private final SimulatorStats.Counters counters = new SimulatorStats.Counters();
     private final PatchFault.Dice dice;
+    private final Disk.Meter meter;
     private final Http1Server server;
     private final ReentrantLock life = new ReentrantLock();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -43,11 +44,14 @@ public final class SimulatedDevice implements AutoCloseable {
     private volatile DeviceApi api;
     private volatile Flash flash;
     private volatile boolean rebooting;
+    private volatile Thread booting;
 
     private SimulatedDevice(SimulatorConfig cfg) {
         this.cfg = cfg;
         this.dice = new PatchFault.Dice(cfg.faults());
-        this.server = new Http1Server(cfg.bindAddress(), cfg.port(), cfg.ioTimeout(), new Pacer(cfg.faults().rate()),
+        this.meter = new Disk.Meter(cfg.faults(), counters.writes, this::powerCut);
+        this.server = new Http1Server(cfg.bindAddress(), cfg.port(), cfg.ioTimeout(), cfg.effectiveRequestDeadline(),
+                cfg.maxConnections(), new Pacer(cfg.faults().rate()),
                 () -> cfg.faults().latencyMs(), counters.bytesReceived, r -> api.handle(r));
     }
 
@@ -56,24 +60,53 @@ public final class SimulatedDevice implements AutoCloseable {
         SimulatedDevice d = new SimulatedDevice(cfg);
         d.life.lock();
         try {
-            d.boot();
+            d.bootThroughPowerCuts();
             d.server.open();
         } finally {
             d.life.unlock();
         }
-        if (cfg.faults().firesFaults() || cfg.faults().rate() > 0 || cfg.faults().latencyMs() > 0) {
+        if (cfg.faults().firesFaults() || cfg.faults().firesOnce() || cfg.faults().rate() > 0 || cfg.faults().latencyMs() > 0) {
             LOG.info("faults {} (replay with the same seed)", cfg.faults());
         }
         LOG.info("{} listening on {}", d.describe(), d.baseUri());
         return d;
     }
 
+    /**
+     * Boots from the state folder. Power that fails during the boot (a {@code cut-before} / {@code cut-after} fault at
+     * one of its writes) makes it boot again from what is on disk, as a real device does when the power comes back.
+     */
+    private void bootThroughPowerCuts() throws IOException {
+        booting = Thread.currentThread();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    boot();
+                    return;
+                } catch (Disk.PowerLoss e) {
+                    if (attempt >= 3) throw e;
+                    LOG.info("the power failed while booting ({}); booting again", e.getMessage());
+                }
+            }
+        } finally {
+            booting = null;
+        }
+    }
+
     private void boot() throws IOException {
-        Flash f = Flash.boot(cfg);
-        UploadStore uploads = new UploadStore(cfg.stateDir().resolve("upload"), cfg.uploadExpiry(), cfg.clock());
+        Disk disk = new Disk(meter);
+        Flash f = Flash.boot(cfg, disk);
+        UploadStore uploads = new UploadStore(cfg.stateDir().resolve("upload"), disk, cfg.uploadExpiry(), cfg.clock());
         flash = f;
-        api = new DeviceApi(cfg, f, uploads, dice, counters, this::rebootLater);
+        api = new DeviceApi(cfg, f, disk, uploads, dice, counters, this::rebootLater);
         counters.boots.incrementAndGet();
+    }
+
+    /** A power-cut fault fired at a write: the device goes dark at once and boots again after the reboot time. */
+    private void powerCut() {
+        counters.powerCuts.incrementAndGet();
+        if (Thread.currentThread() == booting) return;   // the boot in progress starts over by itself
+        rebootLater("power cut");
     }
 
     /** The port it listens on (the chosen one when the configuration asked for 0); the same across reboots. */
@@ -145,7 +178,7 @@ public final class SimulatedDevice implements AutoCloseable {
             generation.incrementAndGet();   // a reboot in progress does not boot a second time
             LOG.info("restart: power cycle");
             server.close(CONNECTION_WAIT);
-            boot();
+            bootThroughPowerCuts();
             server.open();
             rebooting = false;
         } finally {
@@ -194,7 +227,7 @@ public final class SimulatedDevice implements AutoCloseable {
             life.lock();
             try {
                 if (generation.get() != gen || stopped.getCount() == 0) return;
-                boot();
+                bootThroughPowerCuts();
                 server.open();
                 LOG.info("{} is up again on {}", describe(), baseUri());
             } catch (IOException | UncheckedIOException e) {

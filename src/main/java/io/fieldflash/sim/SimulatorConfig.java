@@ -27,6 +27,9 @@ import java.util.Objects;
  * @param lockoutAfter    wrong tokens in a row before the device locks
  * @param lockoutDuration how long a lockout lasts
  * @param ioTimeout       longest wait for a client's bytes (request headers, body, idle keep-alive)
+ * @param requestDeadline longest time from a request's first byte to its last (with the {@code rate} fault, the time
+ *                        a largest chunk needs at that rate is added twice)
+ * @param maxConnections  connections served at once; one more is answered {@code 503} and closed
  * @param clock           wall clock for expiry and lockout times
  * @param logRequests     one log line per request (the CLI and tests keep it on)
  */
@@ -34,8 +37,8 @@ public record SimulatorConfig(Path stateDir, InetAddress bindAddress, int port,
                               String product, String hardware, String factoryVersion, long factoryCounter, String deviceId,
                               String token, TrustStore trust, FaultSpec faults,
                               int maxChunkSize, long maxImageSize, Duration uploadExpiry,
-                              int lockoutAfter, Duration lockoutDuration, Duration ioTimeout, Clock clock,
-                              boolean logRequests) {
+                              int lockoutAfter, Duration lockoutDuration, Duration ioTimeout, Duration requestDeadline,
+                              int maxConnections, Clock clock, boolean logRequests) {
     public static final String DEFAULT_PRODUCT = "crossing-controller";
     public static final String DEFAULT_HARDWARE = "ccx-rev-b";
     public static final String DEFAULT_VERSION = "2.4.0";
@@ -47,6 +50,8 @@ public record SimulatorConfig(Path stateDir, InetAddress bindAddress, int port,
     public static final int DEFAULT_LOCKOUT_AFTER = 5;
     public static final Duration DEFAULT_LOCKOUT = Duration.ofSeconds(1800);
     public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_REQUEST_DEADLINE = Duration.ofSeconds(60);
+    public static final int DEFAULT_MAX_CONNECTIONS = 32;
 
     public SimulatorConfig {
         Objects.requireNonNull(stateDir, "stateDir");
@@ -75,6 +80,14 @@ public record SimulatorConfig(Path stateDir, InetAddress bindAddress, int port,
         if (lockoutAfter < 1) throw new IllegalArgumentException("lockout-after must be at least 1, got " + lockoutAfter);
         positive("lockout duration", lockoutDuration);
         positive("I/O timeout", ioTimeout);
+        positive("request deadline", requestDeadline);
+        if (maxConnections < 1) throw new IllegalArgumentException("max connections must be at least 1, got " + maxConnections);
+    }
+
+    /** The deadline of one request, allowing a largest chunk twice its time at the {@code rate} fault's bandwidth. */
+    public Duration effectiveRequestDeadline() {
+        long rate = faults.rate();
+        return rate > 0 ? requestDeadline.plusMillis(Math.min(Long.MAX_VALUE / 4, 2000L * maxChunkSize / rate)) : requestDeadline;
     }
 
     /** A configuration with every default: loopback, a free port, no token, no trust anchors, no faults. */
@@ -101,6 +114,8 @@ public record SimulatorConfig(Path stateDir, InetAddress bindAddress, int port,
         b.lockoutAfter = lockoutAfter;
         b.lockoutDuration = lockoutDuration;
         b.ioTimeout = ioTimeout;
+        b.requestDeadline = requestDeadline;
+        b.maxConnections = maxConnections;
         b.clock = clock;
         b.logRequests = logRequests;
         return b;
@@ -140,6 +155,8 @@ public record SimulatorConfig(Path stateDir, InetAddress bindAddress, int port,
         private int lockoutAfter = DEFAULT_LOCKOUT_AFTER;
         private Duration lockoutDuration = DEFAULT_LOCKOUT;
         private Duration ioTimeout = DEFAULT_IO_TIMEOUT;
+        private Duration requestDeadline = DEFAULT_REQUEST_DEADLINE;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private Clock clock = Clock.systemUTC();
         private boolean logRequests = true;
 
@@ -163,6 +180,8 @@ public record SimulatorConfig(Path stateDir, InetAddress bindAddress, int port,
         public Builder lockoutAfter(int v) { lockoutAfter = v; return this; }
         public Builder lockoutDuration(Duration v) { lockoutDuration = v; return this; }
         public Builder ioTimeout(Duration v) { ioTimeout = v; return this; }
+        public Builder requestDeadline(Duration v) { requestDeadline = v; return this; }
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder clock(Clock v) { clock = v; return this; }
         public Builder logRequests(boolean v) { logRequests = v; return this; }
 
@@ -170,7 +189,7 @@ public record SimulatorConfig(Path stateDir, InetAddress bindAddress, int port,
         public SimulatorConfig build() {
             return new SimulatorConfig(stateDir, bindAddress, port, product, hardware, factoryVersion, factoryCounter,
                     deviceId, token, trust, faults, maxChunkSize, maxImageSize, uploadExpiry, lockoutAfter,
-                    lockoutDuration, ioTimeout, clock, logRequests);
+                    lockoutDuration, ioTimeout, requestDeadline, maxConnections, clock, logRequests);
         }
     }
 }

@@ -14,9 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * @param rebootFaults   power losses by the {@code reboot} fault
  * @param checksumFailures {@code 460} answers (corrupt faults included)
  * @param boots          boots, the first one included
+ * @param writes         writes to the state folder (the numbers {@code cut-before} and {@code cut-after} count)
+ * @param powerCuts      power cuts by the {@code cut-before} / {@code cut-after} faults
+ * @param lostAnswers    answers withheld by the {@code lose-answer} fault
  */
 public record SimulatorStats(long requests, long bytesReceived, long bytesStored, long patches, long drops, long corrupts,
-                             long rebootFaults, long checksumFailures, long boots) {
+                             long rebootFaults, long checksumFailures, long boots, long writes, long powerCuts, long lostAnswers) {
 
     /** The faults fired: drops, corrupts and reboot faults. */
     public long faultsFired() {
@@ -34,10 +37,14 @@ public record SimulatorStats(long requests, long bytesReceived, long bytesStored
         final AtomicLong rebootFaults = new AtomicLong();
         final AtomicLong checksumFailures = new AtomicLong();
         final AtomicLong boots = new AtomicLong();
+        final AtomicLong writes = new AtomicLong();
+        final AtomicLong powerCuts = new AtomicLong();
+        final AtomicLong lostAnswers = new AtomicLong();
 
         SimulatorStats snapshot() {
             return new SimulatorStats(requests.get(), bytesReceived.get(), bytesStored.get(), patches.get(), drops.get(),
-                    corrupts.get(), rebootFaults.get(), checksumFailures.get(), boots.get());
+                    corrupts.get(), rebootFaults.get(), checksumFailures.get(), boots.get(), writes.get(), powerCuts.get(),
+                    lostAnswers.get());
         }
     }
 }

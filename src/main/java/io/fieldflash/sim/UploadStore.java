@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fieldflash.bundle.Json;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,14 +56,16 @@ final class UploadStore {
     }
 
     private final Path dir;
+    private final Disk disk;
     private final Duration expiry;
     private final Clock clock;
     private final ReentrantLock transfer = new ReentrantLock();
     private volatile Runnable cutHolder = () -> {};
     private Upload current;
 
-    UploadStore(Path dir, Duration expiry, Clock clock) throws IOException {
+    UploadStore(Path dir, Disk disk, Duration expiry, Clock clock) throws IOException {
         this.dir = dir;
+        this.disk = disk;
         this.expiry = expiry;
         this.clock = clock;
         Files.createDirectories(dir);
@@ -104,8 +104,7 @@ final class UploadStore {
         byte[] idBytes = new byte[12];
         IDS.nextBytes(idBytes);
         Upload u = new Upload(HexFormat.of().formatHex(idBytes), length, 0, image, sha256, metadata, now, now);
-        Files.deleteIfExists(part(u.id()));
-        Files.createFile(part(u.id()));
+        disk.empty(part(u.id()));
         writeMeta(u);
         current = u;
         return u;
@@ -133,7 +132,7 @@ final class UploadStore {
      */
     synchronized void consumed(String id) throws IOException {
         if (current != null && current.id().equals(id)) {
-            Files.deleteIfExists(meta(id));
+            disk.delete(meta(id));
             current = null;
         }
     }
@@ -162,8 +161,8 @@ final class UploadStore {
     }
 
     private void drop(Upload u, String why) throws IOException {
-        Files.deleteIfExists(meta(u.id()));
-        Files.deleteIfExists(part(u.id()));
+        disk.delete(meta(u.id()));
+        disk.delete(part(u.id()));
         current = null;
         LOG.info("upload {} dropped: {}", u.id(), why);
     }
@@ -172,7 +171,7 @@ final class UploadStore {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("id", u.id()).put("length", u.length()).put("offset", u.offset()).put("image", u.image())
                 .put("sha256", u.sha256()).put("metadata", u.metadata()).put("created", u.created()).put("touched", u.touched());
-        AtomicFiles.write(meta(u.id()), Json.MAPPER.writeValueAsBytes(o), false);
+        disk.replace(meta(u.id()), Json.MAPPER.writeValueAsBytes(o), false);
     }
 
     /** After a reboot: the newest valid upload is kept, its data cut back to the committed offset; leftovers go. */
@@ -183,7 +182,7 @@ final class UploadStore {
                 Upload u = readMeta(p);
                 if (u == null || !Files.isRegularFile(part(u.id())) || Files.size(part(u.id())) < u.offset()) {
                     LOG.warn("discarding unreadable or incomplete upload record {}", p.getFileName());
-                    Files.deleteIfExists(p);
+                    disk.delete(p);
                     continue;
                 }
                 if (best == null || u.touched() > best.touched()) best = u;
@@ -193,13 +192,11 @@ final class UploadStore {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
                 boolean keep = best != null && (name.equals(best.id() + ".json") || name.equals(best.id() + ".part"));
-                if (!keep) Files.deleteIfExists(p);
+                if (!keep) disk.delete(p);
             }
         }
         if (best != null) {
-            try (FileChannel ch = FileChannel.open(part(best.id()), StandardOpenOption.WRITE)) {
-                ch.truncate(best.offset());   // bytes written after the last commit were never acknowledged
-            }
+            disk.truncate(part(best.id()), best.offset());   // bytes written after the last commit were never acknowledged
             current = best;
             sweep();
         }

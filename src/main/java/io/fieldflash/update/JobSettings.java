@@ -14,27 +14,34 @@ import java.time.Duration;
  * @param pollInterval     how often to ask a restarting device
  * @param progressInterval least time between two {@link JobEvent.Progress} events
  * @param resumeSaveInterval least time between two writes of the resume point during a transfer
+ * @param stepTimeout      longest time for each short step: identify, the install of one image, confirm (each has
+ *                         its own; retries stop when it is up)
  */
 public record JobSettings(RetryPolicy retry, int connectAttempts, Duration rebootTimeout, Duration rebootSettle,
-                          Duration pollInterval, Duration progressInterval, Duration resumeSaveInterval) {
+                          Duration pollInterval, Duration progressInterval, Duration resumeSaveInterval,
+                          Duration stepTimeout) {
 
     public static final JobSettings DEFAULT = new JobSettings(RetryPolicy.DEFAULT, 3, Duration.ofMinutes(3), Duration.ofSeconds(20),
-            Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1));
+            Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMinutes(2));
 
     public JobSettings {
         if (connectAttempts < 1) throw new IllegalArgumentException("connectAttempts must be at least 1");
-        if (!rebootTimeout.isPositive() || !pollInterval.isPositive()) throw new IllegalArgumentException("durations must be positive");
+        if (!rebootTimeout.isPositive() || !pollInterval.isPositive() || !stepTimeout.isPositive()) throw new IllegalArgumentException("durations must be positive");
     }
 
     public JobSettings withRetry(RetryPolicy retry) {
-        return new JobSettings(retry, connectAttempts, rebootTimeout, rebootSettle, pollInterval, progressInterval, resumeSaveInterval);
+        return new JobSettings(retry, connectAttempts, rebootTimeout, rebootSettle, pollInterval, progressInterval, resumeSaveInterval, stepTimeout);
     }
 
     public JobSettings withReboot(Duration timeout, Duration settle, Duration poll) {
-        return new JobSettings(retry, connectAttempts, timeout, settle, poll, progressInterval, resumeSaveInterval);
+        return new JobSettings(retry, connectAttempts, timeout, settle, poll, progressInterval, resumeSaveInterval, stepTimeout);
     }
 
     public JobSettings withConnectAttempts(int attempts) {
-        return new JobSettings(retry, attempts, rebootTimeout, rebootSettle, pollInterval, progressInterval, resumeSaveInterval);
+        return new JobSettings(retry, attempts, rebootTimeout, rebootSettle, pollInterval, progressInterval, resumeSaveInterval, stepTimeout);
+    }
+
+    public JobSettings withStepTimeout(Duration timeout) {
+        return new JobSettings(retry, connectAttempts, rebootTimeout, rebootSettle, pollInterval, progressInterval, resumeSaveInterval, timeout);
     }
 }

@@ -1,5 +1,6 @@
 package io.fieldflash.update;
 
+import io.fieldflash.Printable;
 import io.fieldflash.bundle.ImageSpec;
 import io.fieldflash.bundle.Manifest;
 import io.fieldflash.bundle.ReasonCode;
@@ -29,34 +30,48 @@ public final class Preflight {
     }
 
     /**
-     * @param laptopMemory the highest security counter this laptop installed on this device, if any
+     * Whether the device runs exactly the bundle whose manifest.json has SHA-256 {@code manifestSha256}: version and
+     * security counter as the manifest says, and, when the device reports it, that very manifest (the version text
+     * alone is no identity; older devices that do not report the manifest are judged by version and counter).
      */
-    public static Verdict check(DeviceInfo info, Manifest m, Optional<InstalledCounters.Entry> laptopMemory) {
+    public static boolean runsExactly(DeviceInfo.Firmware fw, Manifest m, String manifestSha256) {
+        if (!fw.version().equals(m.version()) || fw.securityCounter() != m.securityCounter()) return false;
+        return !fw.reportsManifest() || fw.manifestSha256().equalsIgnoreCase(manifestSha256);
+    }
+
+    /**
+     * @param manifestSha256 the SHA-256 of the bundle's manifest.json (its identity)
+     * @param laptopMemory   the highest security counter this laptop installed on this device, if any
+     */
+    public static Verdict check(DeviceInfo info, Manifest m, String manifestSha256, Optional<InstalledCounters.Entry> laptopMemory) {
         if (!info.product().equals(m.product())) {
             return refused(UpdateRefusedException.Reason.WRONG_PRODUCT,
-                    "The bundle is for \"" + m.product() + "\" but the device is a \"" + info.product() + "\".",
+                    "The bundle is for \"" + m.product() + "\" but the device is a \"" + Printable.cut(info.product(), 80) + "\".",
                     "Pick the bundle made for this product.");
         }
         if (!m.hardware().contains(info.hardware())) {
             return refused(UpdateRefusedException.Reason.INCOMPATIBLE_HARDWARE,
-                    "The bundle is for hardware " + String.join(", ", m.hardware()) + " but the device is " + info.hardware() + ".",
+                    "The bundle is for hardware " + String.join(", ", m.hardware()) + " but the device is " + Printable.cut(info.hardware(), 80) + ".",
                     ReasonCode.INCOMPATIBLE_HARDWARE.hint());
         }
         DeviceInfo.Firmware fw = info.firmware();
+        String runs = Printable.cut(fw.version(), 80);
         if (fw.trial()) {
-            if (fw.version().equals(m.version())) return new Verdict.ConfirmTrial();
+            if (runsExactly(fw, m, manifestSha256)) return new Verdict.ConfirmTrial();
+            boolean sameText = fw.version().equals(m.version());
             return refused(UpdateRefusedException.Reason.TRIAL_PENDING,
-                    "The device runs " + fw.version() + " on trial (not yet confirmed), so its previous firmware is its only fallback.",
-                    "Restart the device to return to its confirmed firmware, or confirm " + fw.version()
-                            + " by flashing that bundle again; then flash this one.");
+                    "The device runs " + runs + (sameText ? " (another build than this bundle's)" : "")
+                            + " on trial (not yet confirmed), so its previous firmware is its only fallback.",
+                    "Restart the device to return to its confirmed firmware, then flash this bundle. Confirm the firmware on trial "
+                            + "only with the very bundle it was installed from.");
         }
-        if (fw.version().equals(m.version()) && fw.securityCounter() == m.securityCounter()) {
+        if (runsExactly(fw, m, manifestSha256)) {
             return new Verdict.AlreadyInstalled();
         }
         if (m.securityCounter() < fw.securityCounter()) {
             return refused(UpdateRefusedException.Reason.DOWNGRADE,
                     "The bundle's security counter (" + m.securityCounter() + ", version " + m.version()
-                            + ") is below the device's (" + fw.securityCounter() + ", running " + fw.version() + ").",
+                            + ") is below the device's (" + fw.securityCounter() + ", running " + runs + ").",
                     ReasonCode.DOWNGRADE.hint());
         }
         if (laptopMemory.isPresent() && m.securityCounter() < laptopMemory.get().securityCounter()) {

@@ -1,6 +1,7 @@
 package io.fieldflash.update;
 
 import io.fieldflash.FieldFlashException;
+import io.fieldflash.Printable;
 import io.fieldflash.bundle.BundleException;
 import io.fieldflash.bundle.BundleReader;
 import io.fieldflash.bundle.ImageIntegrityException;
@@ -9,20 +10,12 @@ import io.fieldflash.bundle.Manifest;
 import io.fieldflash.bundle.TrustedKey;
 import io.fieldflash.bundle.VerifiedBundle;
 import io.fieldflash.device.Capabilities;
-import io.fieldflash.device.ChunkSender;
-import io.fieldflash.device.ChunkedTransfer;
 import io.fieldflash.device.Device;
 import io.fieldflash.device.DeviceException;
 import io.fieldflash.device.DeviceInfo;
 import io.fieldflash.device.DeviceSession;
-import io.fieldflash.device.ImageSource;
-import io.fieldflash.device.ImageTransfer;
-import io.fieldflash.device.InstallRequest;
-import io.fieldflash.device.StreamedTransfer;
 import io.fieldflash.device.TransferControl;
-import io.fieldflash.device.TransferListener;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place that sequences an update:
  * verify → connect → identify → preflight → transfer (resumable) → install → reboot → wait → confirm → audit.
+ * Each step is a small class of its own ({@link IdentifyStep}, {@link PreflightStep}, {@link TransferStep},
+ * {@link InstallStep}, {@link RebootStep}, {@link ConfirmStep}) with its own deadline and typed failures; the job keeps
+ * their order, the events, pause/cancel and the audit record.
  *
  * <p>Runs on its own virtual thread ({@link #start()}); reports {@link JobEvent}s to listeners on a separate event
  * thread; takes commands from any thread: {@link #pause()}, {@link #resume()}, {@link #cancel()},
@@ -57,7 +53,10 @@ import org.slf4j.LoggerFactory;
  *       half-way would leave an unconfirmed trial for the operator to sort out.</li>
  *   <li>A bundle is refused for a device whose counter, or whose highest counter installed from this laptop, is above
  *       the bundle's.</li>
- *   <li>Every job, whatever its end, appends one line to the audit log.</li>
+ *   <li>The unit identified at first contact is the one sent to, installed and restarted (device id, product and
+ *       hardware compared before each of these and after the restart), and it is confirmed only when it runs exactly
+ *       the bundle (version, counter and, when reported, the manifest's SHA-256).</li>
+ *   <li>Every job, whatever its end (even {@link #interrupt()} past the install step), appends one line to the audit log.</li>
  * </ul>
  */
 public final class UpdateJob {
@@ -78,28 +77,45 @@ public final class UpdateJob {
     private boolean started;
     private boolean interruptible = true;    // false from the install step on, and while the job winds up
     private boolean cancelRequested;
+    private boolean stopRequested;           // interrupt() past the point of no return
+    private boolean pastNoReturn;
     private boolean discardRequested;
     private final Object pauseLock = new Object();
     private volatile boolean paused;
     private volatile Phase phase = Phase.VERIFYING;
 
-    // Facts of this run: written by the job thread only.
-    private VerifiedBundle bundle;
+    // Facts of this run: written by the job thread only (the steps share them through the context).
+    private final JobContext run;
     private volatile AuditRecord audited;
-    private DeviceInfo firstInfo;
     private String versionAfter = "";
-    private long bytesSent;
-    private int resumes;
-    private ImageTransfer currentTransfer;
     private final SpeedMeter speed = new SpeedMeter();
     private long lastProgressNanos;
     private long lastProgressPercent = -1;
+
+    // The steps, in the order the job calls them.
+    private final IdentifyStep identify;
+    private final PreflightStep preflight;
+    private final TransferStep transfer;
+    private final InstallStep install;
+    private final RebootStep reboot;
+    private final ConfirmStep confirm;
 
     private UpdateJob(BundleSource source, Device device, UpdateStores stores, JobSettings settings) {
         this.source = source;
         this.device = device;
         this.stores = stores;
         this.settings = settings;
+        this.run = new JobContext(device, settings, stores, random, control, new JobContext.Outlet() {
+            @Override public void emit(JobEvent e) { UpdateJob.this.emit(e); }
+            @Override public void progress(long done, long total, boolean force) { UpdateJob.this.progress(done, total, force); }
+            @Override public void resetSpeed() { speed.reset(); }
+        });
+        this.identify = new IdentifyStep(run);
+        this.preflight = new PreflightStep(run);
+        this.transfer = new TransferStep(run);
+        this.install = new InstallStep(run, transfer);
+        this.reboot = new RebootStep(run);
+        this.confirm = new ConfirmStep(run);
     }
 
     /** A job that puts {@code bundle} on {@code device}; call {@link #start()} to run it. */
@@ -150,12 +166,12 @@ public final class UpdateJob {
         }
     }
 
-    /** The step the job is in. */
     /** The job's audit record, once it has finished (what "Save report" writes out). */
     public Optional<AuditRecord> auditRecord() {
         return Optional.ofNullable(audited);
     }
 
+    /** The step the job is in. */
     public Phase phase() {
         return phase;
     }
@@ -169,6 +185,28 @@ public final class UpdateJob {
      */
     public boolean cancel() {
         return cancel(false);
+    }
+
+    /**
+     * Stops the job now, whatever step it is in (the command line's Ctrl-C): before the install step this is
+     * {@link #cancel()}; from the install step on, the job stops where it is and ends {@code FAILED} with reason
+     * {@code INTERRUPTED}, saying that the device may hold or run the new firmware unconfirmed. Either way the audit
+     * record is written and {@link JobEvent.Finished} is sent.
+     *
+     * @return false when the job has not started or has ended already
+     */
+    public boolean interrupt() {
+        synchronized (state) {
+            if (!started || done.isDone()) return false;
+            if (interruptible) cancelRequested = true;
+            else if (pastNoReturn) stopRequested = true;
+            else return false;      // winding up: the result is being written
+            if (worker != null) worker.interrupt();
+        }
+        synchronized (pauseLock) {
+            pauseLock.notifyAll();
+        }
+        return true;
     }
 
     /** Like {@link #cancel()}, and also drops the transfer on the device and the resume point on disk. */
@@ -258,7 +296,13 @@ public final class UpdateJob {
 
     private boolean cancelled() {
         synchronized (state) {
-            return cancelRequested;
+            return cancelRequested || stopRequested;
+        }
+    }
+
+    private boolean stopped() {
+        synchronized (state) {
+            return stopRequested;
         }
     }
 
@@ -267,8 +311,10 @@ public final class UpdateJob {
         synchronized (state) {
             if (cancelRequested) throw new InterruptedException("cancelled");
             interruptible = false;
+            pastNoReturn = true;
         }
         Thread.interrupted();        // a stray interrupt must not break the steps that follow
+        if (stopped()) throw new InterruptedException("stopped");
     }
 
     private final class Control implements TransferControl {
@@ -301,7 +347,7 @@ public final class UpdateJob {
         try {
             result = execute(t0);
         } catch (InterruptedException | CancellationException e) {
-            result = cancelledResult(t0);
+            result = stopped() ? stoppedResult(t0) : cancelledResult(t0);
         } catch (BundleException | UpdateRefusedException e) {
             result = result(t0, JobResult.Outcome.REFUSED, e.code(), e.getMessage(), e.hint());
         } catch (DeviceException e) {
@@ -315,11 +361,16 @@ public final class UpdateJob {
             result = result(t0, JobResult.Outcome.FAILED, "IO_ERROR", "Reading the bundle failed: " + e.getMessage() + ".",
                     "Check that the bundle file is still there and readable (a removed USB stick?), then run the same command again.");
         } catch (RuntimeException e) {
+            if (stopped()) {
+                finish(stoppedResult(t0));
+                return;
+            }
             LOG.error("update job failed", e);
             result = result(t0, JobResult.Outcome.FAILED, "INTERNAL_ERROR", "FieldFlash failed unexpectedly: " + e + ".",
                     "This is a bug in FieldFlash; please report it with the audit log. The device was not told to install anything new "
                             + "unless the messages above say so.");
         }
+        if (stopped() && !result.ok() && !result.reason().equals("INTERRUPTED")) result = stoppedResult(t0);
         finish(result);
     }
 
@@ -341,20 +392,20 @@ public final class UpdateJob {
     }
 
     private JobResult execute(long t0) throws FieldFlashException, IOException, InterruptedException {
-        bundle = verify();
+        run.bundle = verify();
         control.checkpoint();
         phase(Phase.CONNECTING, device.address());
         try (DeviceSession session = device.open()) {
             try {
                 return update(session, t0);
             } catch (InterruptedException | CancellationException e) {
-                if (!cancelled()) throw e;
+                if (!cancelled() || stopped()) throw e;
                 synchronized (state) {
                     interruptible = false;
                 }
                 Thread.interrupted();
-                if (discardRequested) discard();
-                else saveLastResumePoint();
+                if (discardRequested) transfer.discard();
+                else transfer.saveLastResumePoint();
                 return cancelledResult(t0);
             }
         }
@@ -378,20 +429,25 @@ public final class UpdateJob {
     }
 
     private JobResult update(DeviceSession session, long t0) throws FieldFlashException, IOException, InterruptedException {
-        Manifest m = bundle.manifest();
+        Manifest m = run.bundle.manifest();
+        String manifestSha = run.bundle.manifestSha256();
         Capabilities caps = device.capabilities();
         phase(Phase.IDENTIFYING, device.address());
-        DeviceInfo info = firstContact(session);
-        firstInfo = info;
-        say(JobEvent.Level.INFO, "Device " + info.deviceId() + ": " + info.product() + " (" + info.hardware() + ") runs "
-                + info.firmware() + ".");
+        DeviceInfo info = identify.firstContact(session);
+        run.first = info;
+        say(JobEvent.Level.INFO, "Device " + Printable.cut(info.deviceId(), 80) + ": " + Printable.cut(info.product(), 80)
+                + " (" + Printable.cut(info.hardware(), 80) + ") runs " + info.firmware() + ".");
 
         phase(Phase.PREFLIGHT, "");
         boolean trialOfThisBundle = false;
         if (caps.identity()) {
-            Optional<JobResult> early = preflight(info, m, t0);
-            if (early.isPresent()) return early.get();
-            trialOfThisBundle = info.firmware().trial();
+            Preflight.Verdict v = preflight.check(info);
+            if (v instanceof Preflight.Verdict.AlreadyInstalled) return alreadyInstalled(info, m, t0);
+            trialOfThisBundle = v instanceof Preflight.Verdict.ConfirmTrial;
+            if (!info.firmware().reportsManifest()) {
+                say(JobEvent.Level.WARNING, "The device does not report which manifest its firmware came from; FieldFlash can only "
+                        + "compare the version and the security counter.");
+            }
         } else {
             say(JobEvent.Level.WARNING, "This connection cannot tell the device's product or firmware; the device's own checks are all that stand "
                     + "between it and a wrong bundle.");
@@ -403,20 +459,32 @@ public final class UpdateJob {
         } else {
             long doneBefore = 0;
             for (ImageSpec image : m.images()) {
-                control.checkpoint();
-                ImageTransfer t = transfer(session, image, doneBefore, m.totalImageBytes());
-                doneBefore += image.size();
-                if (caps.separateInstall()) {
+                for (int attempt = 1; ; attempt++) {
+                    control.checkpoint();
+                    if (caps.identity()) identify.sameDevice(session, "before sending \"" + image.name() + "\"");
+                    phase(Phase.TRANSFERRING, image.name());
+                    TransferStep.Sent sent = transfer.send(session, image, doneBefore, m.totalImageBytes());
+                    if (!caps.separateInstall()) {
+                        pointOfNoReturn();
+                        break;
+                    }
+                    if (caps.identity()) identify.sameDevice(session, "before installing \"" + image.name() + "\"");
                     pointOfNoReturn();
                     phase(Phase.INSTALLING, image.name());
-                    install(session, t, image);
-                } else {
-                    pointOfNoReturn();
+                    if (install.install(session, sent, image) == InstallStep.Outcome.INSTALLED) break;
+                    if (attempt >= 3) {
+                        throw new DeviceException(DeviceException.Reason.UPLOAD_GONE,
+                                "The device at " + device.address() + " lost \"" + image.name() + "\" before installing it, " + attempt + " times.",
+                                "Restart the device and run the same command again. It does not run the new firmware: FieldFlash "
+                                        + "did not tell it to restart.");
+                    }
                 }
+                doneBefore += image.size();
             }
             if (caps.rebootCommand()) {
+                if (caps.identity()) identify.sameDevice(session, "before the restart");
                 phase(Phase.REBOOTING, "");
-                reboot(session);
+                reboot.reboot(session);
             }
         }
 
@@ -426,18 +494,26 @@ public final class UpdateJob {
             return result(t0, JobResult.Outcome.UPDATED, "", "The image was sent and the device accepted it.", "");
         }
         phase(Phase.WAITING, "");
-        DeviceInfo back = trialOfThisBundle ? info : awaitBack(session, info, m.version());
+        DeviceInfo back = trialOfThisBundle ? info : reboot.awaitBack(session, info);
+        identify.requireSame(back, "after the restart");
         versionAfter = back.firmware().version();
-        if (!back.firmware().version().equals(m.version())) {
+        if (!Preflight.runsExactly(back.firmware(), m, manifestSha)) {
+            boolean sameText = back.firmware().version().equals(m.version());
             throw new UpdateFailedException(UpdateFailedException.Reason.BOOT_FAILED,
-                    "The device restarted but runs " + back.firmware().version() + ", not " + m.version()
-                            + ": the new firmware did not start, so the device went back to its previous firmware.",
-                    "The device works as before. Run the same command again; if this happens again, report it to the vendor with the audit log.",
+                    "The device restarted but runs " + back.firmware()
+                            + (back.firmware().reportsManifest() ? " from manifest " + Printable.cut(back.firmware().manifestSha256(), 64) : "")
+                            + (sameText ? ", which is not this bundle's firmware although it carries the same version text"
+                                        : ", not " + m.version() + " (security counter " + m.securityCounter() + ")")
+                            + ": the new firmware did not start as installed, so it is not confirmed.",
+                    "Do not use the device until it runs confirmed firmware: restart it (it returns to its previous firmware unless "
+                            + "the firmware on trial is confirmed), then run the same command again; if this happens again, "
+                            + "report it to the vendor with the audit log.",
                     null);
         }
-        if (caps.trialBoot() && back.firmware().trial()) {
+        if (caps.trialBoot()) {
+            // Always asked, and the answer checked: a device that says it is not on trial is not taken at its word.
             phase(Phase.CONFIRMING, "");
-            back = confirm(session, m.version());
+            back = confirm.confirm(session, m, manifestSha);
             versionAfter = back.firmware().version();
         }
         stores.counters().record(info.deviceId(), m.securityCounter(), m.version());
@@ -446,307 +522,15 @@ public final class UpdateJob {
                 + (caps.trialBoot() ? ", confirmed." : "."), "");
     }
 
-    private DeviceInfo firstContact(DeviceSession session) throws DeviceException, InterruptedException {
-        int failures = 0;
-        while (true) {
-            control.checkpoint();
-            try {
-                return session.identify();
-            } catch (DeviceException e) {
-                if (!e.retryable()) throw e;
-                failures++;
-                if (failures >= settings.connectAttempts()) throw e;
-                Duration d = settings.retry().delay(failures, random);
-                emit(new JobEvent.Reconnecting(failures, settings.connectAttempts(), d, e.getMessage()));
-                control.sleep(d);
-            }
-        }
-    }
-
-    /** The checks against the device (see {@link Preflight}); an early result when nothing is to be done. */
-    private Optional<JobResult> preflight(DeviceInfo info, Manifest m, long t0) throws UpdateRefusedException {
-        return switch (Preflight.check(info, m, stores.counters().highest(info.deviceId()))) {
-            case Preflight.Verdict.Proceed p -> Optional.empty();
-            case Preflight.Verdict.ConfirmTrial c -> Optional.empty();     // confirm what an earlier run installed
-            case Preflight.Verdict.Refused r -> throw r.why();
-            case Preflight.Verdict.AlreadyInstalled a -> {
-                say(JobEvent.Level.INFO, "The device already runs " + m.version() + "; nothing to do.");
-                try {
-                    stores.resume().delete(info.deviceId());
-                } catch (IOException e) {
-                    say(JobEvent.Level.WARNING, "Could not remove an old resume point: " + e.getMessage());
-                }
-                versionAfter = info.firmware().version();
-                yield Optional.of(result(t0, JobResult.Outcome.ALREADY_INSTALLED, "", "The device already runs " + m.version() + ".", ""));
-            }
-        };
-    }
-
-    // ---- transfer --------------------------------------------------------------------------------------------------
-
-    @FunctionalInterface
-    private interface DeviceCall<T> {
-        T call() throws DeviceException, InterruptedException;
-    }
-
-    /** Runs {@code call}, retrying retryable failures with backoff, as the retry policy allows. */
-    private <T> T withRetries(DeviceCall<T> call) throws DeviceException, InterruptedException {
-        int failures = 0;
-        while (true) {
-            try {
-                return call.call();
-            } catch (DeviceException e) {
-                if (!e.retryable()) throw e;
-                failures++;
-                if (settings.retry().exhausted(failures)) throw e;
-                Duration d = settings.retry().delay(failures, random);
-                emit(new JobEvent.Reconnecting(failures, settings.retry().maxAttempts(), d, e.getMessage()));
-                if (interruptible) control.sleep(d);
-                else Thread.sleep(d);
-            }
-        }
-    }
-
-    private ImageTransfer transfer(DeviceSession session, ImageSpec spec, long doneBefore, long total) throws FieldFlashException, IOException, InterruptedException {
-        phase(Phase.TRANSFERRING, spec.name());
-        ImageSource src = imageSource(spec);
-        String deviceId = firstInfo.deviceId();
-        String hint = stores.resume().load(deviceId)
-                .filter(rp -> rp.matches(bundle.manifestSha256(), spec.name(), spec.sha256()) && rp.deviceAddress().equals(device.address()))
-                .map(ResumePoint::handle).orElse("");
-        int restarts = 0;
-        while (true) {
-            String h = hint;
-            ImageTransfer t = withRetries(() -> session.openTransfer(src, h));
-            currentTransfer = t;
-            try {
-                switch (t) {
-                    case ChunkedTransfer ct -> sendChunked(ct, spec, doneBefore, total);
-                    case StreamedTransfer st -> sendStreamed(st, doneBefore, total);
-                }
-                return t;
-            } catch (DeviceException e) {
-                if (e.reason() != DeviceException.Reason.UPLOAD_GONE || restarts >= 2) throw e;
-                restarts++;
-                say(JobEvent.Level.WARNING, "The device no longer holds the transfer (it may have expired); sending the image anew.");
-                hint = "";
-            }
-        }
-    }
-
-    private void sendChunked(ChunkedTransfer ct, ImageSpec spec, long doneBefore, long total) throws FieldFlashException, IOException, InterruptedException {
-        ResumePoint base = new ResumePoint(firstInfo.deviceId(), device.address(), device.transport(), bundle.manifestSha256(),
-                spec.name(), spec.sha256(), ct.handle(), 0, spec.size(), Instant.now(), bundle.path().toString());
-        boolean keep = !ct.handle().isEmpty() && device.capabilities().resumable();
-        if (keep) saveResume(base);
-        long[] lastSave = {System.nanoTime()};
-        long[] current = {0};
-        speed.reset();
-        TransferListener listener = new TransferListener() {
-            @Override
-            public void progress(long offset, long length) {
-                current[0] = offset;
-                UpdateJob.this.progress(doneBefore + offset, total, offset == length);
-                if (keep && System.nanoTime() - lastSave[0] >= settings.resumeSaveInterval().toNanos()) {
-                    lastSave[0] = System.nanoTime();
-                    saveResume(base.at(offset));
-                }
-            }
-
-            @Override
-            public void sent(long n) {
-                bytesSent += n;
-            }
-
-            @Override
-            public void retrying(int failures, Duration delay, DeviceException cause) {
-                emit(new JobEvent.Reconnecting(failures, settings.retry().maxAttempts(), delay, cause.getMessage()));
-            }
-
-            @Override
-            public void resumed(long offset) {
-                resumes++;
-                if (offset > 0) {
-                    say(JobEvent.Level.INFO, "Continuing \"" + spec.name() + "\" at byte " + offset + " of " + spec.size()
-                            + " (" + offset * 100 / Math.max(1, spec.size()) + " %).");
-                }
-            }
-        };
+    private JobResult alreadyInstalled(DeviceInfo info, Manifest m, long t0) {
+        say(JobEvent.Level.INFO, "The device already runs " + m.version() + "; nothing to do.");
         try {
-            new ChunkSender(settings.retry(), control, listener, random).send(ct);
-        } finally {
-            lastResume = keep ? base.at(current[0]) : null;
-        }
-        if (keep) saveResume(base.at(spec.size()));
-    }
-
-    private ResumePoint lastResume;
-
-    private void sendStreamed(StreamedTransfer st, long doneBefore, long total) throws FieldFlashException, IOException, InterruptedException {
-        int failures = 0;
-        while (true) {
-            control.checkpoint();
-            try {
-                speed.reset();
-                st.send(n -> {
-                    bytesSent += n;
-                });
-                progress(doneBefore + st.image().size(), total, true);
-                return;
-            } catch (DeviceException e) {
-                if (!e.retryable()) throw e;
-                failures++;
-                if (settings.retry().exhausted(failures)) throw e;
-                Duration d = settings.retry().delay(failures, random);
-                emit(new JobEvent.Reconnecting(failures, settings.retry().maxAttempts(), d, e.getMessage() + " (this device cannot resume: starting over)"));
-                control.sleep(d);
-            }
-        }
-    }
-
-    private void saveResume(ResumePoint p) {
-        try {
-            stores.resume().save(p);
+            stores.resume().delete(info.deviceId());
         } catch (IOException e) {
-            say(JobEvent.Level.WARNING, "Could not save the resume point (" + e.getMessage() + "); the device's own record is used to continue.");
+            say(JobEvent.Level.WARNING, "Could not remove an old resume point: " + e.getMessage());
         }
-    }
-
-    private void saveLastResumePoint() {
-        if (lastResume != null) saveResume(lastResume);
-    }
-
-    private void discard() {
-        if (currentTransfer instanceof ChunkedTransfer ct) {
-            try {
-                ct.discard();
-                say(JobEvent.Level.INFO, "The partial transfer was removed from the device.");
-            } catch (DeviceException e) {
-                say(JobEvent.Level.WARNING, "Could not remove the partial transfer from the device (" + e.getMessage()
-                        + "); it expires there by itself.");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (firstInfo != null) {
-            try {
-                stores.resume().delete(firstInfo.deviceId());
-            } catch (IOException e) {
-                say(JobEvent.Level.WARNING, "Could not remove the resume point: " + e.getMessage());
-            }
-        }
-    }
-
-    private ImageSource imageSource(ImageSpec spec) {
-        VerifiedBundle vb = bundle;
-        return new ImageSource() {
-            @Override public String name() { return spec.name(); }
-            @Override public long size() { return spec.size(); }
-            @Override public String sha256() { return spec.sha256(); }
-            @Override public InputStream open(long offset) throws IOException {
-                InputStream in = vb.openImage(spec);
-                try {
-                    in.skipNBytes(offset);
-                } catch (IOException | RuntimeException e) {
-                    in.close();
-                    throw e;
-                }
-                return in;
-            }
-        };
-    }
-
-    // ---- install, reboot, wait, confirm --------------------------------------------------------------------------
-
-    private void install(DeviceSession session, ImageTransfer t, ImageSpec spec) throws DeviceException, InterruptedException {
-        InstallRequest req = new InstallRequest(spec.name(), spec.sha256(), bundle.manifestBytes(), bundle.signaturesBytes());
-        int failures = 0;
-        boolean answerLost = false;
-        while (true) {
-            try {
-                session.install(t, req);
-                say(JobEvent.Level.INFO, "The device accepted \"" + spec.name() + "\" and wrote it to its inactive slot.");
-                return;
-            } catch (DeviceException e) {
-                if (answerLost && e.reason() == DeviceException.Reason.UPLOAD_GONE) {
-                    // The first attempt reached the device, which installed and consumed the upload, but its answer was lost.
-                    // The version check after the restart tells whether it really took.
-                    say(JobEvent.Level.WARNING, "The device's answer to the install was lost; going on (the restart shows whether it took).");
-                    return;
-                }
-                if (!e.retryable()) throw e;
-                answerLost = true;
-                failures++;
-                if (settings.retry().exhausted(failures)) throw e;
-                Duration d = settings.retry().delay(failures, random);
-                emit(new JobEvent.Reconnecting(failures, settings.retry().maxAttempts(), d, e.getMessage()));
-                Thread.sleep(d);
-            }
-        }
-    }
-
-    private void reboot(DeviceSession session) throws DeviceException, InterruptedException {
-        try {
-            session.reboot();
-        } catch (DeviceException e) {
-            if (!e.retryable()) throw e;
-            say(JobEvent.Level.INFO, "The device stopped answering as it was told to restart; waiting for it.");
-        }
-    }
-
-    private DeviceInfo awaitBack(DeviceSession session, DeviceInfo before, String expected) throws DeviceException, InterruptedException {
-        long start = System.nanoTime();
-        long deadline = start + settings.rebootTimeout().toNanos();
-        boolean seenDown = false;
-        DeviceException last = null;
-        while (true) {
-            Thread.sleep(settings.pollInterval());
-            try {
-                DeviceInfo now = session.identify();
-                boolean changed = !now.firmware().equals(before.firmware());
-                if (changed || seenDown || System.nanoTime() - start >= settings.rebootSettle().toNanos()) {
-                    if (!now.deviceId().equals(before.deviceId())) {
-                        throw DeviceException.protocol(device.address(), "a different device (" + now.deviceId() + ") answers after the restart");
-                    }
-                    say(JobEvent.Level.INFO, "The device is back and runs " + now.firmware() + ".");
-                    return now;
-                }
-            } catch (DeviceException e) {
-                if (!e.retryable()) throw e;
-                seenDown = true;
-                last = e;
-            }
-            if (System.nanoTime() >= deadline) {
-                throw new DeviceException(DeviceException.Reason.NOT_BACK,
-                        "The device at " + device.address() + " did not answer within " + settings.rebootTimeout().toSeconds()
-                                + " s after restarting" + (last == null ? "." : " (" + last.getMessage() + ")."),
-                        "Check that the device is powered and that the laptop is back on its Wi-Fi (some laptops leave a network "
-                                + "that disappears). Then run the same command again: if the new firmware runs on trial it is "
-                                + "confirmed then; if not, the device returns to its previous firmware by itself.", last);
-            }
-        }
-    }
-
-    private DeviceInfo confirm(DeviceSession session, String expected) throws UpdateFailedException, InterruptedException {
-        try {
-            withRetries(() -> {
-                session.confirm();
-                return null;
-            });
-            DeviceInfo after = withRetries(session::identify);
-            if (after.firmware().trial() || !after.firmware().version().equals(expected)) {
-                throw new UpdateFailedException(UpdateFailedException.Reason.CONFIRM_FAILED,
-                        "The device accepted the confirmation but reports " + after.firmware() + ".",
-                        "Run the same command again; if it persists, report it to the vendor.", null);
-            }
-            say(JobEvent.Level.INFO, "Confirmed: " + expected + " is permanent.");
-            return after;
-        } catch (DeviceException e) {
-            throw new UpdateFailedException(UpdateFailedException.Reason.CONFIRM_FAILED,
-                    "The new firmware " + expected + " runs on trial but could not be confirmed: " + e.getMessage()
-                            + " Unless confirmed, the device returns to its previous firmware at its next restart.",
-                    "Run the same command again soon: it confirms the new firmware without sending it again.", e);
-        }
+        versionAfter = info.firmware().version();
+        return result(t0, JobResult.Outcome.ALREADY_INSTALLED, "", "The device already runs " + m.version() + ".", "");
     }
 
     // ---- results and audit ----------------------------------------------------------------------------------------
@@ -757,17 +541,25 @@ public final class UpdateJob {
                 discardRequested ? "" : "Run the same command again to continue the transfer where it stopped.");
     }
 
+    private JobResult stoppedResult(long t0) {
+        return result(t0, JobResult.Outcome.FAILED, "INTERRUPTED",
+                "Stopped by the operator while " + phase.label().toLowerCase(java.util.Locale.ROOT) + ". The device may hold the new "
+                        + "firmware, or run it on trial, unconfirmed: unless it is confirmed, the device returns to its previous "
+                        + "firmware at its next restart.",
+                "Run the same command again: it confirms the new firmware if the device runs it on trial, or sends what is missing.");
+    }
+
     private JobResult result(long t0, JobResult.Outcome outcome, String reason, String message, String hint) {
-        String deviceId = firstInfo == null ? "" : firstInfo.deviceId();
-        String before = firstInfo == null ? "" : firstInfo.firmware().version();
+        String deviceId = run.first == null ? "" : run.first.deviceId();
+        String before = run.first == null ? "" : run.first.firmware().version();
         String after = versionAfter.isEmpty() ? before : versionAfter;
         boolean kept = !deviceId.isEmpty() && stores.resume().load(deviceId).isPresent();
-        return new JobResult(outcome, reason, message, hint, deviceId, before, after, bytesSent, resumes,
+        return new JobResult(outcome, reason, message, hint, deviceId, before, after, run.bytesSent, run.resumes,
                 Duration.ofNanos(System.nanoTime() - t0), kept);
     }
 
     private AuditRecord auditRecord(JobResult r) {
-        VerifiedBundle vb = bundle;
+        VerifiedBundle vb = run.bundle;
         Manifest m = vb == null ? null : vb.manifest();
         List<String> signers = new ArrayList<>();
         if (vb != null) vb.signers().stream().map(TrustedKey::keyid).forEach(signers::add);

@@ -20,8 +20,17 @@ import java.util.zip.DeflaterOutputStream;
  * produced by a generator (for zip bombs).
  */
 final class RawZip {
-    /** One entry; {@code declaredSize} is written as the uncompressed size whatever the data really inflates to. */
-    record Entry(byte[] name, int method, int flags, byte[] stored, Generator generator, long declaredSize) {}
+    /**
+     * One entry; {@code declaredSize} is written as the uncompressed size whatever the data really inflates to.
+     * {@code localName} is the name written in the local header (normally the same as {@code name});
+     * {@code comment} is the entry's comment in the central directory.
+     */
+    record Entry(byte[] name, int method, int flags, byte[] stored, Generator generator, long declaredSize,
+                 byte[] localName, byte[] comment, boolean hidden) {
+        Entry(byte[] name, int method, int flags, byte[] stored, Generator generator, long declaredSize) {
+            this(name, method, flags, stored, generator, declaredSize, name, new byte[0], false);
+        }
+    }
 
     /** Writes an entry's uncompressed bytes. */
     interface Generator {
@@ -29,6 +38,44 @@ final class RawZip {
     }
 
     private final List<Entry> entries = new ArrayList<>();
+    /** The archive comment, after the end record. */
+    byte[] comment = new byte[0];
+    /** Write a ZIP64 end record and locator, and marker values in the classic end record. */
+    boolean zip64;
+    /** Written after everything else (after the comment). */
+    byte[] trailer = new byte[0];
+
+    /** A stored entry whose local header names {@code localName} while the central directory names {@code name}. */
+    RawZip storedWithLocalName(String name, String localName, byte[] data) {
+        entries.add(new Entry(utf8(name), 0, 0x800, data, null, data.length, utf8(localName), new byte[0], false));
+        return this;
+    }
+
+    /** A stored entry whose headers declare {@code declaredSize} (a ZIP64 extra field from 4 GiB up) whatever its data. */
+    RawZip storedDeclaring(String name, byte[] data, long declaredSize) {
+        entries.add(new Entry(utf8(name), 0, 0x800, data, null, declaredSize));
+        return this;
+    }
+
+    /** A stored entry with a comment in the central directory (to make a large central directory). */
+    RawZip storedWithComment(String name, byte[] data, byte[] comment) {
+        entries.add(new Entry(utf8(name), 0, 0x800, data, null, data.length, utf8(name), comment, false));
+        return this;
+    }
+
+    /** A local header and data that the central directory does not list (only a streaming reader finds it). */
+    RawZip hidden(String name, byte[] data) {
+        entries.add(new Entry(utf8(name), 0, 0x800, data, null, data.length, utf8(name), new byte[0], true));
+        return this;
+    }
+
+    /** The classic end record, as a decoy: small, harmless-looking values pointing nowhere. */
+    static byte[] decoyEndRecord() {
+        ByteBuffer end = ByteBuffer.allocate(22).order(ByteOrder.LITTLE_ENDIAN);
+        end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0)
+                .putShort((short) 1).putShort((short) 1).putInt(46).putInt(0).putShort((short) 0);
+        return end.array();
+    }
 
     RawZip stored(String name, byte[] data) {
         entries.add(new Entry(utf8(name), 0, 0x800, data, null, data.length));
@@ -85,37 +132,58 @@ final class RawZip {
                 byte[] local = header(0x04034b50, e, crc, data.length, -1);
                 out.write(local);
                 out.write(data);
-                central.write(header(0x02014b50, e, crc, data.length, offset));
+                if (!e.hidden()) central.write(header(0x02014b50, e, crc, data.length, offset));
                 offset += local.length + data.length;
             }
             byte[] cd = central.toByteArray();
+            long listed = entries.stream().filter(e -> !e.hidden()).count();
             out.write(cd);
+            if (zip64) {
+                long end64 = offset + cd.length;
+                ByteBuffer z = ByteBuffer.allocate(56 + 20).order(ByteOrder.LITTLE_ENDIAN);
+                z.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0)
+                        .putLong(listed).putLong(listed).putLong(cd.length).putLong(offset);
+                z.putInt(0x07064b50).putInt(0).putLong(end64).putInt(1);
+                out.write(z.array());
+            }
             ByteBuffer end = ByteBuffer.allocate(22).order(ByteOrder.LITTLE_ENDIAN);
             end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0)
-                    .putShort((short) entries.size()).putShort((short) entries.size())
-                    .putInt(cd.length).putInt((int) offset).putShort((short) 0);
+                    .putShort((short) (zip64 ? 0xFFFF : listed)).putShort((short) (zip64 ? 0xFFFF : listed))
+                    .putInt(zip64 ? -1 : cd.length).putInt(zip64 ? -1 : (int) offset).putShort((short) comment.length);
             out.write(end.array());
+            out.write(comment);
+            out.write(trailer);
         }
     }
 
     private static byte[] header(int sig, Entry e, long crc, long compressed, long localOffset) {
         boolean central = localOffset >= 0;
-        ByteBuffer b = ByteBuffer.allocate((central ? 46 : 30) + e.name().length).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] name = central ? e.name() : e.localName();
+        byte[] comment = central ? e.comment() : new byte[0];
+        // A declared size from 4 GiB up goes in a ZIP64 extra field (the local header's holds both sizes).
+        boolean big = e.declaredSize() >= 0xFFFFFFFFL;
+        ByteBuffer extra = ByteBuffer.allocate(big ? (central ? 12 : 20) : 0).order(ByteOrder.LITTLE_ENDIAN);
+        if (big) {
+            extra.putShort((short) 1).putShort((short) (central ? 8 : 16)).putLong(e.declaredSize());
+            if (!central) extra.putLong(compressed);
+        }
+        ByteBuffer b = ByteBuffer.allocate((central ? 46 : 30) + name.length + extra.capacity() + comment.length)
+                .order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(sig);
         if (central) b.putShort((short) 20);          // version made by
-        b.putShort((short) 20)                         // version needed
+        b.putShort((short) (big ? 45 : 20))           // version needed
                 .putShort((short) e.flags())
                 .putShort((short) e.method())
                 .putShort((short) 0).putShort((short) 0x21) // time, date
                 .putInt((int) crc)
-                .putInt((int) compressed)
-                .putInt((int) e.declaredSize())
-                .putShort((short) e.name().length)
-                .putShort((short) 0);                  // extra length
+                .putInt(big && !central ? -1 : (int) compressed)
+                .putInt(big ? -1 : (int) e.declaredSize())
+                .putShort((short) name.length)
+                .putShort((short) extra.capacity());
         if (central) {
-            b.putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0).putInt((int) localOffset);
+            b.putShort((short) comment.length).putShort((short) 0).putShort((short) 0).putInt(0).putInt((int) localOffset);
         }
-        b.put(e.name());
+        b.put(name).put(extra.array()).put(comment);
         return b.array();
     }
 

@@ -212,11 +212,35 @@ class TrustUpdateTest {
     }
 
     @Test
-    void anEmbeddedStoreWithAWrongKeyidIsKeyidMismatch() throws Exception {
+    void anEmbeddedStoreWithAWrongKeyidIsKeyidMismatchOnceSignedAndUnsignedBefore() throws Exception {
         byte[] next = version(5, entry(root1).put("root", true), release(release1).put("keyid", release2.keyid()));
+        assertRefused(sign(next, root1), TrustStoreException.Reason.KEYID_MISMATCH);
         byte[] good = TrustUpdate.sign(version(5, entry(root1).put("root", true)), List.of(root1), NOW);
-        assertThatThrownBy(() -> TrustUpdate.parse(withTrust(good, next)))
-                .isInstanceOfSatisfying(TrustStoreException.class, e -> assertThat(e.reason()).isEqualTo(TrustStoreException.Reason.KEYID_MISMATCH));
+        assertRefused(TrustUpdate.parse(withTrust(good, next)), TrustStoreException.Reason.TRUST_UPDATE_UNSIGNED);
+    }
+
+    @Test
+    void anUpdateThatWouldLiftARevocationIsRefused() throws Exception {
+        // the user's store (an earlier update) revoked release1; the machine-wide store still lists it as trusted
+        Files.write(dirs.userTrustStore(), version(4, entry(root1).put("root", true), release(release1).put("revoked", true)));
+        Files.createDirectories(dirs.machine());
+        Files.write(dirs.machineTrustStore(), TrustStoreTest.bytes(TrustStoreTest.store(1, release(release1))));
+        assertThat(TrustStoreTest.reason(current(), bundle(release1))).isEqualTo(ReasonCode.KEY_REVOKED);
+
+        assertRefused(sign(version(5, entry(root1).put("root", true), release(release2)), root1),
+                TrustStoreException.Reason.REVOCATION_WOULD_LAPSE);
+        assertRefused(sign(version(5, entry(root1).put("root", true), release(release1)), root1),
+                TrustStoreException.Reason.REVOCATION_WOULD_LAPSE);
+        Files.delete(dirs.machineTrustStore());
+        assertRefused(sign(version(5, entry(root1).put("root", true), release(release1).put("revoked", false)), root1),
+                TrustStoreException.Reason.REVOCATION_WOULD_LAPSE);
+        assertThat(TrustStoreTest.reason(current(), bundle(release1))).isEqualTo(ReasonCode.KEY_REVOKED);
+
+        Files.write(dirs.machineTrustStore(), TrustStoreTest.bytes(TrustStoreTest.store(1, release(release1))));
+        sign(version(5, entry(root1).put("root", true), release(release1).put("revoked", true), release(release2)), root1)
+                .apply(dirs, NOW);
+        assertThat(current().version()).as("an update that keeps the revoked entry is applied").isEqualTo(5);
+        assertThat(TrustStoreTest.reason(current(), bundle(release1))).isEqualTo(ReasonCode.KEY_REVOKED);
     }
 
     @Test

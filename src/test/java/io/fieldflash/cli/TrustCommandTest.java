@@ -8,6 +8,7 @@ import io.fieldflash.AppDirs;
 import io.fieldflash.bundle.BundleReader;
 import io.fieldflash.bundle.BundleWriter;
 import io.fieldflash.bundle.Json;
+import io.fieldflash.bundle.KeyEncodings;
 import io.fieldflash.bundle.SignatureAlgorithm;
 import io.fieldflash.bundle.SigningKey;
 import io.fieldflash.bundle.TrustStore;
@@ -314,6 +315,50 @@ class TrustCommandTest {
         assertThat(r.out()).contains("note         release " + release1.keyid().substring(0, 6))
                 .doesNotContain("note         release " + release2.keyid().substring(0, 6))
                 .doesNotContain("removed");
+    }
+
+    @Test
+    void aRevokedKeyInAnotherEncodingIsNeitherAddedNorTrusted() throws Exception {
+        SigningKey p256 = SigningKey.generate(SignatureAlgorithm.ECDSA_P256_SHA256);
+        Files.createDirectories(dirs.machine().resolve("trust.d"));
+        Files.write(dirs.machineTrustStore(), Json.MAPPER.writeValueAsBytes(store(0, entry(p256, false).put("revoked", true))));
+        Path bundle = bundle(p256);
+        for (Map.Entry<String, byte[]> form : KeyEncodings.of(p256.publicKey()).entrySet()) {
+            Path pub = Files.writeString(dir.resolve("reencoded.pub"), KeyEncodings.pem(form.getValue()));
+            Run add = run("trust", "add", pub.toString());
+            assertThat(add.exit()).as(form.getKey()).isEqualTo(Main.EXIT_FAILED);
+            assertThat(add.err()).contains("KEY_ALREADY_TRUSTED").contains("revoked").contains(dirs.machineTrustStore().toString());
+            assertThat(dirs.userTrustStore()).doesNotExist();
+
+            Files.copy(pub, dirs.machine().resolve("trust.d/vendor.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Run verify = run("verify", bundle.toString());
+            assertThat(verify.exit()).as(form.getKey()).isNotZero();
+            assertThat(verify.out()).contains("KEY_REVOKED");
+        }
+    }
+
+    @Test
+    void listEscapesWhatATrustFileSays() throws Exception {
+        ObjectNode k = release(release1).put("name", "Acme\u001b[2J\u001b[1;1HVALID");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) k.get("products")).add("\u202eevil\u0007");
+        Path file = Files.write(dir.resolve("odd\u001b[31mname.json"), Json.MAPPER.writeValueAsBytes(store(3, k)));
+        Run list = run("trust", "list", "--trust", file.toString());
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.out()).doesNotContain("\u001b").doesNotContain("\u202e").doesNotContain("\u0007")
+                .contains("Acme\\x1b[2J\\x1b[1;1HVALID").contains("\\u202eevil\\x07").contains("odd\\x1b[31mname.json");
+    }
+
+    @Test
+    void anUnreadableTrustFolderIsAnErrorThatNamesIt() throws Exception {
+        Files.createDirectories(dirs.machine());
+        Path dropIn = dirs.machine().resolve("trust.d");
+        Files.createSymbolicLink(dropIn, dropIn);
+        for (String[] args : List.of(new String[] {"trust", "list"}, new String[] {"verify", bundle(release1).toString()},
+                new String[] {"trust", "add", pub(release1, "acme-release").toString()})) {
+            Run r = run(args);
+            assertThat(r.exit()).as(String.join(" ", args)).isNotZero();   // verify says 2: it could not start
+            assertThat(r.err()).contains("TRUST_STORE_UNREADABLE").contains(dropIn.toString()).contains("What to do: ");
+        }
     }
 
     @Test

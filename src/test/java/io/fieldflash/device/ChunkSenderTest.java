@@ -40,7 +40,7 @@ class ChunkSenderTest {
     }
 
     /** A device that stores what it receives; scripted breaks. */
-    static final class MemoryDevice implements ChunkedTransfer {
+    static class MemoryDevice implements ChunkedTransfer {
         final CountingImage image;
         final ByteArrayOutputStream stored = new ByteArrayOutputStream();
         int writes;
@@ -134,5 +134,31 @@ class ChunkSenderTest {
         for (int i = 0; i < 50; i++) {
             assertThat(jittered.delay(2, RandomGenerator.getDefault())).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
         }
+    }
+
+    /**
+     * A device that forgets everything each time it gets one chunk further than ever before: every round makes "new
+     * ground", so the retry count alone never ends it, but the whole transfer is bounded.
+     */
+    @Test
+    void aDeviceThatKeepsForgettingEndsAtTheTransferBudgetNotAfterQuadraticWork() {
+        CountingImage img = new CountingImage(100_000);
+        long[] highest = {0};
+        ChunkedTransfer forgetful = new MemoryDevice(img) {
+            @Override
+            public long write(long offset, byte[] buf, int off, int len, LongConsumer sent) throws DeviceException {
+                long next = super.write(offset, buf, off, len, sent);
+                if (next > highest[0]) {
+                    highest[0] = next;
+                    stored.reset();
+                    throw DeviceException.unreachable("mem", "rebooted", null);
+                }
+                return next;
+            }
+        };
+        assertThatThrownBy(() -> sender().send(forgetful)).isInstanceOf(DeviceException.class)
+                .extracting(e -> ((DeviceException) e).reason()).isEqualTo(DeviceException.Reason.TRANSFER_STALLED);
+        long budget = ChunkSender.MAX_WIRE_FACTOR * 100_000L + ChunkSender.SPARE_CHUNKS * 1000L;
+        assertThat(((MemoryDevice) forgetful).writes * 1000L).isLessThanOrEqualTo(budget + 1000);
     }
 }

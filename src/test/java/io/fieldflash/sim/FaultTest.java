@@ -21,7 +21,7 @@ class FaultTest extends SimulatorTest {
     @Test
     void theSpecParsesAndNamesWhatIsWrong() {
         FaultSpec f = FaultSpec.parse("drop=0.1, corrupt=0.05,reboot=0.01,rate=2000000,latency=20,seed=42,reboot-ms=500");
-        assertThat(f).isEqualTo(new FaultSpec(0.1, 0.05, 0.01, 2_000_000, 20, 42, 500));
+        assertThat(f).isEqualTo(new FaultSpec(0.1, 0.05, 0.01, 2_000_000, 20, 42, 500, 0, 0, 0));
         assertThat(FaultSpec.parse(f.toString())).isEqualTo(f);
         assertThat(FaultSpec.parse("rate=2MiB").rate()).isEqualTo(2 << 20);
         assertThat(FaultSpec.parse("").firesFaults()).isFalse();

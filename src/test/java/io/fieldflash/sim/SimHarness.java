@@ -121,7 +121,12 @@ final class SimHarness implements AutoCloseable {
 
     /** Creates an upload for {@code image} and returns its location. */
     String createFor(byte[] image) throws IOException, InterruptedException {
-        HttpResponse<String> r = create(image.length, "app", sha256Hex(image));
+        return createUpload(image, "app");
+    }
+
+    /** Creates an upload for the image named {@code name} with the bytes {@code image}; returns its location. */
+    String createUpload(byte[] image, String name) throws IOException, InterruptedException {
+        HttpResponse<String> r = create(image.length, name, sha256Hex(image));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         return r.headers().firstValue("Location").orElseThrow();
     }

@@ -17,6 +17,7 @@ public final class HttpDevice implements Device {
     private final String token;
     private final HttpSettings settings;
     private final java.net.InetAddress localAddress;   // null: the system picks the route
+    private final byte[] pin;                            // null: the system's certificate authorities
 
     /**
      * @param base  the device's address, {@code http://HOST[:PORT]} (a path ending in {@code /fieldflash/v1} is accepted)
@@ -24,15 +25,28 @@ public final class HttpDevice implements Device {
      * @throws IllegalArgumentException when {@code base} is not an http(s) URL with a host
      */
     public HttpDevice(URI base, String token, HttpSettings settings) {
-        this(base, token, settings, null);
+        this(base, token, settings, null, null);
     }
 
-    private HttpDevice(URI base, String token, HttpSettings settings, java.net.InetAddress localAddress) {
+    private HttpDevice(URI base, String token, HttpSettings settings, java.net.InetAddress localAddress, byte[] pin) {
         this.api = apiRoot(base);
         this.address = base.getScheme() + "://" + base.getRawAuthority();
         this.token = token;
         this.settings = settings;
         this.localAddress = localAddress;
+        this.pin = pin;
+    }
+
+    /**
+     * The same device over HTTPS, trusting exactly the certificate with SHA-256 fingerprint {@code fingerprint}
+     * (64 hex digits, colons allowed) instead of certificate authorities, as a device with its own self-signed
+     * certificate needs.
+     *
+     * @throws IllegalArgumentException when the fingerprint is malformed or the address is not https
+     */
+    public HttpDevice pinning(String fingerprint) {
+        if (!api.getScheme().equals("https")) throw new IllegalArgumentException("a certificate can only be pinned for an https:// address");
+        return new HttpDevice(api, token, settings, localAddress, PinnedCertificate.parse(fingerprint));
     }
 
     /**
@@ -40,7 +54,7 @@ public final class HttpDevice implements Device {
      * traffic goes over the SoftAP even when another interface (Ethernet) has a default route.
      */
     public HttpDevice bindTo(java.net.InetAddress local) {
-        return new HttpDevice(api, token, settings, local);
+        return new HttpDevice(api, token, settings, local, pin);
     }
 
     /** Parses a device address as a person types it: {@code 192.168.4.1}, {@code http://192.168.4.1:8080/}. */
@@ -90,6 +104,7 @@ public final class HttpDevice implements Device {
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (localAddress != null) b.localAddress(localAddress);
+        if (pin != null) b.sslContext(PinnedCertificate.context(pin));
         HttpClient http = b.build();
         return new HttpDeviceSession(http, api, address, token, settings);
     }

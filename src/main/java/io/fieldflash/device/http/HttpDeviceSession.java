@@ -59,10 +59,12 @@ final class HttpDeviceSession implements DeviceSession {
             if (up.sha256().equals(image.sha256()) && up.image().equals(image.name()) && up.length() == image.size()) {
                 return new TusTransfer(tus, location, image, chunk, true, true, -1);
             }
-            tus.delete(location);       // a transfer of something else: it would block ours (one upload at a time)
+            // A transfer of something else (another image, or a foreign tus upload without a hash): it would block
+            // ours (one upload at a time).
+            tus.delete(location);
         } else if (!resumeHandle.isEmpty()) {
-            URI hinted = resolve(resumeHandle);
-            if (sameOrigin(hinted)) {
+            URI hinted = hinted(resumeHandle);
+            if (hinted != null && exchange.sameOrigin(hinted)) {
                 try {
                     TusClient.UploadStatus s = tus.head(hinted);
                     if (s.length() == image.size()) return new TusTransfer(tus, hinted, image, chunk, true, true, s.offset());
@@ -90,7 +92,7 @@ final class HttpDeviceSession implements DeviceSession {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
         if (a.status() == 200 || a.status() == 204) return;
-        if (a.status() == 422) throw InstallRefusal.of(address, errorCode(a.body()));
+        if (a.status() == 422) throw InstallRefusal.of(address, field(a.body(), "error"));
         throw exchange.failure(a, "install");
     }
 
@@ -122,6 +124,10 @@ final class HttpDeviceSession implements DeviceSession {
         Exchange.Answer a = exchange.send(authorized(URI.create(api + "/confirm"), settings.requestTimeout())
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         if (a.status() != 200 && a.status() != 204) throw exchange.failure(a, "confirm");
+        String state = field(a.body(), "state");
+        if (!state.isEmpty() && !state.equals("confirmed")) {
+            throw DeviceException.protocol(address, "it answered the confirmation with state \"" + io.fieldflash.Printable.cut(state, 100) + "\"");
+        }
     }
 
     @Override
@@ -133,25 +139,26 @@ final class HttpDeviceSession implements DeviceSession {
         return exchange.request(uri, timeout).header("Authorization", "Bearer " + token);
     }
 
-    private URI resolve(String location) throws DeviceException {
+    /** The resume file's upload URL, or null when it is not one. */
+    private URI hinted(String handle) {
         try {
-            return api.resolve(location);
+            return api.resolve(handle);
         } catch (IllegalArgumentException e) {
-            throw DeviceException.protocol(address, "upload location \"" + location + "\" is not a URL");
+            return null;
         }
     }
 
-    private boolean sameOrigin(URI u) {
-        return api.getScheme().equalsIgnoreCase(String.valueOf(u.getScheme()))
-                && api.getRawAuthority().equalsIgnoreCase(String.valueOf(u.getRawAuthority()));
+    private URI resolve(String location) throws DeviceException {
+        return exchange.resolve(api, location);
     }
 
-    private static String errorCode(String body) {
+    /** A text field of a JSON answer; empty when absent or unreadable. */
+    private static String field(String body, String name) {
         try {
             JsonNode n = Json.MAPPER.readTree(body);
-            if (n != null && n.path("error").isTextual()) return n.get("error").asText();
-        } catch (IOException e) {
-            // fall through: no readable code
+            if (n != null && n.path(name).isTextual()) return n.get(name).asText();
+        } catch (IOException | RuntimeException e) {
+            // fall through: no readable field
         }
         return "";
     }

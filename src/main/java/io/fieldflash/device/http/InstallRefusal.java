@@ -15,7 +15,7 @@ final class InstallRefusal {
             case "DOWNGRADE" -> "the firmware's security counter is below the device's (no rollback)";
             case "SIGNATURE_INVALID" -> "the bundle's signatures do not satisfy the device's own trust anchors";
             case "" -> "it gave no reason";
-            default -> "code " + code;
+            default -> "code " + io.fieldflash.Printable.cut(code, 80);
         };
         String hint = switch (code) {
             case "INCOMPLETE", "HASH_MISMATCH" -> "Run the same command again: the image is sent anew. The device still runs its old firmware.";

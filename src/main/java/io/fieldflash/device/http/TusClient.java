@@ -82,13 +82,13 @@ public final class TusClient {
         if (a.status() != 200 && a.status() != 204) throw exchange.failure(a, "OPTIONS " + collection.getPath());
         String versions = a.header("Tus-Version");
         if (!versions.isEmpty() && !list(versions).contains(TUS_VERSION)) {
-            throw DeviceException.protocol(exchange.address(), "it offers tus " + versions + ", not " + TUS_VERSION);
+            throw DeviceException.protocol(exchange.address(), "it offers tus " + io.fieldflash.Printable.cut(versions, 80) + ", not " + TUS_VERSION);
         }
         long max = 0;
         try {
             if (!a.header("Tus-Max-Size").isEmpty()) max = Long.parseLong(a.header("Tus-Max-Size").trim());
         } catch (NumberFormatException e) {
-            throw DeviceException.protocol(exchange.address(), "Tus-Max-Size \"" + a.header("Tus-Max-Size") + "\" is not a number");
+            throw DeviceException.protocol(exchange.address(), "Tus-Max-Size \"" + io.fieldflash.Printable.cut(a.header("Tus-Max-Size"), 80) + "\" is not a number");
         }
         return new ServerOptions(list(a.header("Tus-Extension")), list(a.header("Tus-Checksum-Algorithm")), max);
     }
@@ -112,11 +112,7 @@ public final class TusClient {
         if (a.status() != 201) throw exchange.failure(a, "creating the upload");
         String location = a.header("Location");
         if (location.isEmpty()) throw DeviceException.protocol(exchange.address(), "201 Created without a Location");
-        try {
-            return collection.resolve(location);
-        } catch (IllegalArgumentException e) {
-            throw DeviceException.protocol(exchange.address(), "Location \"" + location + "\" is not a URL");
-        }
+        return exchange.resolve(collection, location);
     }
 
     /** {@code HEAD upload}: its offset and length. */
@@ -142,7 +138,10 @@ public final class TusClient {
         Exchange.Answer a = exchange.send(b.build());
         if (a.status() == 409) {
             throw new DeviceException(DeviceException.Reason.OFFSET_MISMATCH,
-                    "The device holds a different offset than " + offset + ".", "", null, 409, "", Duration.ZERO);
+                    "The device holds a different offset than " + offset + ".",
+                    "The device keeps losing track of the transfer (another laptop may be sending to it, or it drops what it "
+                            + "received). Make sure no one else updates this device, restart it, then run the same command again.",
+                    null, 409, "", Duration.ZERO);
         }
         if (a.status() != 204 && a.status() != 200) throw exchange.failure(a, "PATCH " + upload.getPath());
         return number(a, "Upload-Offset");
@@ -173,7 +172,7 @@ public final class TusClient {
             if (n < 0) throw new NumberFormatException();
             return n;
         } catch (NumberFormatException e) {
-            throw DeviceException.protocol(exchange.address(), v.isEmpty() ? "no " + header + " header" : header + " \"" + v + "\" is not a number");
+            throw DeviceException.protocol(exchange.address(), v.isEmpty() ? "no " + header + " header" : header + " \"" + io.fieldflash.Printable.cut(v, 80) + "\" is not a number");
         }
     }
 

@@ -81,7 +81,7 @@ public final class ReviewStepController implements StepController {
         Task<Preflight.Verdict> check = new Task<>() {
             @Override
             protected Preflight.Verdict call() {
-                return Preflight.check(info, m, model.stores().counters().highest(info.deviceId()));
+                return Preflight.check(info, m, vb.manifestSha256(), model.stores().counters().highest(info.deviceId()));
             }
         };
         Tasks.run(context.background(), check, v -> show(v, info, m), e -> Cards.show(verdictCard, verdictIcon, verdictTitle,
