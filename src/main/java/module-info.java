@@ -22,6 +22,8 @@ module io.fieldflash {
     exports io.fieldflash.update;
     exports io.fieldflash.update.report;
     exports io.fieldflash.sim;
+    exports io.fieldflash.sim.particle;
+    exports io.fieldflash.provision;
     exports io.fieldflash.ui;
     exports io.fieldflash.log;
     exports io.fieldflash.wifi;

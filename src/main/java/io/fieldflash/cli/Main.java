@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             SimulateCommand.class,
             FlashCommand.class,
             AuditCommand.class,
+            ProvisionCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

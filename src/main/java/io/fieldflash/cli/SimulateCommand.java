@@ -41,7 +41,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--port", required = true, paramLabel = "PORT", description = "TCP port to listen on; 0 picks a free one (printed).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "-1", description = "TCP port to listen on; 0 picks a free one (printed). Required for fieldflash-http.")
     int port;
 
     @Option(names = "--state", required = true, paramLabel = "DIR", description = "The device's emulated flash (created when missing).")
@@ -107,6 +107,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (profile != null && !profile.equals(PROFILE_HTTP)) return runParticleSoftAp();
         SimulatorConfig cfg = configure();
         briefLogLines();
         PrintWriter out = spec.commandLine().getOut();
@@ -145,6 +146,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     /** The flags as a configuration; a bad value is a usage error (exit 2) naming the flag. */
     SimulatorConfig configure() {
+        if (port < 0) throw usage("Missing required option: '--port=PORT'");
         FaultSpec f;
         try {
             f = FaultSpec.parse(faults);
@@ -184,6 +186,73 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    // ---- --profile particle-softap (a Photon in listening mode; see docs/provisioning.md)
+
+    static final String PROFILE_HTTP = "fieldflash-http";
+    static final String PROFILE_PARTICLE = "particle-softap";
+
+    @Option(names = "--profile", paramLabel = "NAME",
+            description = "What the device speaks: fieldflash-http (default) or particle-softap (Particle's SoftAP set-up protocol;"
+                    + " uses --state, --bind, --device-id, --faults such as configure=-4,set=-1,connect=none, --tcp-port, --http-port).")
+    String profile;
+
+    @Option(names = "--tcp-port", paramLabel = "N", defaultValue = "5609",
+            description = "particle-softap: the raw protocol's port (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int tcpPort;
+
+    @Option(names = "--http-port", paramLabel = "N", defaultValue = "8080",
+            description = "particle-softap: the HTTP port (a Photon uses 80; default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int httpPort;
+
+    private Integer runParticleSoftAp() {
+        if (!profile.equals(PROFILE_PARTICLE)) throw usage("--profile: '" + profile + "' is not " + PROFILE_HTTP + " or " + PROFILE_PARTICLE);
+        io.fieldflash.sim.particle.ParticleFaults pf;
+        InetAddress address;
+        try {
+            pf = io.fieldflash.sim.particle.ParticleFaults.parse(faults);
+        } catch (IllegalArgumentException e) {
+            throw usage("--faults: " + e.getMessage());
+        }
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw usage("--bind: '" + bind + "' is not an address of this machine");
+        }
+        if (deviceId != null && !deviceId.matches("[0-9A-Fa-f]{24}")) throw usage("--device-id: a Particle device id is 24 hex digits");
+        briefLogLines();
+        PrintWriter out = spec.commandLine().getOut();
+        io.fieldflash.sim.particle.ParticleSoftApDevice device;
+        try {
+            device = io.fieldflash.sim.particle.ParticleSoftApDevice.start(new io.fieldflash.sim.particle.ParticleSoftApDevice.Config(
+                    state.toAbsolutePath().normalize(), address, tcpPort, httpPort, deviceId, pf));
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("fieldflash simulate: the device could not start: " + e.getMessage()
+                    + " (a port below 1024 needs privileges; --tcp-port/--http-port 0 pick free ones)");
+            spec.commandLine().getErr().flush();
+            return Main.EXIT_FAILED;
+        }
+        Thread hook = new Thread(device::stop, "fieldflash-simulate-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("Simulated " + device.describe() + " listening on tcp://" + bind + ":" + device.tcpPort()
+                + " and http://" + bind + ":" + device.httpPort() + " (state " + state + ")");
+        out.flush();
+        try {
+            device.awaitStopped();
+            if (device.state().connected()) out.println("The device left listening mode (connect-ap).");
+            out.flush();
+        } catch (InterruptedException e) {
+            device.stop();
+        } finally {
+            io.fieldflash.log.RunLog.echoTo(null);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is what stopped it
+            }
+        }
+        return 0;
     }
 
     private CommandLine.ParameterException usage(String message) {
