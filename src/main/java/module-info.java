@@ -18,6 +18,8 @@ module io.fieldflash {
     exports io.fieldflash.cli;
     exports io.fieldflash.device;
     exports io.fieldflash.device.http;
+    exports io.fieldflash.device.serial;
+    exports io.fieldflash.device.esprom;
     exports io.fieldflash.update;
     exports io.fieldflash.update.report;
     exports io.fieldflash.sim;
