@@ -23,6 +23,7 @@ module io.fieldflash {
     exports io.fieldflash.update;
     exports io.fieldflash.update.report;
     exports io.fieldflash.sim;
+    exports io.fieldflash.sim.esprom;
     exports io.fieldflash.ui;
     exports io.fieldflash.log;
     exports io.fieldflash.wifi;

@@ -32,14 +32,21 @@ import picocli.CommandLine.Option;
             "  latency=MS    added to every response",
             "  seed=N        random seed, to replay a run (logged when not given)",
             "  reboot-ms=MS  how long a reboot lasts (default 2000; same as --reboot-ms)",
+            "", "Serial faults (with --serial; P is a probability per command):",
+            "  stall=P       the ROM swallows a command and answers nothing for stall-ms (default 1500)",
+            "  noise=P       stray bytes on the line before an answer",
+            "  status=P      a data block is answered with a failure status (invalid checksum)",
+            "  hang=N        after N commands the ROM never answers again",
+            "  seed=N        random seed, to replay a run",
             "", "Example:  fieldflash simulate --port 8080 --state /tmp/dev1 --token s3cret \\",
-            "            --faults drop=0.1,rate=2000000,latency=20,seed=7"})
+            "            --faults drop=0.1,rate=2000000,latency=20,seed=7",
+            "          fieldflash simulate --serial /tmp/ttyB --state /tmp/unit1 --chip esp32s3"})
 final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--port", required = true, paramLabel = "PORT", description = "TCP port to listen on; 0 picks a free one (printed).")
-    int port;
+    @Option(names = "--port", paramLabel = "PORT", description = "TCP port to listen on; 0 picks a free one (printed).")
+    Integer port;
 
     @Option(names = "--state", required = true, paramLabel = "DIR", description = "The device's emulated flash (created when missing).")
     Path state;
@@ -99,11 +106,25 @@ final class SimulateCommand implements Callable<Integer> {
             description = "How long a lockout lasts; Retry-After counts it down (default ${DEFAULT-VALUE}).")
     long lockoutSeconds;
 
+    // ---- ESP ROM bootloader on a serial port (esp-rom); see docs/serial.md ----
+    @Option(names = "--serial", paramLabel = "PORT",
+            description = "Instead of --port: answer on this serial port (one end of a pty pair) as an ESP chip in its ROM download mode.")
+    String serialPort;
+
+    @Option(names = "--chip", paramLabel = "C", description = "With --serial: esp32 (default), esp32s3, esp32c3 or esp8266 (a new unit only).")
+    String chip;
+
+    @Option(names = "--baud", paramLabel = "B", defaultValue = "115200",
+            description = "With --serial: line rate at power-on, bytes are paced at it (default ${DEFAULT-VALUE}; CHANGE_BAUDRATE changes it).")
+    int baud;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
+        if (serialPort != null) return new SerialSimulation(spec, serialPort, state, chip, baud, faults, port != null).run();
+        if (port == null) throw usage("give --port PORT (a network device) or --serial PORT (an ESP chip in its ROM bootloader)");
         SimulatorConfig cfg = configure();
         briefLogLines();
         PrintWriter out = spec.commandLine().getOut();
