@@ -538,10 +538,27 @@ public final class EspRomClient implements AutoCloseable {
 
     // ---- the exchange --------------------------------------------------------------------------------------
 
-    /** Sends a request and waits for the answer with the same opcode. */
+    /**
+     * Sends a request and waits for the answer with the same opcode. Requests that can be repeated without harm
+     * (reads, register writes, SPI set-up, MD5, the erase of a region not yet written) are sent again when the
+     * answer is missing or damaged, up to {@value #BLOCK_ATTEMPTS} times, as esptool resends data blocks.
+     */
     Response command(RomCommand cmd, byte[] data, int checksum, Duration timeout) throws EspRomException, InterruptedException {
-        send(cmd, data, checksum);
-        return await(cmd, timeout);
+        int attempts = switch (cmd) {
+            case READ_REG, WRITE_REG, SPI_ATTACH, SPI_SET_PARAMS, SPI_FLASH_MD5, FLASH_BEGIN, FLASH_DEFL_BEGIN, READ_FLASH_SLOW -> BLOCK_ATTEMPTS;
+            default -> 1;
+        };
+        for (int attempt = 1; ; attempt++) {
+            send(cmd, data, checksum);
+            try {
+                return await(cmd, timeout);
+            } catch (EspRomException e) {
+                boolean lineTrouble = e.reason() == EspRomException.Reason.NO_RESPONSE || e.reason() == EspRomException.Reason.BAD_RESPONSE;
+                if (!lineTrouble || attempt >= attempts) throw e;
+                LOG.info("{}: {}; asking again", Printable.of(link.path()), e.getMessage());
+                drain();
+            }
+        }
     }
 
     /** {@link #command}, then the status bytes: a failure throws, otherwise the data before the status comes back. */
