@@ -37,6 +37,7 @@ import picocli.CommandLine.Option;
             "  noise=P       stray bytes on the line before an answer",
             "  status=P      a data block is answered with a failure status (invalid checksum)",
             "  hang=N        after N commands the ROM never answers again",
+            "  max-block=N   largest data block the ROM takes (default 6144); a larger one gets no answer",
             "  seed=N        random seed, to replay a run",
             "", "Example:  fieldflash simulate --port 8080 --state /tmp/dev1 --token s3cret \\",
             "            --faults drop=0.1,rate=2000000,latency=20,seed=7",

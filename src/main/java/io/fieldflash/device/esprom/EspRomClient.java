@@ -44,6 +44,17 @@ public final class EspRomClient implements AutoCloseable {
     /** Seconds per MB for SPI_FLASH_MD5 (esptool's MD5_TIMEOUT_PER_MB). */
     static final double MD5_SECONDS_PER_MB = 8;
 
+    /**
+     * Data block FieldFlash tries first on the ESP32 family: the ROM's RAM-download block (esptool's ESP_RAM_BLOCK,
+     * which every ROM takes for MEM_DATA). Fewer, larger blocks mean fewer round trips. Should a ROM not take it,
+     * the region is written again with esptool's {@link Chip#ROM_FLASH_BLOCK}.
+     */
+    static final int LARGE_BLOCK = 0x1800;
+    /** esptool's USB_RAM_BLOCK for the ESP32-S3 downloading over USB-OTG. */
+    static final int USB_OTG_BLOCK = 0x800;
+    static final int ESP32S3_UARTDEV_BUF_NO = 0x3FCEF14C;
+    static final int ESP32S3_UART_USB_OTG = 3;
+
     // ESP32 registers esptool reads to undo the ROM's clock drift when changing the baud rate
     static final int ESP32_RTCCALICFG1 = 0x3FF5F06C;
     static final int ESP32_EFUSE_WORD4 = 0x3FF5A000 + 16;
@@ -59,6 +70,8 @@ public final class EspRomClient implements AutoCloseable {
     private int inLen;
     private Chip chip;
     private long wireBytes;
+    private int blockSize = Chip.ROM_FLASH_BLOCK;
+    private int failedSeq = -1;
 
     public EspRomClient(SerialLink link, Duration commandTimeout) {
         this.link = link;
@@ -174,6 +187,10 @@ public final class EspRomClient implements AutoCloseable {
                     "FieldFlash flashes the ESP32, ESP32-S3, ESP32-C3 and ESP8266. Check the unit's chip and the bundle.");
         }
         chip = found;
+        blockSize = chip.esp32Family() ? LARGE_BLOCK : Chip.ROM_FLASH_BLOCK;
+        if (chip == Chip.ESP32S3 && (readReg(ESP32S3_UARTDEV_BUF_NO) & 0xFF) == ESP32S3_UART_USB_OTG) {
+            blockSize = USB_OTG_BLOCK;   // the S3's USB-OTG download path takes smaller blocks (esptool's USB_RAM_BLOCK)
+        }
         LOG.info("{}: chip is {}", Printable.of(link.path()), chip.displayName());
         return chip;
     }
@@ -316,10 +333,20 @@ public final class EspRomClient implements AutoCloseable {
         long wireBefore = wireBytes;
         boolean deflate = compress && c.esp32Family();
         MessageDigest md5 = md5();
-        if (deflate) {
-            writeDeflated(reopen, size, padded, offset, md5, progress);
-        } else {
-            writePlain(reopen, size, padded, offset, md5, progress);
+        try {
+            writeRegion(deflate, reopen, size, padded, offset, md5, progress);
+        } catch (FirstBlockRefused e) {
+            LOG.info("{}: the ROM did not take {}-byte blocks ({}); writing again with {}-byte blocks", Printable.of(link.path()),
+                    blockSize, e.getCause().getMessage(), Chip.ROM_FLASH_BLOCK);
+            blockSize = Chip.ROM_FLASH_BLOCK;
+            drain();
+            if (!trySync(5)) throw (EspRomException) e.getCause();
+            md5 = md5();
+            try {
+                writeRegion(deflate, reopen, size, padded, offset, md5, progress);
+            } catch (FirstBlockRefused cannotHappen) {   // blocks are esptool's size now
+                throw (EspRomException) cannotHappen.getCause();
+            }
         }
         String expected = HexFormat.of().formatHex(md5.digest());
         boolean checked = false;
@@ -335,6 +362,29 @@ public final class EspRomClient implements AutoCloseable {
         return new WriteResult(size, wireBytes - wireBefore, deflate, checked, expected);
     }
 
+    private void writeRegion(boolean deflate, DataSource reopen, long size, long padded, int offset, MessageDigest md5, LongConsumer progress)
+            throws EspRomException, IOException, InterruptedException, FirstBlockRefused {
+        failedSeq = -1;
+        try {
+            if (deflate) {
+                writeDeflated(reopen, size, padded, offset, md5, progress);
+            } else {
+                writePlain(reopen, size, padded, offset, md5, progress);
+            }
+        } catch (EspRomException e) {
+            // nothing confirmed yet, large blocks: perhaps this ROM's buffer is smaller
+            if (failedSeq == 0 && blockSize > Chip.ROM_FLASH_BLOCK) throw new FirstBlockRefused(e);
+            throw e;
+        }
+    }
+
+    /** The first data block of a region failed with blocks larger than esptool's. */
+    private static final class FirstBlockRefused extends Exception {
+        FirstBlockRefused(EspRomException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
     /** Opens the bytes to write from their start. */
     public interface DataSource {
         InputStream open() throws IOException;
@@ -342,7 +392,7 @@ public final class EspRomClient implements AutoCloseable {
 
     private void writePlain(DataSource source, long size, long padded, int offset, MessageDigest md5, LongConsumer progress)
             throws EspRomException, IOException, InterruptedException {
-        int block = Chip.ROM_FLASH_BLOCK;
+        int block = blockSize;
         int blocks = (int) ((padded + block - 1) / block);
         long eraseSize = chip == Chip.ESP8266 ? esp8266EraseSize(offset, padded) : padded;
         flashBegin(eraseSize, blocks, block, offset);
@@ -365,7 +415,7 @@ public final class EspRomClient implements AutoCloseable {
 
     private void writeDeflated(DataSource source, long size, long padded, int offset, MessageDigest md5, LongConsumer progress)
             throws EspRomException, IOException, InterruptedException {
-        int block = Chip.ROM_FLASH_BLOCK;
+        int block = blockSize;
         long compressedSize = deflate(source, size, padded, null, (b, n, raw) -> {});
         int blocks = (int) ((compressedSize + block - 1) / block);
         long writeSize = (padded + block - 1) / block * block;    // the ROM wants the erase size in whole blocks
@@ -390,10 +440,10 @@ public final class EspRomClient implements AutoCloseable {
         void block(byte[] data, int len, long raw) throws EspRomException, IOException, InterruptedException;
     }
 
-    /** Deflates the (padded) image as zlib at level 9 (as esptool), handing out {@link Chip#ROM_FLASH_BLOCK}-sized blocks; returns the compressed size. */
+    /** Deflates the (padded) image as zlib at level 9 (as esptool), handing out blocks of the current block size; returns the compressed size. */
     private long deflate(DataSource source, long size, long padded, MessageDigest md5, BlockSink sink)
             throws EspRomException, IOException, InterruptedException {
-        int block = Chip.ROM_FLASH_BLOCK;
+        int block = blockSize;
         Deflater d = new Deflater(9);
         byte[] raw = new byte[64 * 1024];
         byte[] out = new byte[block];
@@ -470,6 +520,7 @@ public final class EspRomClient implements AutoCloseable {
                 return;
             } catch (EspRomException e) {
                 if (!e.retryable() || attempt >= BLOCK_ATTEMPTS) {
+                    failedSeq = seq;
                     throw new EspRomException(e.reason(), "Writing block " + seq + " failed " + attempt + " times: " + e.getMessage(),
                             e.hint(), e.romError(), e);
                 }
@@ -477,6 +528,11 @@ public final class EspRomClient implements AutoCloseable {
                 drain();
             }
         }
+    }
+
+    /** The data block size in use (after {@link #detectChip()}). */
+    public int blockSize() {
+        return blockSize;
     }
 
     /** SPI_FLASH_MD5 of a flash region, lowercase hex; the ROM answers 32 hex characters, a stub 16 bytes. */

@@ -46,6 +46,11 @@ public final class EspRomSession implements DeviceSession {
         return client.link().baud();
     }
 
+    /** The data block size in use: 0x1800 on the ESP32 family unless the ROM did not take it, esptool's 0x400 otherwise. */
+    public int blockSize() {
+        return client.blockSize();
+    }
+
     /** Bytes put on the line so far (SLIP framing and command headers included). */
     public long wireBytes() {
         return client.wireBytes();

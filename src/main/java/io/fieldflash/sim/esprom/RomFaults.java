@@ -10,7 +10,7 @@ import java.util.Map;
  * How the simulated ROM and its serial line misbehave ({@code fieldflash simulate --serial … --faults SPEC}).
  *
  * <p>Text form, comma-separated {@code name=value}, every name optional:
- * {@code stall=0.01,stall-ms=1500,noise=0.02,status=0.01,hang=500,seed=7}. Faults come from one random sequence
+ * {@code stall=0.01,stall-ms=1500,noise=0.02,status=0.01,hang=500,max-block=1024,seed=7}. Faults come from one random sequence
  * started at {@link #seed()}, a fixed number of draws per command, so the same seed and the same commands give
  * the same faults.
  *
@@ -19,11 +19,13 @@ import java.util.Map;
  * @param noise   probability per answer that stray bytes (a stray {@code C0} among them) come before it
  * @param status  probability per data block that the ROM answers with a failure status (invalid checksum) and drops it
  * @param hang    after this many commands the ROM answers nothing ever again (0: never)
+ * @param maxBlock the largest data block this ROM takes (a larger one overruns its buffer: no answer); 0 for the
+ *                 simulator's default, the ROM's RAM-download block of 0x1800 bytes
  * @param seed    start of the random sequence
  */
-public record RomFaults(double stall, long stallMs, double noise, double status, long hang, long seed) {
+public record RomFaults(double stall, long stallMs, double noise, double status, long hang, int maxBlock, long seed) {
 
-    private static final List<String> KNOWN = List.of("stall", "stall-ms", "noise", "status", "hang", "seed");
+    private static final List<String> KNOWN = List.of("stall", "stall-ms", "noise", "status", "hang", "max-block", "seed");
 
     public RomFaults {
         probability("stall", stall);
@@ -31,10 +33,11 @@ public record RomFaults(double stall, long stallMs, double noise, double status,
         probability("status", status);
         if (stallMs < 0) throw new IllegalArgumentException("stall-ms must be 0 or more, got " + stallMs);
         if (hang < 0) throw new IllegalArgumentException("hang must be 0 (never) or a number of commands, got " + hang);
+        if (maxBlock < 0 || maxBlock > 0x1800) throw new IllegalArgumentException("max-block must be between 1 and 6144 bytes (0: default), got " + maxBlock);
     }
 
     public static RomFaults none() {
-        return new RomFaults(0, 1500, 0, 0, 0, new SecureRandom().nextLong());
+        return new RomFaults(0, 1500, 0, 0, 0, 0, new SecureRandom().nextLong());
     }
 
     /** Parses the text form; IllegalArgumentException with a sentence naming the bad part. */
@@ -60,11 +63,12 @@ public record RomFaults(double stall, long stallMs, double noise, double status,
                 v.containsKey("noise") ? decimal("noise", v.get("noise")) : d.noise,
                 v.containsKey("status") ? decimal("status", v.get("status")) : d.status,
                 v.containsKey("hang") ? whole("hang", v.get("hang")) : d.hang,
+                v.containsKey("max-block") ? (int) Math.min(Integer.MAX_VALUE, whole("max-block", v.get("max-block"))) : d.maxBlock,
                 v.containsKey("seed") ? whole("seed", v.get("seed")) : d.seed);
     }
 
     public boolean any() {
-        return stall > 0 || noise > 0 || status > 0 || hang > 0;
+        return stall > 0 || noise > 0 || status > 0 || hang > 0 || maxBlock > 0;
     }
 
     private static void probability(String name, double p) {

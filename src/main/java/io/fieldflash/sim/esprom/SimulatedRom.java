@@ -261,6 +261,8 @@ public final class SimulatedRom {
         } catch (Refusal e) {
             LOG.info("{} refused: {}", name(op), e.getMessage());
             r = new Reply(0, new byte[0], e.error);
+        } catch (Lost e) {
+            return;
         }
         if (r == null) return;
         reply(op, r.value, r.data, r.error, noise);
@@ -270,6 +272,13 @@ public final class SimulatedRom {
     private record Reply(int value, byte[] data, int error, Runnable after) {
         Reply(int value, byte[] data, int error) {
             this(value, data, error, null);
+        }
+    }
+
+    /** The request is lost on the chip's side: no answer at all. */
+    private static final class Lost extends Exception {
+        Lost() {
+            super(null, null, false, false);
         }
     }
 
@@ -284,7 +293,7 @@ public final class SimulatedRom {
 
     private static final Reply OK = new Reply(0, new byte[0], 0);
 
-    private Reply dispatch(int op, byte[] d, int checksum, boolean statusFault) throws IOException, Refusal, InterruptedException, SerialException {
+    private Reply dispatch(int op, byte[] d, int checksum, boolean statusFault) throws IOException, Refusal, Lost, InterruptedException, SerialException {
         RomCommand cmd = RomCommand.of(op).orElse(null);
         boolean esp32 = chip.esp32Family();
         if (cmd == null) throw new Refusal(RomCommand.ERR_INVALID_MESSAGE, "unknown command 0x" + Integer.toHexString(op));
@@ -410,11 +419,16 @@ public final class SimulatedRom {
         return OK;
     }
 
-    private Reply data(boolean deflate, byte[] d, int checksum, boolean statusFault) throws IOException, Refusal {
+    private Reply data(boolean deflate, byte[] d, int checksum, boolean statusFault) throws IOException, Refusal, Lost {
         if (blockSize <= 0 || deflate != deflating) throw new Refusal(RomCommand.ERR_FAILED_TO_ACT, "no write begun");
         if (d.length < 16) throw new Refusal(RomCommand.ERR_INVALID_MESSAGE, "short data header");
         int len = le32(d, 0);
         int seq = le32(d, 4);
+        int limit = cfg.faults().maxBlock() > 0 ? cfg.faults().maxBlock() : MAX_BLOCK;
+        if (len > limit) {
+            LOG.info("a {}-byte block overran the ROM's {}-byte buffer: no answer", len, limit);
+            throw new Lost();
+        }
         if (len != d.length - 16 || len > blockSize || (!deflate && len != blockSize)) {
             throw new Refusal(RomCommand.ERR_INVALID_MESSAGE, "data length " + len + " in a block of " + (d.length - 16));
         }

@@ -126,12 +126,12 @@ class EspRomSessionTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {
         "stall=0.05,stall-ms=300,seed=11",
         "noise=0.1,seed=12",
-        "status=0.08,seed=13"})
+        "status=0.15,seed=13"})
     void faultsAreRiddenOver(String faults) throws Exception {
         try (RomBench bench = RomBench.start(dir, Chip.ESP32, faults)) {
             assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
                 try (EspRomSession s = device(bench, Chip.ESP32, FAST).connect()) {
-                    ImageSource app = image("app", 40 * 1024, 5);
+                    ImageSource app = image("app", 96 * 1024, 5);
                     assertThat(s.write(app, 0x10000, n -> {}).md5Checked()).isTrue();
                     try (var in = app.open(0)) {
                         assertThat(bench.flash(0x10000, (int) app.size())).isEqualTo(in.readAllBytes());
@@ -142,12 +142,28 @@ class EspRomSessionTest {
         }
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aRomThatTakesOnlySmallBlocksGetsEsptoolsBlockSize(boolean compress) throws Exception {
+        try (RomBench bench = RomBench.start(dir, Chip.ESP32C3, "max-block=1024")) {
+            try (EspRomSession s = device(bench, Chip.ESP32C3, FAST.withCompress(compress)).connect()) {
+                assertThat(s.blockSize()).isEqualTo(0x1800);
+                ImageSource app = image("app", 30 * 1024, 9);
+                assertThat(s.write(app, 0x10000, n -> {}).md5Checked()).isTrue();
+                assertThat(s.blockSize()).isEqualTo(Chip.ROM_FLASH_BLOCK);
+                try (var in = app.open(0)) {
+                    assertThat(bench.flash(0x10000, (int) app.size())).isEqualTo(in.readAllBytes());
+                }
+            }
+        }
+    }
+
     @Test
     void aHungRomEndsInATypedErrorNotAHang() throws Exception {
-        try (RomBench bench = RomBench.start(dir, Chip.ESP32, "hang=60")) {
+        try (RomBench bench = RomBench.start(dir, Chip.ESP32, "hang=30")) {
             EspRomSession s = device(bench, Chip.ESP32, FAST).connect();
             try (s) {
-                ImageSource app = image("app", 64 * 1024, 6);
+                ImageSource app = image("app", 128 * 1024, 6);
                 EspRomException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
                         () -> org.junit.jupiter.api.Assertions.assertThrows(EspRomException.class, () -> s.write(app, 0x10000, n -> {})));
                 assertThat(e.reason()).isEqualTo(EspRomException.Reason.NO_RESPONSE);
