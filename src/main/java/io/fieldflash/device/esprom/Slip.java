@@ -85,7 +85,7 @@ public final class Slip {
                 return null;
             }
             if (b == END) {
-                if (buf.size() == 0 && !broken) return null;   // back-to-back C0: this one opens the packet
+                if (buf.size() == 0 && !broken && !escaped) return null;   // back-to-back C0: this one opens the packet
                 inside = false;
                 if (broken || escaped) {
                     dropped++;
