@@ -553,6 +553,24 @@ public final class EspRomClient implements AutoCloseable {
                 + " answered the MD5 question with " + r.length + " bytes that are not an MD5.", "Reset the unit into download mode and try again.");
     }
 
+    /** READ_FLASH_SLOW (ESP32 family ROM only): {@code len} bytes from flash, 64 per request. */
+    public byte[] readFlash(long offset, int len) throws EspRomException, InterruptedException {
+        if (!requireChip().esp32Family()) throw new UnsupportedOperationException("the ESP8266 ROM cannot read flash");
+        byte[] out = new byte[len];
+        for (int done = 0; done < len; done += 64) {
+            int n = Math.min(64, len - done);
+            ByteBuffer p = le(8);
+            p.putInt((int) (offset + done)).putInt(n);
+            byte[] r = checkCommand(RomCommand.READ_FLASH_SLOW, p.array(), 0, commandTimeout);
+            if (r.length < n) {
+                throw new EspRomException(EspRomException.Reason.BAD_RESPONSE, "The unit on " + Printable.of(link.path()) + " returned "
+                        + r.length + " bytes for a " + n + "-byte flash read.", "Reset the unit into download mode and try again.");
+            }
+            System.arraycopy(r, 0, out, done, n);   // the ROM always answers a 64-byte buffer
+        }
+        return out;
+    }
+
     /**
      * Leaves the bootloader and starts the written firmware: pulses RTS (EN) where the adapter can; where it
      * cannot, asks the ROM to reboot (FLASH_END with "reboot"), which it does without a reliable answer.

@@ -27,6 +27,8 @@ public final class EspRomException extends FieldFlashException {
         BAUD_FAILED(false),
         /** The flash does not hold what was written (MD5 differs). */
         VERIFY_FAILED(true),
+        /** An application image's header is broken. */
+        BAD_IMAGE(false),
         /** The image does not fit the flash at its offset. */
         TOO_LARGE(false),
         /** The serial port went away or could not be used. */
@@ -80,7 +82,7 @@ public final class EspRomException extends FieldFlashException {
             case NO_BOOTLOADER, NO_RESPONSE, PORT -> DeviceException.Reason.UNREACHABLE;
             case COMMAND_FAILED -> DeviceException.Reason.DEVICE_ERROR;
             case BAD_RESPONSE, UNKNOWN_CHIP, BAUD_FAILED -> DeviceException.Reason.PROTOCOL_ERROR;
-            case WRONG_CHIP -> DeviceException.Reason.INSTALL_REFUSED;
+            case WRONG_CHIP, BAD_IMAGE -> DeviceException.Reason.INSTALL_REFUSED;
             case VERIFY_FAILED -> DeviceException.Reason.CHECKSUM_REJECTED;
             case TOO_LARGE -> DeviceException.Reason.TOO_LARGE;
         };

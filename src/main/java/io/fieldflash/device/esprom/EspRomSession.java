@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongConsumer;
 
 /**
@@ -117,6 +118,31 @@ public final class EspRomSession implements DeviceSession {
         }
         for (long i = image.size(); i < padded; i++) md5.update((byte) 0xFF);
         return client.flashMd5(offset, padded).equals(HexFormat.of().formatHex(md5.digest()));
+    }
+
+    /**
+     * The {@code esp_app_desc_t} of the application at {@code appOffset} in flash (project name, version, secure
+     * version), for the preflight; empty when the ROM cannot read flash (ESP8266) or no ESP-IDF application is there.
+     */
+    public Optional<EspAppImage.AppDescriptor> readAppDescriptor(long appOffset) throws EspRomException, InterruptedException {
+        if (!info.chip().esp32Family()) return Optional.empty();
+        return EspAppImage.AppDescriptor.parse(client.readFlash(appOffset + EspAppImage.APP_DESC_OFFSET, EspAppImage.APP_DESC_SIZE));
+    }
+
+    /**
+     * Checks an image before it is written: an ESP application image (first byte 0xE9, or {@code forceApp} when the
+     * manifest says {@code format: esp-app}) must have a sane header built for this chip; anything else is data
+     * and passes.
+     *
+     * @return the parsed header, empty for data
+     */
+    public Optional<EspAppImage> checkImage(ImageSource image, boolean forceApp) throws EspRomException, IOException {
+        byte[] head;
+        try (InputStream in = image.open(0)) {
+            head = in.readNBytes(24);
+        }
+        if (!forceApp && !EspAppImage.looksLikeApp(head)) return Optional.empty();
+        return Optional.of(EspAppImage.check(head, info.chip(), image.name()));
     }
 
     /** Nothing to install: every region was checked when written. */

@@ -107,6 +107,53 @@ class EspRomSessionTest {
         }
     }
 
+    /** An ESP-IDF application image: header with the chip id, one segment, esp_app_desc_t, filler. */
+    private static byte[] appImage(int chipId, String project, String version, int secureVersion) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4096).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0xE9).put((byte) 1).put((byte) 2).put((byte) 0x20).putInt(0x400D1234);           // magic, segments, mode, size/freq, entry
+        b.put((byte) 0xEE).put(new byte[3]).putShort((short) chipId).put((byte) 0).putShort((short) 0).putShort((short) 0xFFFF)
+                .put(new byte[4]).put((byte) 0);                                                          // extended header
+        b.putInt(0x3F400020).putInt(4096 - 32);                                                           // segment header
+        b.putInt(0xABCD5432).putInt(secureVersion).putLong(0);
+        b.put(java.util.Arrays.copyOf(version.getBytes(), 32)).put(java.util.Arrays.copyOf(project.getBytes(), 32));
+        b.put(java.util.Arrays.copyOf("12:00:00".getBytes(), 16)).put(java.util.Arrays.copyOf("Dec  1 2026".getBytes(), 16));
+        b.put(java.util.Arrays.copyOf("v5.2.1".getBytes(), 32));
+        return b.array();
+    }
+
+    @Test
+    void theRunningAppDescribesItselfAndImagesAreCheckedForTheChip() throws Exception {
+        try (RomBench bench = RomBench.start(dir, Chip.ESP32S3, "")) {
+            try (EspRomSession s = device(bench, Chip.ESP32S3, FAST).connect()) {
+                assertThat(s.readAppDescriptor(0x10000)).isEmpty();   // erased flash: no application
+                ImageSource app = ImageSource.ofFile(Files.write(dir.resolve("app.bin"), appImage(9, "crossing-ctl", "2.4.1", 7)), "app");
+                assertThat(s.checkImage(app, false)).hasValueSatisfying(h -> assertThat(h.chipId()).isEqualTo(9));
+                s.write(app, 0x10000, n -> {});
+                assertThat(s.readAppDescriptor(0x10000)).hasValueSatisfying(d -> {
+                    assertThat(d.projectName()).isEqualTo("crossing-ctl");
+                    assertThat(d.version()).isEqualTo("2.4.1");
+                    assertThat(d.secureVersion()).isEqualTo(7);
+                    assertThat(d.idfVersion()).isEqualTo("v5.2.1");
+                });
+
+                ImageSource forC3 = ImageSource.ofFile(Files.write(dir.resolve("c3.bin"), appImage(5, "x", "1", 1)), "app");
+                assertThatThrownBy(() -> s.checkImage(forC3, false)).isInstanceOfSatisfying(EspRomException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(EspRomException.Reason.WRONG_CHIP);
+                    assertThat(e.getMessage()).contains("built for an ESP32-C3, but the unit is an ESP32-S3");
+                });
+                byte[] broken = appImage(9, "x", "1", 1);
+                broken[1] = 0;   // no segments
+                ImageSource bad = ImageSource.ofFile(Files.write(dir.resolve("bad.bin"), broken), "app");
+                assertThatThrownBy(() -> s.checkImage(bad, false)).isInstanceOfSatisfying(EspRomException.class,
+                        e -> assertThat(e.reason()).isEqualTo(EspRomException.Reason.BAD_IMAGE));
+                ImageSource data = image("nvs", 4096, 4);
+                assertThat(s.checkImage(data, false)).isEmpty();   // data is written as it is
+                assertThatThrownBy(() -> s.checkImage(data, true)).isInstanceOfSatisfying(EspRomException.class,
+                        e -> assertThat(e.reason()).isEqualTo(EspRomException.Reason.BAD_IMAGE));
+            }
+        }
+    }
+
     @Test
     void aWrongChipIsRefusedBeforeAnythingIsWritten() throws Exception {
         try (RomBench bench = RomBench.start(dir, Chip.ESP32C3, "")) {
