@@ -519,7 +519,9 @@ public final class EspRomClient implements AutoCloseable {
                 checkCommand(cmd, payload, chk, timeout);
                 return;
             } catch (EspRomException e) {
-                if (!e.retryable() || attempt >= BLOCK_ATTEMPTS) {
+                // a first large block without any answer: likely too large for this ROM, try esptool's size at once
+                boolean probe = seq == 0 && len > Chip.ROM_FLASH_BLOCK && e.reason() == EspRomException.Reason.NO_RESPONSE;
+                if (!e.retryable() || attempt >= BLOCK_ATTEMPTS || probe) {
                     failedSeq = seq;
                     throw new EspRomException(e.reason(), "Writing block " + seq + " failed " + attempt + " times: " + e.getMessage(),
                             e.hint(), e.romError(), e);
