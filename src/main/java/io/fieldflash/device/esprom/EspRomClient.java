@@ -390,27 +390,54 @@ public final class EspRomClient implements AutoCloseable {
         InputStream open() throws IOException;
     }
 
+    /**
+     * FLASH_BEGIN/DATA. The ROM erases whole sectors from the offset and the last block is padded to the block
+     * size with 0xFF; with esptool's 1 KiB blocks that padding never leaves the last erased sector, with larger
+     * ones it could run into the next one (the neighbour's data, and a failed read-back). So large blocks carry
+     * only a whole number of sectors, and the rest goes in a second FLASH_BEGIN with 1 KiB blocks.
+     */
     private void writePlain(DataSource source, long size, long padded, int offset, MessageDigest md5, LongConsumer progress)
             throws EspRomException, IOException, InterruptedException {
-        int block = blockSize;
-        int blocks = (int) ((padded + block - 1) / block);
-        long eraseSize = chip == Chip.ESP8266 ? esp8266EraseSize(offset, padded) : padded;
-        flashBegin(eraseSize, blocks, block, offset);
-        byte[] buf = new byte[block];
-        long done = 0;
+        int small = Chip.ROM_FLASH_BLOCK;
+        long unit = lcm(blockSize, Chip.SECTOR);
+        long large = blockSize > small && offset % Chip.SECTOR == 0 ? padded / unit * unit : 0;
         try (InputStream in = source.open()) {
-            for (int seq = 0; seq < blocks; seq++) {
-                int want = (int) Math.min(block, size - done);
-                int got = in.readNBytes(buf, 0, Math.max(0, want));
-                if (got != Math.max(0, want)) throw new IOException("the image ended after " + (done + got) + " of " + size + " bytes");
-                int dataLen = (int) Math.min(block, padded - done);
-                Arrays.fill(buf, got, block, (byte) 0xFF);    // 4-byte padding and the last block's fill
-                md5.update(buf, 0, dataLen);
-                dataBlock(RomCommand.FLASH_DATA, buf, block, seq, commandTimeout);
-                done += dataLen;
-                progress.accept(Math.min(done, size));
-            }
+            long[] done = {0};
+            if (large > 0) plainPart(in, size, large, offset, blockSize, md5, progress, done);
+            if (padded > large) plainPart(in, size, padded - large, offset + large, small, md5, progress, done);
         }
+    }
+
+    /** One FLASH_BEGIN and its blocks: {@code length} bytes (padded image) at {@code at}; {@code done} counts the image bytes sent. */
+    private void plainPart(InputStream in, long size, long length, long at, int block, MessageDigest md5, LongConsumer progress, long[] done)
+            throws EspRomException, IOException, InterruptedException {
+        int blocks = (int) ((length + block - 1) / block);
+        long eraseSize = chip == Chip.ESP8266 ? esp8266EraseSize(at, length) : length;
+        flashBegin(eraseSize, blocks, block, (int) at);
+        byte[] buf = new byte[block];
+        long partDone = 0;
+        for (int seq = 0; seq < blocks; seq++) {
+            int dataLen = (int) Math.min(block, length - partDone);
+            int want = (int) Math.max(0, Math.min(dataLen, size - done[0]));
+            int got = in.readNBytes(buf, 0, want);
+            if (got != want) throw new IOException("the image ended after " + (done[0] + got) + " of " + size + " bytes");
+            Arrays.fill(buf, got, block, (byte) 0xFF);    // 4-byte padding and the last block's fill
+            md5.update(buf, 0, dataLen);
+            dataBlock(RomCommand.FLASH_DATA, buf, block, seq, commandTimeout);
+            partDone += dataLen;
+            done[0] += dataLen;
+            progress.accept(Math.min(done[0], size));
+        }
+    }
+
+    private static long lcm(long a, long b) {
+        long x = a, y = b;
+        while (y != 0) {
+            long t = x % y;
+            x = y;
+            y = t;
+        }
+        return a / x * b;
     }
 
     private void writeDeflated(DataSource source, long size, long padded, int offset, MessageDigest md5, LongConsumer progress)
@@ -418,7 +445,8 @@ public final class EspRomClient implements AutoCloseable {
         int block = blockSize;
         long compressedSize = deflate(source, size, padded, null, (b, n, raw) -> {});
         int blocks = (int) ((compressedSize + block - 1) / block);
-        long writeSize = (padded + block - 1) / block * block;    // the ROM wants the erase size in whole blocks
+        // the ROM wants the erase size in whole 1 KiB blocks (esptool's FLASH_WRITE_SIZE), whatever the data blocks are
+        long writeSize = (padded + Chip.ROM_FLASH_BLOCK - 1) / Chip.ROM_FLASH_BLOCK * Chip.ROM_FLASH_BLOCK;
         ByteBuffer p = le(chip.beginTakesEncryptFlag() ? 20 : 16);
         p.putInt((int) writeSize).putInt(blocks).putInt(block).putInt(offset);
         if (chip.beginTakesEncryptFlag()) p.putInt(0);

@@ -154,6 +154,31 @@ class EspRomSessionTest {
         }
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void largeBlocksNeverTouchTheNeighbours(boolean compress) throws Exception {
+        byte[] before = new byte[(int) (4L << 20)];
+        java.util.Arrays.fill(before, (byte) 0x5A);
+        try (RomBench bench = RomBench.start(dir, Chip.ESP32, "", before)) {
+            try (EspRomSession s = device(bench, Chip.ESP32, FAST.withCompress(compress)).connect()) {
+                // 1.5 sectors and a bit: one 6 KiB block would reach into the third sector, which holds other data
+                ImageSource app = image("app", 6144 + 100, 10);
+                s.write(app, 0x10000, n -> {});
+                try (var in = app.open(0)) {
+                    assertThat(bench.flash(0x10000, (int) app.size())).isEqualTo(in.readAllBytes());
+                }
+                assertThat(bench.flash(0x12000, 0x1000)).as("the sector after the region").containsOnly(0x5A);
+                assertThat(bench.flash(0xF000, 0x1000)).as("the sector before it").containsOnly(0x5A);
+                ImageSource big = image("big", 5 * 6144 + 1000, 11);   // large blocks, then the rest in 1 KiB blocks
+                s.write(big, 0x20000, n -> {});
+                try (var in = big.open(0)) {
+                    assertThat(bench.flash(0x20000, (int) big.size())).isEqualTo(in.readAllBytes());
+                }
+                assertThat(bench.flash(0x28000, 0x1000)).containsOnly(0x5A);
+            }
+        }
+    }
+
     @Test
     void aWrongChipIsRefusedBeforeAnythingIsWritten() throws Exception {
         try (RomBench bench = RomBench.start(dir, Chip.ESP32C3, "")) {
