@@ -35,14 +35,22 @@ import picocli.CommandLine.Option;
             "  cut-before=N  the power fails just before write N to DIR (counted from the start), then it boots again",
             "  cut-after=N   the same, just after write N",
             "  lose-answer=N request N is carried out but its answer is lost (connection reset)",
+            "", "Serial faults (with --serial; P is a probability per command):",
+            "  stall=P       the ROM swallows a command and answers nothing for stall-ms (default 1500)",
+            "  noise=P       stray bytes on the line before an answer",
+            "  status=P      a data block is answered with a failure status (invalid checksum)",
+            "  hang=N        after N commands the ROM never answers again",
+            "  max-block=N   largest data block the ROM takes (default 6144); a larger one gets no answer",
+            "  seed=N        random seed, to replay a run",
             "", "Example:  fieldflash simulate --port 8080 --state /tmp/dev1 --token s3cret \\",
-            "            --faults drop=0.1,rate=2000000,latency=20,seed=7"})
+            "            --faults drop=0.1,rate=2000000,latency=20,seed=7",
+            "          fieldflash simulate --serial /tmp/ttyB --state /tmp/unit1 --chip esp32s3"})
 final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "-1", description = "TCP port to listen on; 0 picks a free one (printed). Required for fieldflash-http.")
-    int port;
+    @Option(names = "--port", paramLabel = "PORT", description = "TCP port to listen on; 0 picks a free one (printed).")
+    Integer port;
 
     @Option(names = "--state", required = true, paramLabel = "DIR", description = "The device's emulated flash (created when missing).")
     Path state;
@@ -102,12 +110,26 @@ final class SimulateCommand implements Callable<Integer> {
             description = "How long a lockout lasts; Retry-After counts it down (default ${DEFAULT-VALUE}).")
     long lockoutSeconds;
 
+    // ---- ESP ROM bootloader on a serial port (esp-rom); see docs/serial.md ----
+    @Option(names = "--serial", paramLabel = "PORT",
+            description = "Instead of --port: answer on this serial port (one end of a pty pair) as an ESP chip in its ROM download mode.")
+    String serialPort;
+
+    @Option(names = "--chip", paramLabel = "C", description = "With --serial: esp32 (default), esp32s3, esp32c3 or esp8266 (a new unit only).")
+    String chip;
+
+    @Option(names = "--baud", paramLabel = "B", defaultValue = "115200",
+            description = "With --serial: line rate at power-on, bytes are paced at it (default ${DEFAULT-VALUE}; CHANGE_BAUDRATE changes it).")
+    int baud;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
+        if (serialPort != null) return new SerialSimulation(spec, serialPort, state, chip, baud, faults, port != null).run();
         if (profile != null && !profile.equals(PROFILE_HTTP)) return runParticleSoftAp();
+        if (port == null) throw usage("give --port PORT (a network device) or --serial PORT (an ESP chip in its ROM bootloader)");
         SimulatorConfig cfg = configure();
         briefLogLines();
         PrintWriter out = spec.commandLine().getOut();
@@ -146,7 +168,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     /** The flags as a configuration; a bad value is a usage error (exit 2) naming the flag. */
     SimulatorConfig configure() {
-        if (port < 0) throw usage("Missing required option: '--port=PORT'");
+        if (port == null || port < 0) throw usage("Missing required option: '--port=PORT'");
         FaultSpec f;
         try {
             f = FaultSpec.parse(faults);
