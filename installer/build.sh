@@ -134,7 +134,9 @@ mv "$app/lib/app/fieldflash-wizard.cfg" "$app/lib/app/.fieldflash-wizard.cfg"
 cat > "$app/bin/fieldflash-wizard" <<'EOF'
 #!/bin/sh
 # FieldFlash wizard: the native launcher with glibc's malloc limited to 2 arenas (less memory while updating).
-MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" exec "$(dirname "$(readlink -f "$0")")/.fieldflash-wizard" "$@"
+here="$0"
+[ -L "$here" ] && here="$(readlink -f "$here")"
+MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" exec "${here%/*}/.fieldflash-wizard" "$@"
 EOF
 chmod 0755 "$app/bin/fieldflash-wizard"
 
