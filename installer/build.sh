@@ -173,7 +173,7 @@ EOF
 # 6. The portable zip (regular files only: it may be unpacked onto a FAT-formatted stick).
 step "zip: the portable app"
 zip_file="$dist/fieldflash-$version-linux-x64.zip"
-(cd "$work/image" && zip -q -r -9 "$zip_file" fieldflash)
+(cd "$work/image" && zip -q -r "$zip_file" fieldflash)
 
 # 7. The .deb: the app image in /opt/fieldflash, the command on the PATH, desktop entry, .fwb MIME type, icons.
 step "dpkg-deb: the Debian package"
