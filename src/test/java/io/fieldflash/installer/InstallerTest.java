@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -69,6 +70,14 @@ class InstallerTest {
         work = Files.createTempDirectory("fieldflash-installer-test");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         bundle = TestBundles.make(work.resolve("bundles"), "2.4.1", 7, 4096, 11);
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        if (work == null) return;
+        try (Stream<Path> all = Files.walk(work)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     @Test
