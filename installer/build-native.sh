@@ -21,7 +21,7 @@ out="$root/target/installer"
 maven="$out/maven"; work="$out/work"; dist="$out/dist"
 rm -rf "$work" "$dist"; mkdir -p "$work" "$dist"
 
-./mvnw -B -q -DskipTests -Pinstaller package
+./mvnw -B -q -Dmaven.test.skip=true -Pinstaller package
 version="$(unzip -p "$maven/fieldflash.jar" io/fieldflash/version.properties | sed -n 's/^version=//p' | tr -d '\r')"
 jars=()
 for j in "$maven"/lib/*.jar; do

@@ -41,7 +41,7 @@ step() { printf '» %s  (%ss)\n' "$*" "$SECONDS"; }
 
 # 1. The jar, its libraries and the SBOM of what the build uses (version: the pom's, the one place it is set).
 step "Maven: jar, libraries, SBOM"
-./mvnw -B -q -DskipTests -Pinstaller package
+./mvnw -B -q -Dmaven.test.skip=true -Pinstaller package
 version="$(unzip -p "$maven/fieldflash.jar" io/fieldflash/version.properties | sed -n 's/^version=//p' | tr -d '\r')"
 [ -n "$version" ] || { echo "installer/build.sh: no version in the jar" >&2; exit 1; }
 
