@@ -289,8 +289,8 @@ class HostileDeviceTest {
         script(powerCutAfterTheFirstInstall((r, d) -> d.forward(r)));
         JobResult r = job(b).run();
 
-        // The install's retry is answered 200 (the device recorded it); the device runs the bundle on trial already:
-        // a restart now would revert it.
+        // However the device answers the install's retry, it runs the bundle on trial already: a restart now would
+        // revert it.
         assertThat(r.outcome()).as(r.message()).isEqualTo(JobResult.Outcome.UPDATED);
         assertThat(count("POST", "/reboot")).isZero();
         assertThat(count("POST", "/confirm")).isEqualTo(1);
@@ -314,6 +314,21 @@ class HostileDeviceTest {
         assertThat(sim.state().running().manifestSha256()).isEqualTo(b.bundle().manifestSha256());
         assertThat(events).filteredOn(e -> e instanceof JobEvent.Message).extracting(e -> ((JobEvent.Message) e).text())
                 .anyMatch(t -> t.contains("on trial: confirming it"));
+    }
+
+    @Test
+    void aRetriedInstallAnsweredAsDoneWhileOnTrialIsNotRestarted() throws Exception {
+        TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 20_000, 23);
+        // The retry meets a device that remembers the install by its upload id and answers it as done (the protocol's
+        // "same 200 for a repeated install"), although the power cut has started the trial meanwhile.
+        script(powerCutAfterTheFirstInstall((r, d) -> r.method().equals("POST") && r.path().endsWith("/install")
+                ? Resp.json(200, "{\"state\":\"pending-reboot\",\"slot\":\"B\"}") : d.forward(r)));
+        JobResult r = job(b).run();
+
+        assertThat(r.outcome()).as(r.message()).isEqualTo(JobResult.Outcome.UPDATED);
+        assertThat(count("POST", "/reboot")).isZero();
+        assertThat(sim.state().trial()).isFalse();
+        assertThat(sim.state().running().manifestSha256()).isEqualTo(b.bundle().manifestSha256());
     }
 
     @Test
