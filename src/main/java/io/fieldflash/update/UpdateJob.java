@@ -56,6 +56,11 @@ import org.slf4j.LoggerFactory;
  *   <li>The unit identified at first contact is the one sent to, installed and restarted (device id, product and
  *       hardware compared before each of these and after the restart), and it is confirmed only when it runs exactly
  *       the bundle (version, counter and, when reported, the manifest's SHA-256).</li>
+ *   <li>A device found running exactly this bundle on trial (a power cut after the install was recorded starts the
+ *       trial at the next boot) is confirmed as it runs, never restarted again: a restart would revert it.</li>
+ *   <li>A restart refused because the install is not whole ({@code INSTALL_INCOMPLETE}) leads to the missing images
+ *       being sent and installed again, at most {@value #MAX_REINSTALL_ROUNDS} times; success is never reported
+ *       without the restart into the whole bundle.</li>
  *   <li>Every job, whatever its end (even {@link #interrupt()} past the install step), appends one line to the audit log.</li>
  * </ul>
  */

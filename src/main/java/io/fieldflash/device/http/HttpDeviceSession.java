@@ -2,6 +2,7 @@ package io.fieldflash.device.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fieldflash.Printable;
 import io.fieldflash.bundle.Json;
 import io.fieldflash.device.DeviceException;
 import io.fieldflash.device.DeviceInfo;
@@ -62,7 +63,7 @@ final class HttpDeviceSession implements DeviceSession {
         DeviceInfo first = firstSeen;
         DeviceInfo info = identify();
         if (first != null && !DeviceException.sameUnit(info, first)) {
-            throw DeviceException.otherDevice(address, "before the transfer of \"" + image.name() + "\"", info, first);
+            throw DeviceException.otherDevice(address, "before the transfer of \"" + Printable.of(image.name()) + "\"", info, first);
         }
         int chunk = Math.max(1, Math.min(settings.chunkSize(), info.maxChunkSize()));
         if (info.upload() instanceof DeviceInfo.UploadState.InProgress up) {
@@ -106,7 +107,7 @@ final class HttpDeviceSession implements DeviceSession {
         if (a.status() == 422) throw InstallRefusal.of(address, field(a.body(), "error"));
         if (a.status() == 409 && field(a.body(), "error").equals("TRIAL_UNCONFIRMED")) {
             throw new DeviceException(DeviceException.Reason.TRIAL_UNCONFIRMED,
-                    "The device at " + address + " refused to install \"" + io.fieldflash.Printable.of(request.image()) + "\": it runs firmware on trial, "
+                    "The device at " + address + " refused to install \"" + Printable.of(request.image()) + "\": it runs firmware on trial, "
                             + "and installs nothing until that is confirmed or reverted.",
                     "Restart the device: it returns to its confirmed firmware (a firmware on trial is reverted at a restart). "
                             + "Then run the same command again.", null, 409, "TRIAL_UNCONFIRMED", Duration.ZERO);
@@ -145,7 +146,7 @@ final class HttpDeviceSession implements DeviceSession {
         if (a.status() != 200 && a.status() != 204) throw exchange.failure(a, "confirm");
         String state = field(a.body(), "state");
         if (!state.isEmpty() && !state.equals("confirmed")) {
-            throw DeviceException.protocol(address, "it answered the confirmation with state \"" + io.fieldflash.Printable.cut(state, 100) + "\"");
+            throw DeviceException.protocol(address, "it answered the confirmation with state \"" + Printable.cut(state, 100) + "\"");
         }
     }
 
