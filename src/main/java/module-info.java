@@ -19,9 +19,13 @@ module io.fieldflash {
     exports io.fieldflash.cli;
     exports io.fieldflash.device;
     exports io.fieldflash.device.http;
+    exports io.fieldflash.device.viperhttp;
+    exports io.fieldflash.device.espota;
     exports io.fieldflash.update;
     exports io.fieldflash.update.report;
     exports io.fieldflash.sim;
+    exports io.fieldflash.sim.viperhttp;
+    exports io.fieldflash.sim.espota;
     exports io.fieldflash.ui;
     exports io.fieldflash.log;
     exports io.fieldflash.wifi;

@@ -45,7 +45,12 @@ public final class DeviceException extends FieldFlashException {
         /** The device's HTTPS certificate is not one this laptop trusts (or not the pinned one). */
         CERTIFICATE_UNTRUSTED(false),
         /** The transfer sent far more than the image without getting the device to hold it (a device that loses what it took). */
-        TRANSFER_STALLED(false);
+        TRANSFER_STALLED(false),
+        /**
+         * The device accepted an invitation to fetch the image but never connected back to the laptop (espota): a
+         * firewall on the laptop blocks the inbound connection, or the device found the image too large after saying yes.
+         */
+        NO_CONNECTION_BACK(false);
 
         private final boolean retryable;
 
