@@ -92,7 +92,8 @@ public final class ViperHttpDevice implements Device {
         HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (localAddress != null) b.localAddress(localAddress);
-        return new ViperHttpSession(new ViperClient(b.build(), base, address(), token, requestTimeout), chunkSize);
+        HttpClient http = b.build();
+        return new ViperHttpSession(http, new ViperClient(http, base, address(), token, requestTimeout), chunkSize);
     }
 
     @Override

@@ -15,12 +15,14 @@ import java.time.Duration;
 
 /** An open connection to a ViperHTTP device's OTA routes. One request per method; the job decides on retries. */
 final class ViperHttpSession implements DeviceSession {
+    private final java.net.http.HttpClient http;
     private final ViperClient client;
     private final int chunkSize;
     /** The chunk route: {@code /chunk} (released code) until a device answers 404, then {@code /write} (documented). */
     String chunkRoute = "/chunk";
 
-    ViperHttpSession(ViperClient client, int chunkSize) {
+    ViperHttpSession(java.net.http.HttpClient http, ViperClient client, int chunkSize) {
+        this.http = http;
         this.client = client;
         this.chunkSize = chunkSize;
     }
@@ -150,6 +152,6 @@ final class ViperHttpSession implements DeviceSession {
 
     @Override
     public void close() {
-        // HttpClient connections close when idle
+        http.shutdownNow();
     }
 }

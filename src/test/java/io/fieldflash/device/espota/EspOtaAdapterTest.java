@@ -54,10 +54,13 @@ class EspOtaAdapterTest {
         TestBundles.Made b = EspImages.bundle(tmp.resolve("b"), EspImages.esp32App());
         EspOtaSimulator.Config c = config(tmp.resolve("dev"), flavour).password(withPassword ? PASSWORD : "", scheme);
         try (EspOtaSimulator sim = EspOtaSimulator.start(c)) {
-            JobResult r = flash(b, device(sim, withPassword ? PASSWORD : ""), new CopyOnWriteArrayList<>());
+            List<JobEvent> events = new CopyOnWriteArrayList<>();
+            JobResult r = flash(b, device(sim, withPassword ? PASSWORD : ""), events);
             assertThat(r.outcome()).as(r.message()).isEqualTo(JobResult.Outcome.UPDATED);
             assertThat(Files.readAllBytes(sim.received())).isEqualTo(Files.readAllBytes(b.image()));
             assertThat(r.bytesSent()).isEqualTo(Files.size(b.image()));
+            // progress while the stream goes, not only at its end
+            assertThat(events).filteredOn(e -> e instanceof JobEvent.Progress p && p.bytesDone() > 0 && p.bytesDone() < p.bytesTotal()).isNotEmpty();
             assertThat(sim.updates()).isEqualTo(1);
         }
     }
