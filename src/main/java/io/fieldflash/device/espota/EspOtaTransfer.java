@@ -42,6 +42,7 @@ final class EspOtaTransfer implements StreamedTransfer {
     private final EspOtaDevice device;
     private final ImageSource image;
     private String md5;
+    private EspOtaAuth lastScheme;     // the challenge the device sent last, null before any
 
     EspOtaTransfer(EspOtaDevice device, ImageSource image) {
         this.device = device;
@@ -61,7 +62,14 @@ final class EspOtaTransfer implements StreamedTransfer {
         try (ServerSocket listener = new ServerSocket()) {
             listener.bind(new InetSocketAddress(local, 0), 1);
             try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(local, 0))) {
-                invite(udp, target, listener.getLocalPort());
+                try {
+                    invite(udp, target, listener.getLocalPort(), false);
+                } catch (DeviceException e) {
+                    // A 3.3.1 device given its password as an MD5 hash (setPasswordHash) runs the SHA-256 challenge over that
+                    // hash: try it once, as espota.py does.
+                    if (e.reason() != Reason.AUTH_FAILED || lastScheme != EspOtaAuth.SHA256) throw e;
+                    invite(udp, target, listener.getLocalPort(), true);
+                }
             }
             try (Socket s = acceptFrom(listener, target)) {
                 stream(s, progress);
@@ -71,7 +79,7 @@ final class EspOtaTransfer implements StreamedTransfer {
 
     // ---- invitation --------------------------------------------------------------------------------------------
 
-    private void invite(DatagramSocket udp, InetAddress target, int listenerPort) throws DeviceException, InterruptedException, IOException {
+    private void invite(DatagramSocket udp, InetAddress target, int listenerPort, boolean md5Stored) throws DeviceException, InterruptedException, IOException {
         EspOtaSettings s = device.settings();
         String invitation = FLASH + " " + listenerPort + " " + image.size() + " " + md5 + "\n";
         String answer = null;
@@ -86,12 +94,12 @@ final class EspOtaTransfer implements StreamedTransfer {
                     "Check that the laptop is joined to the device's network, that the device is powered and runs firmware with "
                             + "ArduinoOTA enabled, and the port (3232 on an ESP32, 8266 on an ESP8266). Then run the same command again.");
         }
-        if (answer.startsWith("AUTH")) answer = authenticate(udp, target, answer);
+        if (answer.startsWith("AUTH")) answer = authenticate(udp, target, answer, md5Stored);
         if (answer.equals("OK")) return;
         throw refusal(answer);
     }
 
-    private String authenticate(DatagramSocket udp, InetAddress target, String challenge) throws DeviceException, InterruptedException, IOException {
+    private String authenticate(DatagramSocket udp, InetAddress target, String challenge, boolean md5Stored) throws DeviceException, InterruptedException, IOException {
         String nonce = challenge.substring(4).trim();
         EspOtaAuth scheme = EspOtaAuth.forNonce(nonce).orElseThrow(() -> new DeviceException(Reason.PROTOCOL_ERROR,
                 "The device at " + device.address() + " asked for a password with a challenge this client does not know (\""
@@ -101,7 +109,9 @@ final class EspOtaTransfer implements StreamedTransfer {
                     "Give the device's OTA password (--password, or FIELDFLASH_PASSWORD) and run the same command again.");
         }
         String cnonce = scheme.clientNonce(image.name(), image.size(), md5, target.getHostAddress());
-        String response = scheme.response(scheme.passwordHash(device.password()), nonce, cnonce);
+        lastScheme = scheme;
+        String stored = md5Stored ? EspOtaAuth.MD5.passwordHash(device.password()) : scheme.passwordHash(device.password());
+        String response = scheme.response(stored, nonce, cnonce);
         send(udp, target, AUTH + " " + cnonce + " " + response + "\n");
         // The ESP8266 answers only once it has prepared the update (OK or ERR); allow for that.
         String answer = receive(udp, target, device.settings().answerTimeout().multipliedBy(2));

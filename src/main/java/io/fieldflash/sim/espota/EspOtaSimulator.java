@@ -52,9 +52,11 @@ public final class EspOtaSimulator implements AutoCloseable {
      * @param silent     the device answers nothing at all
      * @param stallAfter the first transfer stops being read after this many bytes (the device hangs); negative: never
      * @param readTimeout how long the device waits for data before giving up on a transfer (1 s on a real one)
+     * @param md5Stored  the password was given to the device as its MD5 hash ({@code setPasswordHash}), which a 3.3.1 device
+     *                   then uses in the SHA-256 challenge
      */
     public record Config(InetAddress bind, int port, Flavour flavour, String password, EspOtaAuth scheme, long maxImage,
-                         Path stateDir, long dropAfter, boolean silent, long stallAfter, Duration readTimeout) {
+                         Path stateDir, long dropAfter, boolean silent, long stallAfter, Duration readTimeout, boolean md5Stored) {
         public Config {
             if (flavour == Flavour.ESP8266) scheme = EspOtaAuth.MD5;
             if (password == null) password = "";
@@ -62,23 +64,28 @@ public final class EspOtaSimulator implements AutoCloseable {
 
         public static Config of(Path stateDir, Flavour flavour) {
             return new Config(InetAddress.getLoopbackAddress(), 0, flavour, "", EspOtaAuth.SHA256, 1_310_720, stateDir, -1, false, -1,
-                    Duration.ofSeconds(5));
+                    Duration.ofSeconds(5), false);
         }
 
         public Config password(String p, EspOtaAuth s) {
-            return new Config(bind, port, flavour, p, s, maxImage, stateDir, dropAfter, silent, stallAfter, readTimeout);
+            return new Config(bind, port, flavour, p, s, maxImage, stateDir, dropAfter, silent, stallAfter, readTimeout, md5Stored);
+        }
+
+        /** The password given as its MD5 hash (setPasswordHash) on a device that uses the SHA-256 challenge. */
+        public Config passwordGivenAsMd5() {
+            return new Config(bind, port, flavour, password, scheme, maxImage, stateDir, dropAfter, silent, stallAfter, readTimeout, true);
         }
 
         public Config maxImage(long m) {
-            return new Config(bind, port, flavour, password, scheme, m, stateDir, dropAfter, silent, stallAfter, readTimeout);
+            return new Config(bind, port, flavour, password, scheme, m, stateDir, dropAfter, silent, stallAfter, readTimeout, md5Stored);
         }
 
         public Config faults(long drop, boolean quiet, long stall) {
-            return new Config(bind, port, flavour, password, scheme, maxImage, stateDir, drop, quiet, stall, readTimeout);
+            return new Config(bind, port, flavour, password, scheme, maxImage, stateDir, drop, quiet, stall, readTimeout, md5Stored);
         }
 
         public Config at(InetAddress b, int p) {
-            return new Config(b, p, flavour, password, scheme, maxImage, stateDir, dropAfter, silent, stallAfter, readTimeout);
+            return new Config(b, p, flavour, password, scheme, maxImage, stateDir, dropAfter, silent, stallAfter, readTimeout, md5Stored);
         }
     }
 
@@ -184,7 +191,8 @@ public final class EspOtaSimulator implements AutoCloseable {
                             || f[2].length() != config.scheme().hexLength()) {
                         continue;     // the real device goes back to idle without a word
                     }
-                    String expected = config.scheme().response(config.scheme().passwordHash(config.password()), nonce, f[1]);
+                    String stored = config.md5Stored() ? EspOtaAuth.MD5.passwordHash(config.password()) : config.scheme().passwordHash(config.password());
+                    String expected = config.scheme().response(stored, nonce, f[1]);
                     if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), f[2].getBytes(StandardCharsets.US_ASCII))) {
                         LOG.info("authentication failed");
                         answer(inv, "Authentication Failed");

@@ -83,6 +83,17 @@ class EspOtaAdapterTest {
     }
 
     @Test
+    void aDeviceGivenItsPasswordAsAnMd5HashIsAnsweredOnTheSecondTry() throws Exception {
+        TestBundles.Made b = EspImages.bundle(tmp.resolve("b"), EspImages.esp32App());
+        try (EspOtaSimulator sim = EspOtaSimulator.start(config(tmp.resolve("dev"), Flavour.ESP32).password(PASSWORD, EspOtaAuth.SHA256)
+                .passwordGivenAsMd5())) {
+            JobResult r = flash(b, device(sim, PASSWORD), new CopyOnWriteArrayList<>());
+            assertThat(r.outcome()).as(r.message()).isEqualTo(JobResult.Outcome.UPDATED);
+            assertThat(Files.readAllBytes(sim.received())).isEqualTo(Files.readAllBytes(b.image()));
+        }
+    }
+
+    @Test
     void theDevicesOwnErrorTextIsShownWithWhatToDo() throws Exception {
         // Not an ESP image: the device refuses it at the first byte, in its own words.
         TestBundles.Made b = EspImages.bundle(tmp.resolve("b"), TestBundles.randomFile(tmp.resolve("raw.bin"), 30_000, 5));
