@@ -185,7 +185,10 @@ public final class EspOtaSimulator implements AutoCloseable {
                     }
                     run(inv);
                 } else {
-                    Invitation inv = pending;
+                    // The ESP32 answers the packet at hand; the ESP8266 keeps answering the invitation's source port.
+                    Invitation inv = config.flavour() == Flavour.ESP32
+                            ? new Invitation(p.getAddress(), p.getPort(), pending.tcpPort(), pending.size(), pending.md5())
+                            : pending;
                     pending = null;
                     if (f.length != 3 || !f[0].equals("200") || f[1].length() != config.scheme().hexLength()
                             || f[2].length() != config.scheme().hexLength()) {
