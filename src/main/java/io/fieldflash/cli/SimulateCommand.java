@@ -37,7 +37,10 @@ import picocli.CommandLine.Option;
             "  cut-after=N   the same, just after write N",
             "  lose-answer=N request N is carried out but its answer is lost (connection reset)",
             "", "Example:  fieldflash simulate --port 8080 --state /tmp/dev1 --token s3cret \\",
-            "            --faults drop=0.1,rate=2000000,latency=20,seed=7"})
+            "            --faults drop=0.1,rate=2000000,latency=20,seed=7",
+            "Other profiles (--faults does not apply to them):",
+            "  fieldflash simulate --profile viperhttp --port 8080 --state /tmp/v1 --token s3cret [--dialect documented]",
+            "  fieldflash simulate --profile espota --port 3232 --state /tmp/e1 [--flavour esp8266] [--password PW] [--auth md5]"})
 final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
@@ -161,6 +164,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     /** The viperhttp and espota profiles: devices that speak the stock OTA protocols of ESP32/ESP8266 firmware. */
     private int runProfile() {
+        if (faults != null) throw usage("--faults applies to the fieldflash-http profile only");
         InetAddress address;
         try {
             address = InetAddress.getByName(bind);

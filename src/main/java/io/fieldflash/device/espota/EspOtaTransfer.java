@@ -230,10 +230,15 @@ final class EspOtaTransfer implements StreamedTransfer {
                 answers.closed = true;
             }
         });
+        Thread owner = Thread.currentThread();
         Thread watchdog = Thread.ofVirtual().name("espota-watchdog").start(() -> {
             try {
                 while (!answers.closed) {
                     Thread.sleep(SLICE);
+                    if (owner.isInterrupted()) {     // stopped by its owner: a blocked write does not see interrupts
+                        s.close();
+                        return;
+                    }
                     long quiet = System.nanoTime() - Math.max(lastSent[0], answers.lastHeard);
                     if (quiet > set.stallTimeout().toNanos()) {
                         stalled[0] = true;
@@ -257,6 +262,7 @@ final class EspOtaTransfer implements StreamedTransfer {
                     try {
                         out.write(buf, 0, n);
                     } catch (IOException e) {
+                        if (Thread.currentThread().isInterrupted()) throw new InterruptedException("interrupted");
                         throw broken(answers, stalled[0], sent, e);
                     }
                     sent += n;
