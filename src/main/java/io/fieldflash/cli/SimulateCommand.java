@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "simulate",
-        description = {"Runs a simulated device that speaks fieldflash-http/1 (tus upload, install, reboot, confirm) until stopped (Ctrl-C).",
+        description = {"Runs a simulated device that speaks fieldflash-http/1 (tus upload, install, reboot, confirm) until stopped (Ctrl-C);",
+            "with --profile viperhttp or espota, one that speaks ViperHTTP's OTA routes or ArduinoOTA instead.",
             "Its flash lives in DIR: A.bin, B.bin, device.json and upload/. Starting again on the same DIR is a reboot of the same device;",
             "an empty DIR makes a new device from the factory options (--product, --hardware, --version, --counter)."},
         footer = {"", "Faults (--faults SPEC, comma-separated; P is a probability per PATCH):",
@@ -44,7 +45,11 @@ import picocli.CommandLine.Option;
             "  seed=N        random seed, to replay a run",
             "", "Example:  fieldflash simulate --port 8080 --state /tmp/dev1 --token s3cret \\",
             "            --faults drop=0.1,rate=2000000,latency=20,seed=7",
-            "          fieldflash simulate --serial /tmp/ttyB --state /tmp/unit1 --chip esp32s3"})
+            "          fieldflash simulate --serial /tmp/ttyB --state /tmp/unit1 --chip esp32s3",
+            "          fieldflash simulate --profile viperhttp --port 8080 --state /tmp/v1 \\",
+            "            --token s3cret [--dialect documented]",
+            "          fieldflash simulate --profile espota --port 3232 --state /tmp/e1 \\",
+            "            [--flavour esp8266] [--password PW] [--auth md5]"})
 final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
@@ -122,12 +127,27 @@ final class SimulateCommand implements Callable<Integer> {
             description = "With --serial: line rate at power-on, bytes are paced at it (default ${DEFAULT-VALUE}; CHANGE_BAUDRATE changes it).")
     int baud;
 
+    @Option(names = "--dialect", paramLabel = "D", defaultValue = "code",
+            description = "viperhttp: code (released viperhttp_ota.py: X-OTA-Token, /ota/chunk) or documented (Bearer, /ota/write).")
+    String dialect;
+
+    @Option(names = "--flavour", paramLabel = "F", defaultValue = "esp32", description = "espota: esp32 or esp8266.")
+    String flavour;
+
+    @Option(names = "--password", paramLabel = "PW", description = "espota: the OTA password (none without it).")
+    String password;
+
+    @Option(names = "--auth", paramLabel = "A", defaultValue = "sha256",
+            description = "espota on an ESP32: sha256 (arduino-esp32 3.3.1 and later) or md5 (older); an ESP8266 always uses md5.")
+    String auth;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         if (serialPort != null) return new SerialSimulation(spec, serialPort, state, chip, baud, faults, port != null).run();
+        if (PROFILE_VIPERHTTP.equals(profile) || PROFILE_ESPOTA.equals(profile)) return runProfile();
         if (profile != null && !profile.equals(PROFILE_HTTP)) return runParticleSoftAp();
         if (port == null) throw usage("give --port PORT (a network device) or --serial PORT (an ESP chip in its ROM bootloader)");
         SimulatorConfig cfg = configure();
@@ -159,6 +179,90 @@ final class SimulateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The viperhttp and espota profiles: devices that speak the stock OTA protocols of ESP32/ESP8266 firmware. */
+    private int runProfile() {
+        if (faults != null) throw usage("--faults does not apply to the " + profile + " profile");
+        if (port == null) throw usage("give --port PORT (UDP for espota)");
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw usage("--bind: '" + bind + "' is not an address of this machine");
+        }
+        Path dir = state.toAbsolutePath().normalize();
+        briefLogLines();
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            switch (profile) {
+                case "viperhttp" -> {
+                    io.fieldflash.sim.viperhttp.ViperHttpSimulator.Dialect d = switch (dialect) {
+                        case "code" -> io.fieldflash.sim.viperhttp.ViperHttpSimulator.Dialect.CODE;
+                        case "documented" -> io.fieldflash.sim.viperhttp.ViperHttpSimulator.Dialect.DOCUMENTED;
+                        default -> throw usage("--dialect must be code or documented, got '" + dialect + "'");
+                    };
+                    var c = io.fieldflash.sim.viperhttp.ViperHttpSimulator.Config.of(dir, token).dialect(d).at(address, port);
+                    if (maxImage != null) c = c.capacity(ByteSize.parse("--max-image", maxImage));
+                    try (var sim = io.fieldflash.sim.viperhttp.ViperHttpSimulator.start(c)) {
+                        out.println("Simulated device " + sim.describe() + " listening on " + sim.baseUri() + " (state " + dir + ")");
+                        out.flush();
+                        awaitStop(sim::awaitStopped, sim::close);
+                    }
+                }
+                case "espota" -> {
+                    var f = switch (flavour) {
+                        case "esp32" -> io.fieldflash.sim.espota.EspOtaSimulator.Flavour.ESP32;
+                        case "esp8266" -> io.fieldflash.sim.espota.EspOtaSimulator.Flavour.ESP8266;
+                        default -> throw usage("--flavour must be esp32 or esp8266, got '" + flavour + "'");
+                    };
+                    var scheme = switch (auth) {
+                        case "sha256" -> io.fieldflash.device.espota.EspOtaAuth.SHA256;
+                        case "md5" -> io.fieldflash.device.espota.EspOtaAuth.MD5;
+                        default -> throw usage("--auth must be sha256 or md5, got '" + auth + "'");
+                    };
+                    var c = io.fieldflash.sim.espota.EspOtaSimulator.Config.of(dir, f).password(password, scheme).at(address, port);
+                    if (maxImage != null) c = c.maxImage(ByteSize.parse("--max-image", maxImage));
+                    try (var sim = io.fieldflash.sim.espota.EspOtaSimulator.start(c)) {
+                        out.println("Simulated device " + sim.describe() + " listening on espota://" + sim.address().getHostAddress() + ":"
+                                + sim.port() + " (UDP; state " + dir + ")");
+                        out.flush();
+                        awaitStop(sim::awaitStopped, sim::close);
+                    }
+                }
+                default -> throw new IllegalStateException(profile);
+            }
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("fieldflash simulate: the device could not start: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return Main.EXIT_FAILED;
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        } finally {
+            io.fieldflash.log.RunLog.echoTo(null);
+        }
+        return 0;
+    }
+
+    private interface Wait {
+        void await() throws InterruptedException;
+    }
+
+    /** Runs until Ctrl-C (a shutdown hook stops the device) or, in-process, until interrupted. */
+    private static void awaitStop(Wait wait, Runnable stop) {
+        Thread hook = new Thread(stop, "fieldflash-simulate-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            wait.await();
+        } catch (InterruptedException e) {
+            stop.run();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is what stopped it
+            }
+        }
     }
 
     /** One short line per event on standard error ({@code 12:00:01.250 INFO [requests] PATCH ... → 204}). */
@@ -214,10 +318,14 @@ final class SimulateCommand implements Callable<Integer> {
 
     static final String PROFILE_HTTP = "fieldflash-http";
     static final String PROFILE_PARTICLE = "particle-softap";
+    static final String PROFILE_VIPERHTTP = "viperhttp";
+    static final String PROFILE_ESPOTA = "espota";
 
     @Option(names = "--profile", paramLabel = "NAME",
-            description = "What the device speaks: fieldflash-http (default) or particle-softap (Particle's SoftAP set-up protocol;"
-                    + " uses --state, --bind, --device-id, --faults such as configure=-4,set=-1,connect=none, --tcp-port, --http-port).")
+            description = "What the device speaks: fieldflash-http (default), particle-softap (Particle's SoftAP set-up protocol;"
+                    + " uses --state, --bind, --device-id, --faults such as configure=-4,set=-1,connect=none, --tcp-port, --http-port),"
+                    + " viperhttp (ViperHTTP's /ota routes; --port, --token, --dialect, --max-image) or espota (ArduinoOTA on UDP --port;"
+                    + " --flavour, --password, --auth, --max-image).")
     String profile;
 
     @Option(names = "--tcp-port", paramLabel = "N", defaultValue = "5609",
@@ -229,7 +337,8 @@ final class SimulateCommand implements Callable<Integer> {
     int httpPort;
 
     private Integer runParticleSoftAp() {
-        if (!profile.equals(PROFILE_PARTICLE)) throw usage("--profile: '" + profile + "' is not " + PROFILE_HTTP + " or " + PROFILE_PARTICLE);
+        if (!profile.equals(PROFILE_PARTICLE)) throw usage("--profile: '" + profile + "' is not " + PROFILE_HTTP + ", " + PROFILE_PARTICLE + ", "
+                + PROFILE_VIPERHTTP + " or " + PROFILE_ESPOTA);
         io.fieldflash.sim.particle.ParticleFaults pf;
         InetAddress address;
         try {

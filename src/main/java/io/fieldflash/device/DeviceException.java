@@ -55,7 +55,12 @@ public final class DeviceException extends FieldFlashException {
          * The device refuses to restart: the install pending there lacks an image of its manifest, or holds a damaged
          * one (HTTP 409 to reboot); {@link #missingImages()} names the images never installed, when the device says.
          */
-        INSTALL_INCOMPLETE(false);
+        INSTALL_INCOMPLETE(false),
+        /**
+         * The device accepted an invitation to fetch the image but never connected back to the laptop (espota): a
+         * firewall on the laptop blocks the inbound connection, or the device found the image too large after saying yes.
+         */
+        NO_CONNECTION_BACK(false);
 
         private final boolean retryable;
 

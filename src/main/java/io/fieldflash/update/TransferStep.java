@@ -120,7 +120,12 @@ final class TransferStep {
             c.control.checkpoint();
             try {
                 c.resetSpeed();
-                st.send(n -> c.bytesSent += n);
+                long[] sent = {0};     // this attempt's bytes: a stream that broke starts again at 0
+                st.send(n -> {
+                    c.bytesSent += n;
+                    sent[0] += n;
+                    c.progress(doneBefore + Math.min(sent[0], st.image().size()), total, false);
+                });
                 c.progress(doneBefore + st.image().size(), total, true);
                 return;
             } catch (DeviceException e) {
