@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fieldflash.Printable;
+import io.fieldflash.bundle.inner.InnerChecker;
 import io.fieldflash.bundle.inner.InnerFormat;
+import io.fieldflash.bundle.inner.InnerReason;
+import io.fieldflash.bundle.inner.InnerVerdict;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,7 +30,7 @@ import java.util.zip.ZipOutputStream;
 /**
  * Makes and signs a bundle (vendor side). The manifest template gives everything but each image's
  * {@code file}, {@code size} and {@code sha256}, which are computed from the image files, and an image's
- * {@code format} when the template gives none and the image's first bytes are an ESP app's or MCUboot's magic. The result is
+ * {@code format} when the template gives none and the image is a well-formed ESP app or MCUboot image. The result is
  * written to a temporary file beside the target and moved into place only when complete, then read back
  * with {@link BundleReader} against the signing keys, so a bundle that would not verify is never produced.
  */
@@ -143,7 +146,7 @@ public final class BundleWriter {
             n.put("file", file);
             n.put("size", Files.size(src));
             n.put("sha256", sha256Hex(src));
-            if (!n.has("format")) recognise(src).ifPresent(f -> n.put("format", f.id()));
+            if (!n.has("format")) recogniseValid(src).ifPresent(f -> n.put("format", f.id()));
             files.put(e.getKey(), file);
         }
         return files;
@@ -153,6 +156,19 @@ public final class BundleWriter {
     public static Optional<InnerFormat> recognise(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return InnerFormat.recognise(in.readNBytes(InnerFormat.MAGIC_BYTES));
+        }
+    }
+
+    /**
+     * The format {@code file} starts like, when it is also a well-formed image of it (its only fault, if any, being
+     * a signature no boot key was given for): bytes that merely begin with 0xE9 stay {@code raw}.
+     */
+    static Optional<InnerFormat> recogniseValid(Path file) throws IOException {
+        Optional<InnerFormat> f = recognise(file);
+        if (f.isEmpty()) return f;
+        try (InputStream in = Files.newInputStream(file)) {
+            InnerVerdict v = InnerChecker.check(f.get().checker(List.of()), in);
+            return v.ok() || v.reason() == InnerReason.NO_BOOT_KEYS ? f : Optional.empty();
         }
     }
 

@@ -135,8 +135,8 @@ final class BundleCommand implements Runnable {
             } else if (i.format().isPresent() && seen.isEmpty()) {
                 out.add(name + " is declared " + i.formatId() + " but does not start with that format's magic number.");
             } else if (i.format().isEmpty() && seen.isPresent()) {
-                out.add(name + " starts like an " + seen.get().id() + " image but the template declares format raw,"
-                        + " so nothing inside it will be checked.");
+                out.add(name + " starts like an " + seen.get().id() + " image but is left as format raw (the template"
+                        + " says raw, or it is not a well-formed " + seen.get().id() + " image), so nothing inside it will be checked.");
             }
             verdict.filter(v -> v.reason() == InnerReason.NO_BOOT_KEYS).ifPresent(v -> out.add(name + ": " + v.detail()
                     + " Its signature was not checked here; 'fieldflash verify' checks it against the trust store's boot keys"
