@@ -54,7 +54,7 @@ public final class VerifyBench {
                 Bench.verdict(round(process / sha), 1.3, true));
 
         Path esp = espApp(work.resolve("esp32-app-64m.bin"), 64L << 20);
-        System.out.printf("verify: a 64 MiB ESP32 app image checked as esp-app vs the same bundle as raw (in this JVM, best of 5)%n");
+        System.out.printf("verify: a 64 MiB ESP32 app image checked as esp-app vs the same bundle as raw (in this JVM, best of 9)%n");
         for (BundleWriter.Compression c : BundleWriter.Compression.values()) {
             Path inner = espBundle(work, esp, "esp-app", key, c);
             Path raw = espBundle(work, esp, "raw", key, c);
@@ -63,7 +63,7 @@ public final class VerifyBench {
                 throw new IllegalStateException("the esp-app bundle was not checked inside");
             }
             double tRaw = Double.MAX_VALUE, tInner = Double.MAX_VALUE;
-            for (int i = 0; i < 5; i++) {   // interleaved, so that a slow moment of the machine hits both
+            for (int i = 0; i < 9; i++) {   // interleaved, so that a slow moment of the machine hits both
                 tRaw = Math.min(tRaw, Bench.best(1, () -> reader.read(raw)));
                 tInner = Math.min(tInner, Bench.best(1, () -> reader.read(inner)));
             }
