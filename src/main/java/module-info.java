@@ -19,9 +19,14 @@ module io.fieldflash {
     exports io.fieldflash.cli;
     exports io.fieldflash.device;
     exports io.fieldflash.device.http;
+    exports io.fieldflash.device.serial;
+    exports io.fieldflash.device.esprom;
     exports io.fieldflash.update;
     exports io.fieldflash.update.report;
     exports io.fieldflash.sim;
+    exports io.fieldflash.sim.particle;
+    exports io.fieldflash.provision;
+    exports io.fieldflash.sim.esprom;
     exports io.fieldflash.ui;
     exports io.fieldflash.log;
     exports io.fieldflash.wifi;

@@ -35,14 +35,22 @@ import picocli.CommandLine.Option;
             "  cut-before=N  the power fails just before write N to DIR (counted from the start), then it boots again",
             "  cut-after=N   the same, just after write N",
             "  lose-answer=N request N is carried out but its answer is lost (connection reset)",
+            "", "Serial faults (with --serial; P is a probability per command):",
+            "  stall=P       the ROM swallows a command and answers nothing for stall-ms (default 1500)",
+            "  noise=P       stray bytes on the line before an answer",
+            "  status=P      a data block is answered with a failure status (invalid checksum)",
+            "  hang=N        after N commands the ROM never answers again",
+            "  max-block=N   largest data block the ROM takes (default 6144); a larger one gets no answer",
+            "  seed=N        random seed, to replay a run",
             "", "Example:  fieldflash simulate --port 8080 --state /tmp/dev1 --token s3cret \\",
-            "            --faults drop=0.1,rate=2000000,latency=20,seed=7"})
+            "            --faults drop=0.1,rate=2000000,latency=20,seed=7",
+            "          fieldflash simulate --serial /tmp/ttyB --state /tmp/unit1 --chip esp32s3"})
 final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--port", required = true, paramLabel = "PORT", description = "TCP port to listen on; 0 picks a free one (printed).")
-    int port;
+    @Option(names = "--port", paramLabel = "PORT", description = "TCP port to listen on; 0 picks a free one (printed).")
+    Integer port;
 
     @Option(names = "--state", required = true, paramLabel = "DIR", description = "The device's emulated flash (created when missing).")
     Path state;
@@ -102,11 +110,26 @@ final class SimulateCommand implements Callable<Integer> {
             description = "How long a lockout lasts; Retry-After counts it down (default ${DEFAULT-VALUE}).")
     long lockoutSeconds;
 
+    // ---- ESP ROM bootloader on a serial port (esp-rom); see docs/serial.md ----
+    @Option(names = "--serial", paramLabel = "PORT",
+            description = "Instead of --port: answer on this serial port (one end of a pty pair) as an ESP chip in its ROM download mode.")
+    String serialPort;
+
+    @Option(names = "--chip", paramLabel = "C", description = "With --serial: esp32 (default), esp32s3, esp32c3 or esp8266 (a new unit only).")
+    String chip;
+
+    @Option(names = "--baud", paramLabel = "B", defaultValue = "115200",
+            description = "With --serial: line rate at power-on, bytes are paced at it (default ${DEFAULT-VALUE}; CHANGE_BAUDRATE changes it).")
+    int baud;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
+        if (serialPort != null) return new SerialSimulation(spec, serialPort, state, chip, baud, faults, port != null).run();
+        if (profile != null && !profile.equals(PROFILE_HTTP)) return runParticleSoftAp();
+        if (port == null) throw usage("give --port PORT (a network device) or --serial PORT (an ESP chip in its ROM bootloader)");
         SimulatorConfig cfg = configure();
         briefLogLines();
         PrintWriter out = spec.commandLine().getOut();
@@ -145,6 +168,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     /** The flags as a configuration; a bad value is a usage error (exit 2) naming the flag. */
     SimulatorConfig configure() {
+        if (port == null || port < 0) throw usage("Missing required option: '--port=PORT'");
         FaultSpec f;
         try {
             f = FaultSpec.parse(faults);
@@ -184,6 +208,73 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    // ---- --profile particle-softap (a Photon in listening mode; see docs/provisioning.md)
+
+    static final String PROFILE_HTTP = "fieldflash-http";
+    static final String PROFILE_PARTICLE = "particle-softap";
+
+    @Option(names = "--profile", paramLabel = "NAME",
+            description = "What the device speaks: fieldflash-http (default) or particle-softap (Particle's SoftAP set-up protocol;"
+                    + " uses --state, --bind, --device-id, --faults such as configure=-4,set=-1,connect=none, --tcp-port, --http-port).")
+    String profile;
+
+    @Option(names = "--tcp-port", paramLabel = "N", defaultValue = "5609",
+            description = "particle-softap: the raw protocol's port (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int tcpPort;
+
+    @Option(names = "--http-port", paramLabel = "N", defaultValue = "8080",
+            description = "particle-softap: the HTTP port (a Photon uses 80; default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int httpPort;
+
+    private Integer runParticleSoftAp() {
+        if (!profile.equals(PROFILE_PARTICLE)) throw usage("--profile: '" + profile + "' is not " + PROFILE_HTTP + " or " + PROFILE_PARTICLE);
+        io.fieldflash.sim.particle.ParticleFaults pf;
+        InetAddress address;
+        try {
+            pf = io.fieldflash.sim.particle.ParticleFaults.parse(faults);
+        } catch (IllegalArgumentException e) {
+            throw usage("--faults: " + e.getMessage());
+        }
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw usage("--bind: '" + bind + "' is not an address of this machine");
+        }
+        if (deviceId != null && !deviceId.matches("[0-9A-Fa-f]{24}")) throw usage("--device-id: a Particle device id is 24 hex digits");
+        briefLogLines();
+        PrintWriter out = spec.commandLine().getOut();
+        io.fieldflash.sim.particle.ParticleSoftApDevice device;
+        try {
+            device = io.fieldflash.sim.particle.ParticleSoftApDevice.start(new io.fieldflash.sim.particle.ParticleSoftApDevice.Config(
+                    state.toAbsolutePath().normalize(), address, tcpPort, httpPort, deviceId, pf));
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("fieldflash simulate: the device could not start: " + e.getMessage()
+                    + " (a port below 1024 needs privileges; --tcp-port/--http-port 0 pick free ones)");
+            spec.commandLine().getErr().flush();
+            return Main.EXIT_FAILED;
+        }
+        Thread hook = new Thread(device::stop, "fieldflash-simulate-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("Simulated " + device.describe() + " listening on tcp://" + bind + ":" + device.tcpPort()
+                + " and http://" + bind + ":" + device.httpPort() + " (state " + state + ")");
+        out.flush();
+        try {
+            device.awaitStopped();
+            if (device.state().connected()) out.println("The device left listening mode (connect-ap).");
+            out.flush();
+        } catch (InterruptedException e) {
+            device.stop();
+        } finally {
+            io.fieldflash.log.RunLog.echoTo(null);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is what stopped it
+            }
+        }
+        return 0;
     }
 
     private CommandLine.ParameterException usage(String message) {

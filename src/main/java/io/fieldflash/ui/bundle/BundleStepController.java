@@ -104,8 +104,8 @@ public final class BundleStepController implements StepController {
             interrupted = found.orElse(null);
             resumeCard.setVisible(found.isPresent());
             resumeCard.setManaged(found.isPresent());
-            found.ifPresent(p -> resumeText.setText(context.text("resume.text", p.deviceId(), p.deviceAddress(),
-                    p.length() == 0 ? 0 : 100 * p.offset() / p.length(), Path.of(p.bundleFile()).getFileName(),
+            found.ifPresent(p -> resumeText.setText(context.text("resume.text", Printable.of(p.deviceId()), Printable.of(p.deviceAddress()),
+                    p.length() == 0 ? 0 : 100 * p.offset() / p.length(), Printable.of(Path.of(p.bundleFile()).getFileName().toString()),
                     DATE.format(p.updated()))));
         }, e -> {}, () -> {});
     }
@@ -203,7 +203,7 @@ public final class BundleStepController implements StepController {
         model.bundleProperty().set(null);
         verdictCard.setVisible(false);
         verdictCard.setManaged(false);
-        fileLabel.setText(file.toAbsolutePath().toString());
+        fileLabel.setText(Printable.of(file.toAbsolutePath().toString()));
         verifying.set(true);
         Task<VerifiedBundle> task = new Task<>() {
             @Override
@@ -249,17 +249,17 @@ public final class BundleStepController implements StepController {
         row = detail(row, "field.images", m.images().stream()
                 .map(i -> i.name() + " (" + Format.bytes(i.size()) + ")").collect(Collectors.joining(", ")));
         String inside = insideLine(vb);
-        if (!inside.isEmpty()) row = detail(row, "field.inside", inside);
-        if (!m.releaseNotes().isEmpty()) detail(row, "field.notes", m.releaseNotes());
+        if (!inside.isEmpty()) row = Cards.detailLines(context, details, row, "field.inside", inside);
+        if (!m.releaseNotes().isEmpty()) Cards.detailLines(context, details, row, "field.notes", m.releaseNotes());
     }
 
     /**
      * What was found inside the images of a known format, one compact line each (there is no Details disclosure
-     * on this page); empty when every image is raw.
+     * on this page); empty when every image is raw. Shown through {@link Cards#detailLines}, which escapes it.
      */
     private static String insideLine(VerifiedBundle vb) {
         return vb.manifest().images().stream()
-                .flatMap(i -> vb.innerVerdict(i).map(v -> Printable.of(i.name()) + ": " + InnerSummary.line(v)).stream())
+                .flatMap(i -> vb.innerVerdict(i).map(v -> i.name() + ": " + InnerSummary.line(v)).stream())
                 .collect(Collectors.joining("\n"));
     }
 
