@@ -19,9 +19,13 @@ module io.fieldflash {
     exports io.fieldflash.cli;
     exports io.fieldflash.device;
     exports io.fieldflash.device.http;
+    exports io.fieldflash.device.webupdater;
+    exports io.fieldflash.device.elegantota;
     exports io.fieldflash.update;
     exports io.fieldflash.update.report;
     exports io.fieldflash.sim;
+    exports io.fieldflash.sim.webupdater;
+    exports io.fieldflash.sim.elegantota;
     exports io.fieldflash.ui;
     exports io.fieldflash.log;
     exports io.fieldflash.wifi;
