@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fieldflash.Printable;
 import io.fieldflash.bundle.TrustStore;
 import io.fieldflash.bundle.TrustStoreException;
+import io.fieldflash.device.Device;
+import io.fieldflash.device.Protocols;
 import io.fieldflash.device.http.HttpDevice;
 import io.fieldflash.device.http.HttpSettings;
 import io.fieldflash.update.BundleSource;
@@ -16,6 +18,7 @@ import io.fieldflash.update.UpdateJob;
 import io.fieldflash.update.UpdateStores;
 import java.io.Console;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -35,12 +38,18 @@ import picocli.CommandLine.Parameters;
             "the audit log ('fieldflash audit verify').",
             "Exit 0 when the device runs the bundle's firmware, 1 when refused or failed,",
             "2 on a usage error."},
-        footer = {"", "The token can come from the environment (keeps it out of shell history):",
-            "  export FIELDFLASH_TOKEN=...",
+        footer = {"", "Protocols (--protocol): fieldflash-http (token), viperhttp (token), web-updater (the Arduino",
+            "web updater page: user and password when it has them), elegantota (ElegantOTA: user and",
+            "password), espota (ArduinoOTA: password). Without --protocol, a token alone means",
+            "fieldflash-http; otherwise FieldFlash asks the device which one it speaks (read-only requests).",
+            "Web updaters and ElegantOTA cannot resume: a broken transfer starts again from the beginning.",
+            "", "The token and password can come from the environment (keeps them out of shell history):",
+            "  export FIELDFLASH_TOKEN=...   export FIELDFLASH_PASSWORD=...",
             "", "Example:",
             "  fieldflash flash --device http://192.168.4.1 --trust acme.pub cc-2.4.1.fwb"})
 final class FlashCommand implements Callable<Integer> {
     static final String TOKEN_ENV = "FIELDFLASH_TOKEN";
+    static final String PASSWORD_ENV = "FIELDFLASH_PASSWORD";
     /** How long Ctrl-C waits for the job to stop and record itself (every step it can be in is bounded and interruptible). */
     static final Duration HOOK_WAIT = Duration.ofSeconds(10);
 
@@ -53,6 +62,18 @@ final class FlashCommand implements Callable<Integer> {
 
     @Option(names = "--token", paramLabel = "T", description = "The device's access token (default: $" + TOKEN_ENV + ").")
     String token;
+
+    @Option(names = "--protocol", paramLabel = "P",
+            description = "The device's update protocol: fieldflash-http, viperhttp, web-updater, elegantota, espota, or auto "
+                    + "(detect; the default unless only a token is given).")
+    String protocol;
+
+    @Option(names = "--user", paramLabel = "U", description = "User name for a device's update page (web-updater, elegantota).")
+    String user;
+
+    @Option(names = "--password", paramLabel = "P",
+            description = "Password for a device's update page or ArduinoOTA (default: $" + PASSWORD_ENV + ").")
+    String password;
 
     @Option(names = "--pin-sha256", paramLabel = "FINGERPRINT",
             description = "For an https:// device with its own certificate: trust exactly the certificate with this SHA-256 fingerprint (device label or vendor records).")
@@ -88,23 +109,8 @@ final class FlashCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String tok = token != null ? token : System.getenv().getOrDefault(TOKEN_ENV, "");
-        if (tok.isBlank()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "the device's access token is missing: give --token T or set " + TOKEN_ENV);
-        }
-        HttpDevice target;
-        try {
-            target = new HttpDevice(HttpDevice.parseAddress(device), tok.strip(), HttpSettings.DEFAULT.withChunkSize(chunkSize));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--device: " + e.getMessage());
-        }
-        if (pinSha256 != null) {
-            try {
-                target = target.pinning(pinSha256);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--pin-sha256: " + e.getMessage());
-            }
-        }
+        PrintWriter human = json ? err : out;
+        Device target = device(human);
         if (rebootTimeout < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--reboot-timeout must be at least 1 second");
         TrustStore store;
         try {
@@ -123,7 +129,6 @@ final class FlashCommand implements Callable<Integer> {
                 JobSettings.DEFAULT.rebootSettle(), JobSettings.DEFAULT.pollInterval());
 
         UpdateJob job = UpdateJob.create(new BundleSource.File(bundle, store, allowExpired), target, stores, settings);
-        PrintWriter human = json ? err : out;
         Console console = System.console();
         boolean terminal = !plain && console != null && console.isTerminal();
         job.addListener(new Renderer(human, terminal));
@@ -156,6 +161,46 @@ final class FlashCommand implements Callable<Integer> {
             }
         }
         return r.ok() ? 0 : Main.EXIT_FAILED;
+    }
+
+    /** The device, by --protocol (or detected when it is opened); a usage error for what cannot work. */
+    private Device device(PrintWriter human) {
+        String tok = token != null ? token : System.getenv().getOrDefault(TOKEN_ENV, "");
+        String pw = password != null ? password : System.getenv().getOrDefault(PASSWORD_ENV, "");
+        Protocols.Credentials cred = new Protocols.Credentials(tok.strip(), user == null ? "" : user, pw);
+        String proto = protocol != null ? protocol.strip().toLowerCase(java.util.Locale.ROOT)
+                : !tok.isBlank() && user == null && pw.isEmpty() ? "fieldflash-http" : "auto";
+        URI address;
+        try {
+            address = HttpDevice.parseAddress(device);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--device: " + e.getMessage());
+        }
+        HttpSettings settings = HttpSettings.DEFAULT.withChunkSize(chunkSize);
+        if (pinSha256 != null && !proto.equals("fieldflash-http")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--pin-sha256 is for an https:// fieldflash-http device (give --protocol fieldflash-http)");
+        }
+        if (proto.equals("auto")) {
+            return Protocols.detecting(address, cred, settings, d -> {
+                human.println("  found: " + d.describe());
+                human.flush();
+            });
+        }
+        if (proto.equals("fieldflash-http") && tok.isBlank()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "the device's access token is missing: give --token T or set " + TOKEN_ENV);
+        }
+        if (pinSha256 != null) {
+            try {
+                return new HttpDevice(address, tok.strip(), settings).pinning(pinSha256);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--pin-sha256: " + e.getMessage());
+            }
+        }
+        try {
+            return Protocols.create(proto, address, cred, settings);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--protocol " + proto + ": " + e.getMessage());
+        }
     }
 
     static ObjectNode describe(JobResult r) {

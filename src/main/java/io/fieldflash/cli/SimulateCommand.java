@@ -7,6 +7,10 @@ import io.fieldflash.sim.ByteSize;
 import io.fieldflash.sim.FaultSpec;
 import io.fieldflash.sim.SimulatedDevice;
 import io.fieldflash.sim.SimulatorConfig;
+import io.fieldflash.sim.elegantota.ElegantOtaProfile;
+import io.fieldflash.sim.webupdater.ArduinoUpdate;
+import io.fieldflash.sim.webupdater.WebProfile;
+import io.fieldflash.sim.webupdater.WebUpdaterProfile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -35,11 +39,29 @@ import picocli.CommandLine.Option;
             "  cut-before=N  the power fails just before write N to DIR (counted from the start), then it boots again",
             "  cut-after=N   the same, just after write N",
             "  lose-answer=N request N is carried out but its answer is lost (connection reset)",
+            "", "Other device profiles (--profile): web-updater (the Arduino web updater page at /update) and",
+            "elegantota (ElegantOTA 3), each --flavor esp32 (default; the web updater as arduino-esp32 3.3, with",
+            "its Origin check) or esp8266, with --user U --password P for a password-protected page. The last",
+            "image received whole is DIR/firmware.bin. Of the options above only --port, --state and --bind apply.",
             "", "Example:  fieldflash simulate --port 8080 --state /tmp/dev1 --token s3cret \\",
             "            --faults drop=0.1,rate=2000000,latency=20,seed=7"})
 final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
+
+    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "fieldflash-http",
+            description = "The kind of device: fieldflash-http (default), web-updater, elegantota.")
+    String profile;
+
+    @Option(names = "--flavor", paramLabel = "CHIP", defaultValue = "esp32",
+            description = "For web-updater and elegantota: esp32 (default) or esp8266.")
+    String flavor;
+
+    @Option(names = "--user", paramLabel = "U", description = "For web-updater and elegantota: the page's user name.")
+    String user;
+
+    @Option(names = "--password", paramLabel = "P", description = "For web-updater and elegantota: the page's password.")
+    String password;
 
     @Option(names = "--port", required = true, paramLabel = "PORT", description = "TCP port to listen on; 0 picks a free one (printed).")
     int port;
@@ -107,6 +129,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!profile.equals("fieldflash-http")) return runProfile();
         SimulatorConfig cfg = configure();
         briefLogLines();
         PrintWriter out = spec.commandLine().getOut();
@@ -127,6 +150,54 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             // run in-process (tests, the GUI demo) and interrupted: stop like Ctrl-C
             device.stop();
+        } finally {
+            io.fieldflash.log.RunLog.echoTo(null);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is what stopped it
+            }
+        }
+        return 0;
+    }
+
+    /** A device profile other than fieldflash-http/1, until stopped. */
+    private int runProfile() {
+        ArduinoUpdate.Chip chip = switch (flavor) {
+            case "esp32" -> ArduinoUpdate.Chip.ESP32;
+            case "esp8266" -> ArduinoUpdate.Chip.ESP8266;
+            default -> throw usage("--flavor must be esp32 or esp8266, got '" + flavor + "'");
+        };
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw usage("--bind: '" + bind + "' is not an address of this machine");
+        }
+        WebProfile.Config cfg = WebProfile.Config.of(state.toAbsolutePath().normalize(), chip).withBind(address).withPort(port)
+                .withAuth(user, password);
+        briefLogLines();
+        WebProfile device;
+        try {
+            device = switch (profile) {
+                case "web-updater" -> WebUpdaterProfile.start(cfg);
+                case "elegantota" -> ElegantOtaProfile.start(cfg);
+                default -> throw usage("--profile must be fieldflash-http, web-updater or elegantota, got '" + profile + "'");
+            };
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("fieldflash simulate: the device could not start: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return Main.EXIT_FAILED;
+        }
+        Thread hook = new Thread(device::close, "fieldflash-simulate-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Simulated device " + device.describe() + " listening on " + device.address() + " (state " + cfg.stateDir() + ")");
+        out.flush();
+        try {
+            device.awaitStopped();
+        } catch (InterruptedException e) {
+            device.close();
         } finally {
             io.fieldflash.log.RunLog.echoTo(null);
             try {

@@ -118,15 +118,24 @@ final class TransferStep {
         int failures = 0;
         while (true) {
             c.control.checkpoint();
+            long[] last = {0};
             try {
                 c.resetSpeed();
-                st.send(n -> c.bytesSent += n);
+                st.send(n -> {       // n: this attempt's bytes so far
+                    c.bytesSent += n - last[0];
+                    last[0] = n;
+                    c.progress(doneBefore + n, total, false);
+                });
                 c.progress(doneBefore + st.image().size(), total, true);
                 return;
             } catch (DeviceException e) {
                 if (!e.retryable()) throw e;
                 failures++;
                 if (c.settings.retry().exhausted(failures)) throw e;
+                if (failures == 1) {
+                    c.say(JobEvent.Level.WARNING, "This device's update protocol cannot resume a broken transfer: \"" + st.image().name()
+                            + "\" is sent again from its first byte (at most " + (c.settings.retry().maxAttempts() - 1) + " more times).");
+                }
                 Duration d = c.settings.retry().delay(failures, c.random);
                 c.emit(new JobEvent.Reconnecting(failures, c.settings.retry().maxAttempts(), d,
                         e.getMessage() + " (this device cannot resume: starting over)"));

@@ -97,7 +97,7 @@ public final class WebForm implements AutoCloseable {
     public Answer get(String pathAndQuery) throws DeviceException, InterruptedException {
         HttpRequest req = request(pathAndQuery, settings.requestTimeout()).GET().build();
         try {
-            return await(req, http.sendAsync(req, bounded()), new AtomicLong(), settings.requestTimeout(), null);
+            return await(req, http.sendAsync(req, bounded()), new AtomicLong(), settings.requestTimeout(), null, n -> {});
         } catch (IOException e) {
             throw new IllegalStateException("a GET reads no image", e);
         }
@@ -132,9 +132,9 @@ public final class WebForm implements AutoCloseable {
         Duration overall = settings.timeoutFor(length);
         HttpRequest req = request(path, overall)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.fromPublisher(counting(all, sent,
-                        total -> progress.accept(Math.max(0, Math.min(image.size(), total - head.length)))), length)).build();
-        return await(req, http.sendAsync(req, bounded()), sent, overall, readFailure);
+                .POST(HttpRequest.BodyPublishers.fromPublisher(counting(all, sent), length)).build();
+        return await(req, http.sendAsync(req, bounded()), sent, overall, readFailure,
+                total -> progress.accept(Math.max(0, Math.min(image.size(), total - head.length))));
     }
 
     private HttpRequest.Builder request(String pathAndQuery, Duration timeout) {
@@ -150,10 +150,11 @@ public final class WebForm implements AutoCloseable {
 
     /**
      * Waits for the answer: at most {@code overall}, and never longer than the request timeout without a byte taken by
-     * the connection ({@code sent} not moving).
+     * the connection ({@code sent} not moving). {@code progress} hears {@code sent} on the calling thread as it moves.
      */
     private Answer await(HttpRequest req, CompletableFuture<HttpResponse<byte[]>> f, AtomicLong sent, Duration overall,
-                         AtomicReference<IOException> readFailure) throws DeviceException, IOException, InterruptedException {
+                         AtomicReference<IOException> readFailure, LongConsumer progress)
+            throws DeviceException, IOException, InterruptedException {
         long start = System.nanoTime();
         long end = start + overall.plus(settings.connectTimeout()).toNanos();
         long stall = settings.requestTimeout().plus(settings.connectTimeout()).toNanos();
@@ -163,6 +164,7 @@ public final class WebForm implements AutoCloseable {
             while (true) {
                 try {
                     HttpResponse<byte[]> r = f.get(POLL.toNanos(), TimeUnit.NANOSECONDS);
+                    progress.accept(sent.get());
                     String enc = r.headers().firstValue("Content-Encoding").orElse("");
                     return new Answer(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8), r.body(), enc);
                 } catch (TimeoutException e) {
@@ -171,6 +173,7 @@ public final class WebForm implements AutoCloseable {
                     if (c != lastCount) {
                         lastCount = c;
                         lastMove = now;
+                        progress.accept(c);
                     }
                     if (now - lastMove > stall || now > end) {
                         f.cancel(true);
@@ -201,11 +204,11 @@ public final class WebForm implements AutoCloseable {
     }
 
     /** The publisher, counting each piece as the connection takes it. */
-    private static Flow.Publisher<ByteBuffer> counting(Flow.Publisher<ByteBuffer> source, AtomicLong sent, LongConsumer progress) {
+    private static Flow.Publisher<ByteBuffer> counting(Flow.Publisher<ByteBuffer> source, AtomicLong sent) {
         return subscriber -> source.subscribe(new Flow.Subscriber<>() {
             @Override public void onSubscribe(Flow.Subscription s) { subscriber.onSubscribe(s); }
             @Override public void onNext(ByteBuffer b) {
-                progress.accept(sent.addAndGet(b.remaining()));
+                sent.addAndGet(b.remaining());
                 subscriber.onNext(b);
             }
             @Override public void onError(Throwable t) { subscriber.onError(t); }
