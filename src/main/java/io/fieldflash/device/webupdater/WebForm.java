@@ -186,6 +186,7 @@ public final class WebForm implements AutoCloseable {
             f.cancel(true);
             throw e;
         } catch (ExecutionException e) {
+            progress.accept(sent.get());        // what a broken upload cost counts too
             if (readFailure != null && readFailure.get() != null) throw readFailure.get();
             throw failed(what, e.getCause());
         }
