@@ -219,8 +219,10 @@ final class FlashCommand implements Callable<Integer> {
         String stats = String.format(Locale.ROOT, "%s sent in %.1f s%s", bytes(r.bytesSent()), r.elapsed().toMillis() / 1000.0,
                 r.resumes() == 0 ? "" : ", " + r.resumes() + (r.resumes() == 1 ? " resume" : " resumes"));
         switch (r.outcome()) {
-            case UPDATED -> out.println("UPDATED  device " + Printable.cut(r.deviceId(), 80) + ": " + Printable.cut(r.versionBefore(), 80)
-                    + " → " + Printable.cut(r.versionAfter(), 80) + " (" + stats + "). " + r.message());
+            case UPDATED -> out.println("UPDATED  device " + Printable.cut(r.deviceId(), 80)
+                    + (r.versionBefore().isEmpty() && r.versionAfter().isEmpty() ? ""      // a device that does not say what it runs
+                       : ": " + Printable.cut(r.versionBefore(), 80) + " → " + Printable.cut(r.versionAfter(), 80))
+                    + " (" + stats + "). " + r.message());
             case ALREADY_INSTALLED -> out.println("ALREADY INSTALLED  device " + Printable.cut(r.deviceId(), 80) + " runs "
                     + Printable.cut(r.versionAfter(), 80) + "; nothing sent.");
             case CANCELLED -> {

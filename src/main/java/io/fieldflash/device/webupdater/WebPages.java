@@ -15,7 +15,7 @@ public final class WebPages {
      * audit log), no product, hardware or version.
      */
     public static DeviceInfo anonymous(String protocol, String address) {
-        return new DeviceInfo(protocol, "", "", address, new DeviceInfo.Firmware("unknown", 0, false), 0, 0,
+        return new DeviceInfo(protocol, "", "", address, new DeviceInfo.Firmware("", 0, false), 0, 0,
                 DeviceInfo.UploadState.NONE);
     }
 
