@@ -124,7 +124,7 @@ public final class ElegantOtaDevice implements Device {
         @Override
         public void checkAccess() throws DeviceException, InterruptedException {
             WebForm.Answer a = form.get(PAGE);
-            if (a.status() == 401) throw WebPages.authFailed(form, "the update page");
+            if (a.status() == 401) throw WebPages.authFailed(form, a, "the update page");
             if (!isPage(a)) throw DeviceException.protocol(form.address(), "GET " + PAGE + " is not ElegantOTA's page (HTTP " + a.status() + ")");
         }
 
@@ -151,7 +151,7 @@ public final class ElegantOtaDevice implements Device {
                 String md5 = md5(image);
                 WebForm.Answer s = start(md5);
                 if (s.status() == 400 && s.text().contains("already running")) s = start(md5);   // ESP8266: closed by the refusal
-                if (s.status() == 401) throw WebPages.authFailed(form, "/ota/start");
+                if (s.status() == 401) throw WebPages.authFailed(form, s, "/ota/start");
                 if (s.status() != 200) {
                     if (s.status() == 400) throw WebPages.refused(form, 400, s.text().strip(), null);
                     throw DeviceException.protocol(form.address(), "HTTP " + s.status() + " to /ota/start: \"" + s.printable() + "\"");
@@ -163,7 +163,7 @@ public final class ElegantOtaDevice implements Device {
                     if (e.retryable()) brokeBefore = true;
                     throw e;
                 }
-                if (a.status() == 401) throw WebPages.authFailed(form, "the upload");
+                if (a.status() == 401) throw WebPages.authFailed(form, a, "the upload");
                 if (a.status() == 200 && a.text().strip().equals("OK")) return;
                 if (a.status() == 400) {
                     String said = a.text().strip();
@@ -183,7 +183,7 @@ public final class ElegantOtaDevice implements Device {
 
             private WebForm.Answer start(String md5) throws DeviceException, InterruptedException {
                 WebForm.Answer s = form.get("/ota/start?mode=fr&hash=" + md5);
-                if (s.status() == 401 && !form.authenticating()) throw WebPages.authFailed(form, "/ota/start");
+                if (s.status() == 401 && !form.authenticating()) throw WebPages.authFailed(form, s, "/ota/start");
                 return s;
             }
         }

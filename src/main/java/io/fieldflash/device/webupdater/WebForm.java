@@ -47,8 +47,11 @@ public final class WebForm implements AutoCloseable {
     private static final String USER_AGENT = "FieldFlash/" + AppInfo.version();
     private static final Duration POLL = Duration.ofMillis(200);
 
-    /** An answer: status, its text (UTF-8, bounded), and the raw body and content encoding for a page check. */
-    public record Answer(int status, String text, byte[] body, String contentEncoding) {
+    /**
+     * An answer: status, its text (UTF-8, bounded), the raw body and content encoding for a page check, and the
+     * authentication scheme a 401 asks for ({@code Basic}, {@code Digest}; empty when none).
+     */
+    public record Answer(int status, String text, byte[] body, String contentEncoding, String authScheme) {
         /** The text stripped of surrounding blanks, escaped and cut for people. */
         public String printable() {
             return Printable.cut(text.strip(), 300);
@@ -166,7 +169,8 @@ public final class WebForm implements AutoCloseable {
                     HttpResponse<byte[]> r = f.get(POLL.toNanos(), TimeUnit.NANOSECONDS);
                     progress.accept(sent.get());
                     String enc = r.headers().firstValue("Content-Encoding").orElse("");
-                    return new Answer(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8), r.body(), enc);
+                    String scheme = r.headers().firstValue("WWW-Authenticate").orElse("").strip().split("\\s+", 2)[0];
+                    return new Answer(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8), r.body(), enc, scheme);
                 } catch (TimeoutException e) {
                     long now = System.nanoTime();
                     long c = sent.get();

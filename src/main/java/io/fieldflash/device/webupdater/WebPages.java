@@ -25,8 +25,16 @@ public final class WebPages {
         return (n.isEmpty() ? "firmware" : n) + (n.toLowerCase(Locale.ROOT).endsWith(".bin") ? "" : ".bin");
     }
 
-    /** 401: a wrong or missing user and password. */
-    public static DeviceException authFailed(WebForm form, String what) {
+    /** 401: a wrong or missing user and password, or a scheme FieldFlash does not speak. */
+    public static DeviceException authFailed(WebForm form, WebForm.Answer answer, String what) {
+        if (answer.authScheme().equalsIgnoreCase("Digest")) {
+            return new DeviceException(DeviceException.Reason.AUTH_FAILED,
+                    "The device at " + form.address() + " asks for Digest authentication for " + what + " (ElegantOTA built with "
+                            + "the async web server does); FieldFlash sends the user and password with Basic authentication only.",
+                    "Update this device with its own web page in a browser, or ask the vendor for firmware whose update page "
+                            + "takes Basic authentication. FieldFlash did not send the image.",
+                    null, 401, "", java.time.Duration.ZERO);
+        }
         return new DeviceException(DeviceException.Reason.AUTH_FAILED,
                 "The device at " + form.address() + " refused " + what + ": it wants a user name and password"
                         + (form.authenticating() ? ", and not the ones given." : ", and none was given."),

@@ -103,7 +103,7 @@ public final class WebUpdaterDevice implements Device {
         @Override
         public void checkAccess() throws DeviceException, InterruptedException {
             WebForm.Answer a = form.get(PATH);
-            if (a.status() == 401) throw WebPages.authFailed(form, "the update page");
+            if (a.status() == 401) throw WebPages.authFailed(form, a, "the update page");
             if (!isForm(a)) {
                 throw DeviceException.protocol(form.address(), "GET " + PATH + " is not the Arduino web updater's form (HTTP "
                         + a.status() + ")");
@@ -131,7 +131,7 @@ public final class WebUpdaterDevice implements Device {
             public void send(LongConsumer progress) throws DeviceException, IOException, InterruptedException {
                 WebForm.Answer a = form.upload(PATH, "firmware", WebPages.fileName(image), image, progress);
                 String text = a.text().strip();
-                if (a.status() == 401) throw WebPages.authFailed(form, "the upload");
+                if (a.status() == 401) throw WebPages.authFailed(form, a, "the upload");
                 if (a.status() == 200 && text.contains("Update Success")) return;
                 if (a.status() == 200 && text.startsWith("Update error:")) {
                     String said = text.substring("Update error:".length()).strip();

@@ -114,4 +114,27 @@ class ElegantOtaTest {
             assertThat(p.flashed()).isZero();
         }
     }
+
+    /** ElegantOTA built on the async web server asks for Digest: said plainly, nothing sent. */
+    @Test
+    void aDeviceAskingForDigestIsToldApart() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", x -> {
+            x.getResponseHeaders().add("WWW-Authenticate", "Digest realm=\"Login Required\", nonce=\"abc\", qop=\"auth\"");
+            x.sendResponseHeaders(401, -1);
+            x.close();
+        });
+        server.start();
+        try {
+            TestBundles.Made b = WebDevices.bundle(tmp.resolve("b"), WebDevices.espApp(tmp.resolve("v")));
+            java.net.URI at = java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+            WebDevices.Run run = WebDevices.flash(b, new ElegantOtaDevice(at, "admin", "pw", HttpSettings.DEFAULT), tmp.resolve("home"));
+            assertThat(run.result().reason()).isEqualTo("AUTH_FAILED");
+            assertThat(run.result().message()).contains("Digest");
+            assertThat(run.result().bytesSent()).isZero();
+        } finally {
+            server.stop(0);
+        }
+    }
 }

@@ -104,4 +104,37 @@ class WebUpdaterTest {
             assertThat(p.flashed()).isZero();
         }
     }
+
+    @Test
+    void anImageThatStopsMatchingItsManifestIsNeverSentWhole() throws Exception {
+        Path image = WebDevices.espApp(tmp.resolve("v"));
+        byte[] bytes = Files.readAllBytes(image);
+        io.fieldflash.device.ImageSource failing = new io.fieldflash.device.ImageSource() {
+            @Override public String name() { return "app"; }
+            @Override public long size() { return bytes.length; }
+            @Override public String sha256() { return "0".repeat(64); }
+            @Override public java.io.InputStream open(long offset) {
+                return new java.io.FilterInputStream(new java.io.ByteArrayInputStream(bytes)) {
+                    long read;
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws java.io.IOException {
+                        if (read > 40_000) throw new java.io.IOException("the image no longer matches its manifest");
+                        int n = super.read(b, off, Math.min(len, 8192));
+                        read += Math.max(0, n);
+                        return n;
+                    }
+                };
+            }
+        };
+        try (WebUpdaterProfile p = WebUpdaterProfile.start(WebProfile.Config.of(tmp.resolve("dev"), ArduinoUpdate.Chip.ESP8266));
+             io.fieldflash.device.DeviceSession s = device(p, "", "", HttpSettings.DEFAULT).open()) {
+            io.fieldflash.device.StreamedTransfer t = (io.fieldflash.device.StreamedTransfer) s.openTransfer(failing, "");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.send(n -> {}))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("no longer matches");
+            Thread.sleep(200);
+            assertThat(p.flashed()).isZero();
+            assertThat(p.sessionOpen()).isFalse();     // the web updater closes the session of a broken upload
+        }
+    }
 }
