@@ -115,7 +115,7 @@ public final class WebForm implements AutoCloseable {
      */
     public Answer upload(String path, String field, String filename, ImageSource image, LongConsumer progress)
             throws DeviceException, IOException, InterruptedException {
-        String boundary = "----FieldFlash" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+        String boundary = "----FieldFlash" + HexFormat.of().formatHex(randomBytes(12));
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + filename
                 + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -138,6 +138,14 @@ public final class WebForm implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.fromPublisher(counting(all, sent), length)).build();
         return await(req, http.sendAsync(req, bounded()), sent, overall, readFailure,
                 total -> progress.accept(Math.max(0, Math.min(image.size(), total - head.length))));
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
     }
 
     private HttpRequest.Builder request(String pathAndQuery, Duration timeout) {
