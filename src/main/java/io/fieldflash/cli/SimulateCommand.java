@@ -42,7 +42,9 @@ import picocli.CommandLine.Option;
             "", "Other device profiles (--profile): web-updater (the Arduino web updater page at /update) and",
             "elegantota (ElegantOTA 3), each --flavor esp32 (default; the web updater as arduino-esp32 3.3, with",
             "its Origin check) or esp8266, with --user U --password P for a password-protected page. The last",
-            "image received whole is DIR/firmware.bin. Of the options above only --port, --state and --bind apply.",
+            "image received whole is DIR/firmware.bin. Of the options above only --port, --state and --bind apply;",
+            "their faults are --faults drop-at=N (the first upload is cut off after N bytes of the image) and",
+            "stall-at=N (every upload stops being read after N bytes and is never answered).",
             "", "Example:  fieldflash simulate --port 8080 --state /tmp/dev1 --token s3cret \\",
             "            --faults drop=0.1,rate=2000000,latency=20,seed=7"})
 final class SimulateCommand implements Callable<Integer> {
@@ -176,6 +178,22 @@ final class SimulateCommand implements Callable<Integer> {
         }
         WebProfile.Config cfg = WebProfile.Config.of(state.toAbsolutePath().normalize(), chip).withBind(address).withPort(port)
                 .withAuth(user, password);
+        for (String f : faults == null || faults.isBlank() ? new String[0] : faults.split(",")) {
+            String[] kv = f.strip().split("=", 2);
+            if (!kv[0].equals("drop-at") && !kv[0].equals("stall-at")) {
+                throw usage("--faults: the " + profile + " profile knows drop-at=N and stall-at=N, not '" + f.strip() + "'");
+            }
+            long n;
+            try {
+                n = kv.length == 2 ? ByteSize.parse(kv[0], kv[1]) : -1;
+            } catch (IllegalArgumentException e) {
+                throw usage("--faults: " + e.getMessage());
+            }
+            cfg = switch (kv[0]) {
+                case "drop-at" -> cfg.dropping(n);
+                default -> cfg.stalling(n);
+            };
+        }
         briefLogLines();
         WebProfile device;
         try {
