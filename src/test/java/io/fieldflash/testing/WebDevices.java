@@ -26,7 +26,7 @@ public final class WebDevices {
     public static final String PASSWORD = "pa55-word";
 
     /** Short timeouts, so that a device that stops answering fails a test in seconds. */
-    public static final HttpSettings QUICK = new HttpSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), 2048, 64 * 1024);
+    public static final HttpSettings QUICK = new HttpSettings(Duration.ofMillis(400), Duration.ofMillis(400), 2048, 64 * 1024);
 
     public static final JobSettings FAST = JobSettings.DEFAULT
             .withRetry(new RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(100), 2, 0.5));

@@ -189,8 +189,8 @@ public final class WebForm implements AutoCloseable {
                     }
                     if (now - lastMove > stall || now > end) {
                         f.cancel(true);
-                        throw DeviceException.unreachable(address, (now > end ? "no answer within " + overall.toSeconds() + " s"
-                                : "it took nothing and answered nothing for " + Duration.ofNanos(stall).toSeconds() + " s") + " to " + what, e);
+                        throw DeviceException.unreachable(address, (now > end ? "no answer within " + seconds(overall)
+                                : "it took nothing and answered nothing for " + seconds(Duration.ofNanos(stall))) + " to " + what, e);
                     }
                 }
             }
@@ -206,7 +206,7 @@ public final class WebForm implements AutoCloseable {
 
     private DeviceException failed(String what, Throwable e) {
         if (e instanceof HttpConnectTimeoutException) {
-            return DeviceException.unreachable(address, "no connection within " + settings.connectTimeout().toSeconds() + " s", e);
+            return DeviceException.unreachable(address, "no connection within " + seconds(settings.connectTimeout()), e);
         }
         if (e instanceof ConnectException) return DeviceException.unreachable(address, "connection refused", e);
         if (e instanceof IOException && String.valueOf(e.getMessage()).contains("exceeds")) {
@@ -214,6 +214,10 @@ public final class WebForm implements AutoCloseable {
         }
         return DeviceException.unreachable(address, "connection lost during " + what
                 + (e == null || e.getMessage() == null ? "" : ": " + Printable.cut(e.getMessage(), 200)), e);
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     /** The publisher, counting each piece as the connection takes it. */
