@@ -15,10 +15,25 @@ import java.util.Locale;
  *       {@code /Library/Application Support/FieldFlash} on macOS.</li>
  * </ul>
  * The system properties {@code fieldflash.home} and {@code fieldflash.machineHome} (or the environment
- * variables {@code FIELDFLASH_HOME}, {@code FIELDFLASH_MACHINE_HOME}) override them, for portable use from a
- * USB stick and for tests.
+ * variables {@code FIELDFLASH_HOME}, {@code FIELDFLASH_MACHINE_HOME}) override them, for tests and scripts.
+ *
+ * <p>The installed app's launchers set {@value #APP_ROOT} to the folder the app lives in. The portable app (the
+ * zip, e.g. on a USB stick) keeps the per-user folder beside itself, in {@code data/}, when told to: with
+ * {@code --portable} (which sets {@value #PORTABLE}) or with a file named {@value #PORTABLE_MARKER} in that folder.
  */
 public record AppDirs(Path user, Path machine) {
+    /** System property the installed app's launchers set: the app's own folder (above {@code bin/} and {@code lib/}). */
+    public static final String APP_ROOT = "fieldflash.appRoot";
+    /** System property {@code --portable} sets: keep the per-user folder beside the app. */
+    public static final String PORTABLE = "fieldflash.portable";
+    /** A file of this name in the app's folder has the same effect as {@code --portable}. */
+    public static final String PORTABLE_MARKER = "fieldflash.portable";
+
+    /** The installed app's own folder, when this runs from an installed or portable app image. */
+    public static java.util.Optional<Path> appRoot() {
+        String root = System.getProperty(APP_ROOT);
+        return root == null || root.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(Path.of(root));
+    }
 
     public static AppDirs detect() {
         return new AppDirs(userDir(), machineDir());
@@ -35,6 +50,10 @@ public record AppDirs(Path user, Path machine) {
     private static Path userDir() {
         String override = firstSet(System.getProperty("fieldflash.home"), System.getenv("FIELDFLASH_HOME"));
         if (override != null) return Path.of(override);
+        java.util.Optional<Path> root = appRoot();
+        if (root.isPresent() && (Boolean.getBoolean(PORTABLE) || java.nio.file.Files.exists(root.get().resolve(PORTABLE_MARKER)))) {
+            return root.get().resolve("data");
+        }
         String os = os();
         String home = System.getProperty("user.home");
         if (os.contains("win")) {

@@ -1,6 +1,7 @@
 package io.fieldflash.cli;
 
 import io.fieldflash.AppDirs;
+import io.fieldflash.Printable;
 import io.fieldflash.update.AuditLog;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -55,9 +56,9 @@ final class AuditCommand implements Runnable {
                 else o.put("line", v.line()).put("problem", v.problem());
                 JsonOut.print(out, o);
             } else if (v.ok()) {
-                out.println("OK  " + log.file() + ": " + v.entries() + (v.entries() == 1 ? " entry" : " entries") + ", chain intact.");
+                out.println("OK  " + Printable.of(log.file().toString()) + ": " + v.entries() + (v.entries() == 1 ? " entry" : " entries") + ", chain intact.");
             } else {
-                out.println("BROKEN  " + log.file() + ": " + v.problem() + ".");
+                out.println("BROKEN  " + Printable.of(log.file().toString()) + ": " + Printable.of(v.problem()) + ".");
                 out.println("What to do: compare with an exported copy of the log; keep this file as evidence.");
             }
             out.flush();
@@ -92,7 +93,7 @@ final class AuditCommand implements Runnable {
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), StandardCharsets.UTF_8)) {
                 n = log.exportCsv(w);
             }
-            spec.commandLine().getErr().println("Wrote " + n + (n == 1 ? " entry" : " entries") + " to " + outFile);
+            spec.commandLine().getErr().println("Wrote " + n + (n == 1 ? " entry" : " entries") + " to " + Printable.of(outFile.toString()));
             spec.commandLine().getErr().flush();
             return 0;
         }

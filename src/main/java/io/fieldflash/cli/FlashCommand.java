@@ -40,8 +40,8 @@ import picocli.CommandLine.Parameters;
             "2 on a usage error."},
         footer = {"", "Protocols (--protocol): fieldflash-http (token), viperhttp (token), web-updater (the Arduino",
             "web updater page: user and password when it has them), elegantota (ElegantOTA: user and",
-            "password), espota (ArduinoOTA: password). Without --protocol, a token alone means",
-            "fieldflash-http; otherwise FieldFlash asks the device which one it speaks (read-only requests).",
+            "password), espota (ArduinoOTA: password; espota://HOST[:PORT]). Without --protocol FieldFlash",
+            "asks the device which one it speaks (read-only requests; espota is never guessed) and says so.",
             "Web updaters and ElegantOTA cannot resume: a broken transfer starts again from the beginning.",
             "", "The token and password can come from the environment (keeps them out of shell history):",
             "  export FIELDFLASH_TOKEN=...   export FIELDFLASH_PASSWORD=...",
@@ -65,7 +65,7 @@ final class FlashCommand implements Callable<Integer> {
 
     @Option(names = "--protocol", paramLabel = "P",
             description = "The device's update protocol: fieldflash-http, viperhttp, web-updater, elegantota, espota, or auto "
-                    + "(detect; the default unless only a token is given).")
+                    + "(detect: the default; an espota:// address means espota).")
     String protocol;
 
     @Option(names = "--user", paramLabel = "U", description = "User name for a device's update page (web-updater, elegantota).")
@@ -168,11 +168,12 @@ final class FlashCommand implements Callable<Integer> {
         String tok = token != null ? token : System.getenv().getOrDefault(TOKEN_ENV, "");
         String pw = password != null ? password : System.getenv().getOrDefault(PASSWORD_ENV, "");
         Protocols.Credentials cred = new Protocols.Credentials(tok.strip(), user == null ? "" : user, pw);
+        boolean espotaAddress = device.strip().toLowerCase(java.util.Locale.ROOT).startsWith("espota://");
         String proto = protocol != null ? protocol.strip().toLowerCase(java.util.Locale.ROOT)
-                : !tok.isBlank() && user == null && pw.isEmpty() ? "fieldflash-http" : "auto";
+                : espotaAddress ? "espota" : pinSha256 != null ? "fieldflash-http" : "auto";
         URI address;
         try {
-            address = HttpDevice.parseAddress(device);
+            address = proto.equals("espota") ? espotaAddress(device) : HttpDevice.parseAddress(device);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--device: " + e.getMessage());
         }
@@ -201,6 +202,17 @@ final class FlashCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--protocol " + proto + ": " + e.getMessage());
         }
+    }
+
+    /** {@code espota://HOST[:PORT]}, or a bare host for --protocol espota. */
+    private static URI espotaAddress(String text) {
+        String t = text.strip();
+        if (!t.contains("://")) t = "espota://" + t;
+        URI u = URI.create(t);
+        if (!"espota".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
+            throw new IllegalArgumentException("\"" + text + "\" is not an address like espota://192.168.4.1:3232");
+        }
+        return u;
     }
 
     static ObjectNode describe(JobResult r) {

@@ -7,7 +7,22 @@ import picocli.CommandLine.Command;
 
 @Command(name = "gui", mixinStandardHelpOptions = true,
         description = "Opens the update wizard (also what 'fieldflash' with no command does).")
-final class GuiCommand implements Callable<Integer> {
+public final class GuiCommand implements Callable<Integer> {
+    /**
+     * Entry point of the installed app's wizard launcher (desktop menu, double-clicked bundles):
+     * {@code fieldflash gui ARGS...}.
+     */
+    public static void main(String[] args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "gui";
+        System.arraycopy(args, 0, all, 1, args.length);
+        System.exit(Main.run(all));
+    }
+
+    @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "BUNDLE",
+            description = "A bundle (.fwb) to open: the wizard starts by checking it.")
+    java.nio.file.Path bundle;
+
     @picocli.CommandLine.Option(names = "--tour", hidden = true,
             description = "Walks through the demo, stopping at each page for docs/make-screenshots.sh.")
     boolean tour;
@@ -27,6 +42,10 @@ final class GuiCommand implements Callable<Integer> {
             return Main.EXIT_FAILED;
         }
         java.util.List<String> args = new java.util.ArrayList<>();
+        if (bundle != null) {
+            args.add(FieldFlashApp.BUNDLE_ARG);
+            args.add(bundle.toAbsolutePath().toString());
+        }
         if (tour) args.add("--tour");
         if (benchStart) args.add("--bench-start");
         if (benchFlash != null) {

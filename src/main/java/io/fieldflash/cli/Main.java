@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             SimulateCommand.class,
             FlashCommand.class,
             AuditCommand.class,
+            ProvisionCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
@@ -39,6 +40,19 @@ public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The portable app keeps its settings beside itself (see {@link io.fieldflash.AppDirs}). */
+    @CommandLine.Option(names = "--portable", scope = CommandLine.ScopeType.INHERIT,
+            description = "Portable app (e.g. on a USB stick): keep settings, trust store, logs and resume state in "
+                    + "'data' beside the app. A file named 'fieldflash.portable' beside 'bin' does the same.")
+    void portable(boolean on) {
+        if (!on) return;
+        if (io.fieldflash.AppDirs.appRoot().isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--portable applies to the installed or portable app only; from a source checkout, set FIELDFLASH_HOME instead.");
+        }
+        System.setProperty(io.fieldflash.AppDirs.PORTABLE, "true");
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));

@@ -7,10 +7,6 @@ import io.fieldflash.sim.ByteSize;
 import io.fieldflash.sim.FaultSpec;
 import io.fieldflash.sim.SimulatedDevice;
 import io.fieldflash.sim.SimulatorConfig;
-import io.fieldflash.sim.elegantota.ElegantOtaProfile;
-import io.fieldflash.sim.webupdater.ArduinoUpdate;
-import io.fieldflash.sim.webupdater.WebProfile;
-import io.fieldflash.sim.webupdater.WebUpdaterProfile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -25,7 +21,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "simulate",
-        description = {"Runs a simulated device that speaks fieldflash-http/1 (tus upload, install, reboot, confirm) until stopped (Ctrl-C).",
+        description = {"Runs a simulated device that speaks fieldflash-http/1 (tus upload, install, reboot, confirm) until stopped (Ctrl-C);",
+            "with --profile viperhttp or espota, one that speaks ViperHTTP's OTA routes or ArduinoOTA instead;",
+            "with --profile web-updater or elegantota, the Arduino web updater page or ElegantOTA 3 (see docs/protocols.md).",
             "Its flash lives in DIR: A.bin, B.bin, device.json and upload/. Starting again on the same DIR is a reboot of the same device;",
             "an empty DIR makes a new device from the factory options (--product, --hardware, --version, --counter)."},
         footer = {"", "Faults (--faults SPEC, comma-separated; P is a probability per PATCH):",
@@ -39,34 +37,32 @@ import picocli.CommandLine.Option;
             "  cut-before=N  the power fails just before write N to DIR (counted from the start), then it boots again",
             "  cut-after=N   the same, just after write N",
             "  lose-answer=N request N is carried out but its answer is lost (connection reset)",
-            "", "Other device profiles (--profile): web-updater (the Arduino web updater page at /update) and",
-            "elegantota (ElegantOTA 3), each --flavor esp32 (default; the web updater as arduino-esp32 3.3, with",
-            "its Origin check) or esp8266, with --user U --password P for a password-protected page. The last",
-            "image received whole is DIR/firmware.bin. Of the options above only --port, --state and --bind apply;",
-            "their faults are --faults drop-at=N (the first upload is cut off after N bytes of the image) and",
-            "stall-at=N (every upload stops being read after N bytes and is never answered).",
+            "", "Serial faults (with --serial; P is a probability per command):",
+            "  stall=P       the ROM swallows a command and answers nothing for stall-ms (default 1500)",
+            "  noise=P       stray bytes on the line before an answer",
+            "  status=P      a data block is answered with a failure status (invalid checksum)",
+            "  hang=N        after N commands the ROM never answers again",
+            "  max-block=N   largest data block the ROM takes (default 6144); a larger one gets no answer",
+            "  seed=N        random seed, to replay a run",
             "", "Example:  fieldflash simulate --port 8080 --state /tmp/dev1 --token s3cret \\",
-            "            --faults drop=0.1,rate=2000000,latency=20,seed=7"})
+            "            --faults drop=0.1,rate=2000000,latency=20,seed=7",
+            "          fieldflash simulate --serial /tmp/ttyB --state /tmp/unit1 --chip esp32s3",
+            "          fieldflash simulate --profile viperhttp --port 8080 --state /tmp/v1 \\",
+            "            --token s3cret [--dialect documented]",
+            "          fieldflash simulate --profile espota --port 3232 --state /tmp/e1 \\",
+            "            [--flavour esp8266] [--password PW] [--auth md5]",
+            "          fieldflash simulate --profile web-updater|elegantota --port 8080 --state /tmp/w1 \\",
+            "            [--flavor esp8266] [--user U --password PW] [--faults drop-at=20000|stall-at=N]",
+            "", "web-updater and elegantota: --flavor esp32 (default; the web updater as arduino-esp32 3.3, with its",
+            "Origin check) or esp8266; the last image received whole is DIR/firmware.bin. Their faults:",
+            "  drop-at=N     the first upload is cut off after N bytes of the image",
+            "  stall-at=N    every upload stops being read after N bytes and is never answered"})
 final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "fieldflash-http",
-            description = "The kind of device: fieldflash-http (default), web-updater, elegantota.")
-    String profile;
-
-    @Option(names = "--flavor", paramLabel = "CHIP", defaultValue = "esp32",
-            description = "For web-updater and elegantota: esp32 (default) or esp8266.")
-    String flavor;
-
-    @Option(names = "--user", paramLabel = "U", description = "For web-updater and elegantota: the page's user name.")
-    String user;
-
-    @Option(names = "--password", paramLabel = "P", description = "For web-updater and elegantota: the page's password.")
-    String password;
-
-    @Option(names = "--port", required = true, paramLabel = "PORT", description = "TCP port to listen on; 0 picks a free one (printed).")
-    int port;
+    @Option(names = "--port", paramLabel = "PORT", description = "TCP port to listen on; 0 picks a free one (printed).")
+    Integer port;
 
     @Option(names = "--state", required = true, paramLabel = "DIR", description = "The device's emulated flash (created when missing).")
     Path state;
@@ -126,12 +122,47 @@ final class SimulateCommand implements Callable<Integer> {
             description = "How long a lockout lasts; Retry-After counts it down (default ${DEFAULT-VALUE}).")
     long lockoutSeconds;
 
+    // ---- ESP ROM bootloader on a serial port (esp-rom); see docs/serial.md ----
+    @Option(names = "--serial", paramLabel = "PORT",
+            description = "Instead of --port: answer on this serial port (one end of a pty pair) as an ESP chip in its ROM download mode.")
+    String serialPort;
+
+    @Option(names = "--chip", paramLabel = "C", description = "With --serial: esp32 (default), esp32s3, esp32c3 or esp8266 (a new unit only).")
+    String chip;
+
+    @Option(names = "--baud", paramLabel = "B", defaultValue = "115200",
+            description = "With --serial: line rate at power-on, bytes are paced at it (default ${DEFAULT-VALUE}; CHANGE_BAUDRATE changes it).")
+    int baud;
+
+    @Option(names = "--dialect", paramLabel = "D", defaultValue = "code",
+            description = "viperhttp: code (released viperhttp_ota.py: X-OTA-Token, /ota/chunk) or documented (Bearer, /ota/write).")
+    String dialect;
+
+    @Option(names = {"--flavour", "--flavor"}, paramLabel = "F", defaultValue = "esp32",
+            description = "espota, web-updater, elegantota: esp32 or esp8266.")
+    String flavour;
+
+    @Option(names = "--password", paramLabel = "PW",
+            description = "espota: the OTA password; web-updater, elegantota: the page's password (with --user). None without it.")
+    String password;
+
+    @Option(names = "--user", paramLabel = "U", description = "web-updater, elegantota: the page's user name.")
+    String user;
+
+    @Option(names = "--auth", paramLabel = "A", defaultValue = "sha256",
+            description = "espota on an ESP32: sha256 (arduino-esp32 3.3.1 and later) or md5 (older); an ESP8266 always uses md5.")
+    String auth;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (!profile.equals("fieldflash-http")) return runProfile();
+        if (serialPort != null) return new SerialSimulation(spec, serialPort, state, chip, baud, faults, port != null).run();
+        if (PROFILE_VIPERHTTP.equals(profile) || PROFILE_ESPOTA.equals(profile)) return runProfile();
+        if (PROFILE_WEB_UPDATER.equals(profile) || PROFILE_ELEGANTOTA.equals(profile)) return runWebProfile();
+        if (profile != null && !profile.equals(PROFILE_HTTP)) return runParticleSoftAp();
+        if (port == null) throw usage("give --port PORT (a network device) or --serial PORT (an ESP chip in its ROM bootloader)");
         SimulatorConfig cfg = configure();
         briefLogLines();
         PrintWriter out = spec.commandLine().getOut();
@@ -163,12 +194,76 @@ final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A device profile other than fieldflash-http/1, until stopped. */
+    /** The viperhttp and espota profiles: devices that speak the stock OTA protocols of ESP32/ESP8266 firmware. */
     private int runProfile() {
-        ArduinoUpdate.Chip chip = switch (flavor) {
-            case "esp32" -> ArduinoUpdate.Chip.ESP32;
-            case "esp8266" -> ArduinoUpdate.Chip.ESP8266;
-            default -> throw usage("--flavor must be esp32 or esp8266, got '" + flavor + "'");
+        if (faults != null) throw usage("--faults does not apply to the " + profile + " profile");
+        if (port == null) throw usage("give --port PORT (UDP for espota)");
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw usage("--bind: '" + bind + "' is not an address of this machine");
+        }
+        Path dir = state.toAbsolutePath().normalize();
+        briefLogLines();
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            switch (profile) {
+                case "viperhttp" -> {
+                    io.fieldflash.sim.viperhttp.ViperHttpSimulator.Dialect d = switch (dialect) {
+                        case "code" -> io.fieldflash.sim.viperhttp.ViperHttpSimulator.Dialect.CODE;
+                        case "documented" -> io.fieldflash.sim.viperhttp.ViperHttpSimulator.Dialect.DOCUMENTED;
+                        default -> throw usage("--dialect must be code or documented, got '" + dialect + "'");
+                    };
+                    var c = io.fieldflash.sim.viperhttp.ViperHttpSimulator.Config.of(dir, token).dialect(d).at(address, port);
+                    if (maxImage != null) c = c.capacity(ByteSize.parse("--max-image", maxImage));
+                    try (var sim = io.fieldflash.sim.viperhttp.ViperHttpSimulator.start(c)) {
+                        out.println("Simulated device " + sim.describe() + " listening on " + sim.baseUri() + " (state " + dir + ")");
+                        out.flush();
+                        awaitStop(sim::awaitStopped, sim::close);
+                    }
+                }
+                case "espota" -> {
+                    var f = switch (flavour) {
+                        case "esp32" -> io.fieldflash.sim.espota.EspOtaSimulator.Flavour.ESP32;
+                        case "esp8266" -> io.fieldflash.sim.espota.EspOtaSimulator.Flavour.ESP8266;
+                        default -> throw usage("--flavour must be esp32 or esp8266, got '" + flavour + "'");
+                    };
+                    var scheme = switch (auth) {
+                        case "sha256" -> io.fieldflash.device.espota.EspOtaAuth.SHA256;
+                        case "md5" -> io.fieldflash.device.espota.EspOtaAuth.MD5;
+                        default -> throw usage("--auth must be sha256 or md5, got '" + auth + "'");
+                    };
+                    var c = io.fieldflash.sim.espota.EspOtaSimulator.Config.of(dir, f).password(password, scheme).at(address, port);
+                    if (maxImage != null) c = c.maxImage(ByteSize.parse("--max-image", maxImage));
+                    try (var sim = io.fieldflash.sim.espota.EspOtaSimulator.start(c)) {
+                        out.println("Simulated device " + sim.describe() + " listening on espota://" + sim.address().getHostAddress() + ":"
+                                + sim.port() + " (UDP; state " + dir + ")");
+                        out.flush();
+                        awaitStop(sim::awaitStopped, sim::close);
+                    }
+                }
+                default -> throw new IllegalStateException(profile);
+            }
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("fieldflash simulate: the device could not start: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return Main.EXIT_FAILED;
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        } finally {
+            io.fieldflash.log.RunLog.echoTo(null);
+        }
+        return 0;
+    }
+
+    /** The web-updater and elegantota profiles: the update pages of stock ESP32/ESP8266 firmware. */
+    private int runWebProfile() {
+        if (port == null) throw usage("give --port PORT");
+        io.fieldflash.sim.webupdater.ArduinoUpdate.Chip c = switch (flavour) {
+            case "esp32" -> io.fieldflash.sim.webupdater.ArduinoUpdate.Chip.ESP32;
+            case "esp8266" -> io.fieldflash.sim.webupdater.ArduinoUpdate.Chip.ESP8266;
+            default -> throw usage("--flavor must be esp32 or esp8266, got '" + flavour + "'");
         };
         InetAddress address;
         try {
@@ -176,55 +271,57 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (UnknownHostException e) {
             throw usage("--bind: '" + bind + "' is not an address of this machine");
         }
-        WebProfile.Config cfg = WebProfile.Config.of(state.toAbsolutePath().normalize(), chip).withBind(address).withPort(port)
-                .withAuth(user, password);
+        var cfg = io.fieldflash.sim.webupdater.WebProfile.Config.of(state.toAbsolutePath().normalize(), c).withBind(address)
+                .withPort(port).withAuth(user, password);
         for (String f : faults == null || faults.isBlank() ? new String[0] : faults.split(",")) {
             String[] kv = f.strip().split("=", 2);
-            if (!kv[0].equals("drop-at") && !kv[0].equals("stall-at")) {
+            if (kv.length != 2 || !kv[0].equals("drop-at") && !kv[0].equals("stall-at")) {
                 throw usage("--faults: the " + profile + " profile knows drop-at=N and stall-at=N, not '" + f.strip() + "'");
             }
             long n;
             try {
-                n = kv.length == 2 ? ByteSize.parse(kv[0], kv[1]) : -1;
+                n = ByteSize.parse(kv[0], kv[1]);
             } catch (IllegalArgumentException e) {
                 throw usage("--faults: " + e.getMessage());
             }
-            cfg = switch (kv[0]) {
-                case "drop-at" -> cfg.dropping(n);
-                default -> cfg.stalling(n);
-            };
+            cfg = kv[0].equals("drop-at") ? cfg.dropping(n) : cfg.stalling(n);
         }
         briefLogLines();
-        WebProfile device;
-        try {
-            device = switch (profile) {
-                case "web-updater" -> WebUpdaterProfile.start(cfg);
-                case "elegantota" -> ElegantOtaProfile.start(cfg);
-                default -> throw usage("--profile must be fieldflash-http, web-updater or elegantota, got '" + profile + "'");
-            };
+        PrintWriter out = spec.commandLine().getOut();
+        try (io.fieldflash.sim.webupdater.WebProfile sim = PROFILE_WEB_UPDATER.equals(profile)
+                ? io.fieldflash.sim.webupdater.WebUpdaterProfile.start(cfg) : io.fieldflash.sim.elegantota.ElegantOtaProfile.start(cfg)) {
+            out.println("Simulated device " + sim.describe() + " listening on " + sim.address() + " (state " + cfg.stateDir() + ")");
+            out.flush();
+            awaitStop(sim::awaitStopped, sim::close);
         } catch (IOException e) {
             spec.commandLine().getErr().println("fieldflash simulate: the device could not start: " + e.getMessage());
             spec.commandLine().getErr().flush();
             return Main.EXIT_FAILED;
-        }
-        Thread hook = new Thread(device::close, "fieldflash-simulate-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("Simulated device " + device.describe() + " listening on " + device.address() + " (state " + cfg.stateDir() + ")");
-        out.flush();
-        try {
-            device.awaitStopped();
-        } catch (InterruptedException e) {
-            device.close();
         } finally {
             io.fieldflash.log.RunLog.echoTo(null);
+        }
+        return 0;
+    }
+
+    private interface Wait {
+        void await() throws InterruptedException;
+    }
+
+    /** Runs until Ctrl-C (a shutdown hook stops the device) or, in-process, until interrupted. */
+    private static void awaitStop(Wait wait, Runnable stop) {
+        Thread hook = new Thread(stop, "fieldflash-simulate-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            wait.await();
+        } catch (InterruptedException e) {
+            stop.run();
+        } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is what stopped it
             }
         }
-        return 0;
     }
 
     /** One short line per event on standard error ({@code 12:00:01.250 INFO [requests] PATCH ... → 204}). */
@@ -234,6 +331,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     /** The flags as a configuration; a bad value is a usage error (exit 2) naming the flag. */
     SimulatorConfig configure() {
+        if (port == null || port < 0) throw usage("Missing required option: '--port=PORT'");
         FaultSpec f;
         try {
             f = FaultSpec.parse(faults);
@@ -273,6 +371,81 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    // ---- --profile particle-softap (a Photon in listening mode; see docs/provisioning.md)
+
+    static final String PROFILE_HTTP = "fieldflash-http";
+    static final String PROFILE_PARTICLE = "particle-softap";
+    static final String PROFILE_VIPERHTTP = "viperhttp";
+    static final String PROFILE_ESPOTA = "espota";
+    static final String PROFILE_WEB_UPDATER = "web-updater";
+    static final String PROFILE_ELEGANTOTA = "elegantota";
+
+    @Option(names = "--profile", paramLabel = "NAME",
+            description = "What the device speaks: fieldflash-http (default), particle-softap (Particle's SoftAP set-up protocol;"
+                    + " uses --state, --bind, --device-id, --faults such as configure=-4,set=-1,connect=none, --tcp-port, --http-port),"
+                    + " viperhttp (ViperHTTP's /ota routes; --port, --token, --dialect, --max-image) or espota (ArduinoOTA on UDP --port;"
+                    + " --flavour, --password, --auth, --max-image), web-updater or elegantota (the Arduino web updater page or"
+                    + " ElegantOTA 3 on --port; --flavor, --user, --password, --faults drop-at=N,stall-at=N).")
+    String profile;
+
+    @Option(names = "--tcp-port", paramLabel = "N", defaultValue = "5609",
+            description = "particle-softap: the raw protocol's port (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int tcpPort;
+
+    @Option(names = "--http-port", paramLabel = "N", defaultValue = "8080",
+            description = "particle-softap: the HTTP port (a Photon uses 80; default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int httpPort;
+
+    private Integer runParticleSoftAp() {
+        if (!profile.equals(PROFILE_PARTICLE)) throw usage("--profile: '" + profile + "' is not " + PROFILE_HTTP + ", " + PROFILE_PARTICLE + ", "
+                + PROFILE_VIPERHTTP + ", " + PROFILE_ESPOTA + ", " + PROFILE_WEB_UPDATER + " or " + PROFILE_ELEGANTOTA);
+        io.fieldflash.sim.particle.ParticleFaults pf;
+        InetAddress address;
+        try {
+            pf = io.fieldflash.sim.particle.ParticleFaults.parse(faults);
+        } catch (IllegalArgumentException e) {
+            throw usage("--faults: " + e.getMessage());
+        }
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw usage("--bind: '" + bind + "' is not an address of this machine");
+        }
+        if (deviceId != null && !deviceId.matches("[0-9A-Fa-f]{24}")) throw usage("--device-id: a Particle device id is 24 hex digits");
+        briefLogLines();
+        PrintWriter out = spec.commandLine().getOut();
+        io.fieldflash.sim.particle.ParticleSoftApDevice device;
+        try {
+            device = io.fieldflash.sim.particle.ParticleSoftApDevice.start(new io.fieldflash.sim.particle.ParticleSoftApDevice.Config(
+                    state.toAbsolutePath().normalize(), address, tcpPort, httpPort, deviceId, pf));
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("fieldflash simulate: the device could not start: " + e.getMessage()
+                    + " (a port below 1024 needs privileges; --tcp-port/--http-port 0 pick free ones)");
+            spec.commandLine().getErr().flush();
+            return Main.EXIT_FAILED;
+        }
+        Thread hook = new Thread(device::stop, "fieldflash-simulate-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("Simulated " + device.describe() + " listening on tcp://" + bind + ":" + device.tcpPort()
+                + " and http://" + bind + ":" + device.httpPort() + " (state " + state + ")");
+        out.flush();
+        try {
+            device.awaitStopped();
+            if (device.state().connected()) out.println("The device left listening mode (connect-ap).");
+            out.flush();
+        } catch (InterruptedException e) {
+            device.stop();
+        } finally {
+            io.fieldflash.log.RunLog.echoTo(null);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is what stopped it
+            }
+        }
+        return 0;
     }
 
     private CommandLine.ParameterException usage(String message) {

@@ -1,8 +1,11 @@
 package io.fieldflash.device;
 
 import io.fieldflash.FieldFlashException;
+import io.fieldflash.Printable;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * A device refused a request, failed, or could not be reached. {@link #reason()} is machine-readable,
@@ -45,7 +48,19 @@ public final class DeviceException extends FieldFlashException {
         /** The device's HTTPS certificate is not one this laptop trusts (or not the pinned one). */
         CERTIFICATE_UNTRUSTED(false),
         /** The transfer sent far more than the image without getting the device to hold it (a device that loses what it took). */
-        TRANSFER_STALLED(false);
+        TRANSFER_STALLED(false),
+        /** The device runs firmware on trial and installs nothing until it is confirmed or reverted (HTTP 409 to install). */
+        TRIAL_UNCONFIRMED(false),
+        /**
+         * The device refuses to restart: the install pending there lacks an image of its manifest, or holds a damaged
+         * one (HTTP 409 to reboot); {@link #missingImages()} names the images never installed, when the device says.
+         */
+        INSTALL_INCOMPLETE(false),
+        /**
+         * The device accepted an invitation to fetch the image but never connected back to the laptop (espota): a
+         * firewall on the laptop blocks the inbound connection, or the device found the image too large after saying yes.
+         */
+        NO_CONNECTION_BACK(false);
 
         private final boolean retryable;
 
@@ -62,6 +77,7 @@ public final class DeviceException extends FieldFlashException {
     private final int httpStatus;
     private final String deviceCode;
     private final Duration retryAfter;
+    private final List<String> missingImages;
 
     public DeviceException(Reason reason, String message, String hint) {
         this(reason, message, hint, null, 0, "", Duration.ZERO);
@@ -83,6 +99,16 @@ public final class DeviceException extends FieldFlashException {
         this.httpStatus = httpStatus;
         this.deviceCode = deviceCode == null ? "" : deviceCode;
         this.retryAfter = retryAfter == null ? Duration.ZERO : retryAfter;
+        this.missingImages = List.of();
+    }
+
+    private DeviceException(String message, String hint, List<String> missingImages) {
+        super(message, hint, null);
+        this.reason = Reason.INSTALL_INCOMPLETE;
+        this.httpStatus = 409;
+        this.deviceCode = Reason.INSTALL_INCOMPLETE.name();
+        this.retryAfter = Duration.ZERO;
+        this.missingImages = List.copyOf(missingImages);
     }
 
     public Reason reason() {
@@ -107,6 +133,14 @@ public final class DeviceException extends FieldFlashException {
     /** How long the device asked the client to wait (Retry-After), when it said. */
     public Optional<Duration> retryAfter() {
         return retryAfter.isZero() ? Optional.empty() : Optional.of(retryAfter);
+    }
+
+    /**
+     * For {@link Reason#INSTALL_INCOMPLETE}: the images the device says were never installed (names as the device
+     * gave them, not escaped); empty when it names none (e.g. an image whose bytes are damaged).
+     */
+    public List<String> missingImages() {
+        return missingImages;
     }
 
     @Override
@@ -140,6 +174,44 @@ public final class DeviceException extends FieldFlashException {
         if (minutes < 120) return minutes + (minutes == 1 ? " minute" : " minutes");
         long hours = (minutes + 59) / 60;
         return hours + " hours";
+    }
+
+    /**
+     * The device refuses to restart into an install that is not whole.
+     *
+     * @param missing the images it names as never installed (may be empty)
+     */
+    public static DeviceException installIncomplete(String address, List<String> missing) {
+        String names = missing.stream().map(n -> "\"" + Printable.cut(n, 80) + "\"").collect(Collectors.joining(", "));
+        return new DeviceException("The device at " + address + " refused to restart: the firmware installed there is not whole ("
+                + (missing.isEmpty() ? "an image is damaged" : "missing " + names) + "). It still runs its previous firmware.",
+                "Run the same command again: it sends and installs what is missing, then restarts the device. If this happens "
+                        + "again, restart the device and report it to the vendor with the audit log.", missing);
+    }
+
+    /**
+     * Another unit than the one of the first contact answers at the address (another device id, product or hardware).
+     *
+     * @param when  when it was noticed, e.g. "before sending \"app\""
+     * @param now   who answers now
+     * @param first who answered at first
+     */
+    public static DeviceException otherDevice(String address, String when, DeviceInfo now, DeviceInfo first) {
+        return new DeviceException(Reason.OTHER_DEVICE,
+                "Another unit answers at " + address + " " + when + ": " + describe(now) + ", not " + describe(first)
+                        + " as at first. FieldFlash stopped before sending it anything more.",
+                "Make sure that only the device to update is powered within reach of the laptop (another unit may share the "
+                        + "access point's name), then run the same command again.");
+    }
+
+    /** True when {@code a} and {@code b} are the same unit: device id, product and hardware. */
+    public static boolean sameUnit(DeviceInfo a, DeviceInfo b) {
+        return a.deviceId().equals(b.deviceId()) && a.product().equals(b.product()) && a.hardware().equals(b.hardware());
+    }
+
+    private static String describe(DeviceInfo i) {
+        return Printable.cut(i.product(), 60) + " (" + Printable.cut(i.hardware(), 60) + ") "
+                + Printable.cut(i.deviceId(), 60);
     }
 
     public static DeviceException certificate(String address, Throwable cause) {

@@ -71,14 +71,14 @@ public final class Protocols {
     /** Every protocol, in the order auto-detection probes them. */
     private static final List<Protocol> ALL = List.of(
             new Protocol("fieldflash-http", "a FieldFlash device (fieldflash-http/1), can resume", Protocols::fieldflash, Protocols::probeFieldflash),
-            // viperhttp: the ViperHTTP adapter fills this entry (factory and probe of ViperHTTP's status).
-            new Protocol("viperhttp", "a ViperHTTP OTA endpoint, can resume", null, null),
+            new Protocol("viperhttp", "a ViperHTTP OTA endpoint, can resume", Protocols::viperhttp, Protocols::probeViperhttp),
             new Protocol("elegantota", "an ElegantOTA web updater, cannot resume",
                     (a, c, s) -> new ElegantOtaDevice(a, c.user(), c.password(), s), ElegantOtaDevice::probe),
             new Protocol("web-updater", "an Arduino web updater, cannot resume",
                     (a, c, s) -> new WebUpdaterDevice(a, c.user(), c.password(), s), WebUpdaterDevice::probe),
-            // espota: the ArduinoOTA adapter fills this entry; it is never probed (an invitation only when asked).
-            new Protocol("espota", "an ArduinoOTA (espota) listener, cannot resume", null, null));
+            // Never probed: an invitation is sent only when asked for (--protocol espota or an espota:// address).
+            new Protocol("espota", "an ArduinoOTA (espota) listener, cannot resume",
+                    (a, c, s) -> io.fieldflash.device.espota.EspOtaDevice.parse(a.toString(), c.password()), null));
 
     /** Every protocol, built or not. */
     public static List<Protocol> all() {
@@ -136,13 +136,13 @@ public final class Protocols {
             if (f == Finding.PASSWORD_WANTED) locked.add(p.id());
         }
         if (!locked.isEmpty()) {
-            boolean given = !credentials.user().isEmpty() || !credentials.password().isEmpty();
+            boolean given = !credentials.user().isEmpty() || !credentials.password().isEmpty() || !credentials.token().isEmpty();
             throw new DeviceException(DeviceException.Reason.AUTH_FAILED,
-                    "The device at " + where + " has an update page that wants a user name and password"
-                            + (given ? ", and refused the ones given" : "") + ", so FieldFlash cannot tell which updater it is ("
+                    "The device at " + where + " has an update page that wants a password or token"
+                            + (given ? ", and refused what was given" : "") + ", so FieldFlash cannot tell which updater it is ("
                             + String.join(" or ", locked) + ").",
-                    "Give the device's update user and password (--user and --password, or FIELDFLASH_PASSWORD), or name the "
-                            + "protocol with --protocol.", null, 401, "", java.time.Duration.ZERO);
+                    "Give the device's update user and password (--user and --password, or FIELDFLASH_PASSWORD) or its token "
+                            + "(--token), or name the protocol with --protocol.", null, 401, "", java.time.Duration.ZERO);
         }
         throw new DeviceException(DeviceException.Reason.PROTOCOL_ERROR,
                 "The device at " + where + " answers, but none of the update protocols FieldFlash can detect ("
@@ -204,6 +204,23 @@ public final class Protocols {
                 return t == null ? "device at " + address() + " (protocol not detected yet)" : t.toString();
             }
         };
+    }
+
+    // ---- ViperHTTP ----------------------------------------------------------------------------------------------
+
+    private static Device viperhttp(URI address, Credentials c, HttpSettings s) {
+        return io.fieldflash.device.viperhttp.ViperHttpDevice.of(address, c.token().strip())
+                .withTimeouts(s.connectTimeout(), s.requestTimeout());
+    }
+
+    /** {@code GET /ota/status} (read-only), with the token when one was given. */
+    private static Finding probeViperhttp(URI address, Credentials c, HttpSettings s) throws DeviceException, InterruptedException {
+        try (io.fieldflash.device.webupdater.WebForm form = new io.fieldflash.device.webupdater.WebForm(address, "", "", s)) {
+            io.fieldflash.device.webupdater.WebForm.Answer a = form.get("/ota/status",
+                    c.token().isBlank() ? java.util.Map.of() : java.util.Map.of("X-OTA-Token", c.token().strip()));
+            if (a.status() == 401 && a.text().contains("ota token")) return Finding.PASSWORD_WANTED;
+            return a.status() == 200 && a.text().contains("next_update_partition") ? Finding.FOUND : Finding.ABSENT;
+        }
     }
 
     // ---- fieldflash-http/1 ------------------------------------------------------------------------------------

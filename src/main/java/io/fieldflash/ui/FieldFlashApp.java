@@ -16,6 +16,10 @@ import javafx.stage.Stage;
 
 /** The JavaFX wizard. Start it with {@code fieldflash} (no arguments) or {@code fieldflash gui}. */
 public final class FieldFlashApp extends Application {
+    /** Launch argument naming a bundle to check on the first page (followed by its path). */
+    public static final String BUNDLE_ARG = "--bundle";
+    private static final int[] ICON_SIZES = {16, 32, 48, 64, 128, 256};
+
     private AppContext context;
     private Wizard wizard;
 
@@ -30,6 +34,7 @@ public final class FieldFlashApp extends Application {
         Scene scene = new Scene(wizard.root());
         scene.getStylesheets().add(stylesheet("fieldflash.css"));
         stage.setTitle(context.text("app.title"));
+        stage.getIcons().setAll(icons());
         stage.setScene(scene);
         stage.setMinWidth(820);
         stage.setMinHeight(600);
@@ -46,6 +51,10 @@ public final class FieldFlashApp extends Application {
             }));
         }
         stage.show();
+        int bundleAt = args.indexOf(BUNDLE_ARG);
+        if (bundleAt >= 0 && bundleAt + 1 < args.size()) {
+            wizard.<io.fieldflash.ui.bundle.BundleStepController>step(WizardStep.BUNDLE).verify(java.nio.file.Path.of(args.get(bundleAt + 1)));
+        }
         if (args.contains("--tour")) {
             stage.setX(0);
             stage.setY(0);
@@ -59,6 +68,16 @@ public final class FieldFlashApp extends Application {
     public void stop() {
         if (wizard != null) wizard.close();
         if (context != null) context.close();
+    }
+
+    /** The app icon at the sizes a window manager picks from (made from icons/fieldflash.svg). */
+    static java.util.List<javafx.scene.image.Image> icons() {
+        java.util.List<javafx.scene.image.Image> images = new java.util.ArrayList<>();
+        for (int size : ICON_SIZES) {
+            java.net.URL url = FieldFlashApp.class.getResource("/io/fieldflash/ui/icons/fieldflash-" + size + ".png");
+            if (url != null) images.add(new javafx.scene.image.Image(url.toExternalForm()));
+        }
+        return images;
     }
 
     static String stylesheet(String name) {

@@ -211,6 +211,14 @@ public final class MainController {
         about.initOwner(stepBar.getScene().getWindow());
         about.setTitle(context.text("main.about").replace("_", ""));
         about.setHeaderText("FieldFlash " + AppInfo.version());
+        java.util.List<javafx.scene.image.Image> icons = FieldFlashApp.icons();
+        if (!icons.isEmpty()) {
+            javafx.scene.image.ImageView logo = new javafx.scene.image.ImageView(icons.get(icons.size() - 2));
+            logo.setFitWidth(64);
+            logo.setFitHeight(64);
+            about.setGraphic(logo);
+            if (about.getDialogPane().getScene().getWindow() instanceof javafx.stage.Stage s) s.getIcons().setAll(icons);
+        }
         about.setContentText(context.text("about.text", Runtime.version().toString(),
                 System.getProperty("javafx.runtime.version", "?"), trustFingerprint()));
         about.showAndWait();

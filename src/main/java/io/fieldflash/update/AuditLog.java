@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fieldflash.Printable;
 import io.fieldflash.bundle.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -270,7 +271,11 @@ public final class AuditLog {
             "version", "manifest_sha256", "signers", "expiry_overridden", "device_id", "transport", "device_address",
             "version_before", "version_after", "result", "reason", "bytes_sent", "resumes", "seconds");
 
-    /** Writes the log as CSV (RFC 4180, header line first); returns the number of entries. Unreadable lines are skipped. */
+    /**
+     * Writes the log as CSV (RFC 4180, header line first); returns the number of entries. Unreadable lines are skipped.
+     * Every value is escaped with {@link Printable#of} (a device's or bundle's text may hold terminal controls, line
+     * breaks or bidi overrides; the escape is reversible, and the log itself keeps the exact text).
+     */
     public int exportCsv(Writer out) throws IOException {
         out.write(String.join(",", CSV_COLUMNS) + "\r\n");
         int count = 0;
@@ -301,7 +306,7 @@ public final class AuditLog {
 
     /** One CSV field: quoted when needed; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula. */
     static String csv(String v) {
-        String s = v;
+        String s = Printable.of(v);
         if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 && !s.matches("-?\\d+(\\.\\d+)?")) s = "'" + s;
         if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") || s.startsWith("'")) {
             s = "\"" + s.replace("\"", "\"\"") + "\"";

@@ -1,6 +1,5 @@
 package io.fieldflash.update;
 
-import io.fieldflash.Printable;
 import io.fieldflash.device.DeviceException;
 import io.fieldflash.device.DeviceInfo;
 import io.fieldflash.device.DeviceSession;
@@ -49,16 +48,6 @@ final class IdentifyStep {
 
     /** Throws {@code OTHER_DEVICE} unless {@code now} is the unit of the first contact. */
     void requireSame(DeviceInfo now, String when) throws DeviceException {
-        DeviceInfo f = c.first;
-        if (now.deviceId().equals(f.deviceId()) && now.product().equals(f.product()) && now.hardware().equals(f.hardware())) return;
-        throw new DeviceException(DeviceException.Reason.OTHER_DEVICE,
-                "Another unit answers at " + c.device.address() + " " + when + ": " + describe(now) + ", not " + describe(f)
-                        + " as at first. FieldFlash stopped before sending it anything more.",
-                "Make sure that only the device to update is powered within reach of the laptop (another unit may share the "
-                        + "access point's name), then run the same command again.");
-    }
-
-    private static String describe(DeviceInfo i) {
-        return Printable.cut(i.product(), 60) + " (" + Printable.cut(i.hardware(), 60) + ") " + Printable.cut(i.deviceId(), 60);
+        if (!DeviceException.sameUnit(now, c.first)) throw DeviceException.otherDevice(c.device.address(), when, now, c.first);
     }
 }

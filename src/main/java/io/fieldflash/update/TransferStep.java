@@ -118,13 +118,13 @@ final class TransferStep {
         int failures = 0;
         while (true) {
             c.control.checkpoint();
-            long[] last = {0};
             try {
                 c.resetSpeed();
-                st.send(n -> {       // n: this attempt's bytes so far
-                    c.bytesSent += n - last[0];
-                    last[0] = n;
-                    c.progress(doneBefore + n, total, false);
+                long[] sent = {0};     // this attempt's bytes: a stream that broke starts again at 0
+                st.send(n -> {
+                    c.bytesSent += n;
+                    sent[0] += n;
+                    c.progress(doneBefore + Math.min(sent[0], st.image().size()), total, false);
                 });
                 c.progress(doneBefore + st.image().size(), total, true);
                 return;

@@ -56,6 +56,11 @@ import org.slf4j.LoggerFactory;
  *   <li>The unit identified at first contact is the one sent to, installed and restarted (device id, product and
  *       hardware compared before each of these and after the restart), and it is confirmed only when it runs exactly
  *       the bundle (version, counter and, when reported, the manifest's SHA-256).</li>
+ *   <li>A device found running exactly this bundle on trial (a power cut after the install was recorded starts the
+ *       trial at the next boot) is confirmed as it runs, never restarted again: a restart would revert it.</li>
+ *   <li>A restart refused because the install is not whole ({@code INSTALL_INCOMPLETE}) leads to the missing images
+ *       being sent and installed again, at most {@value #MAX_REINSTALL_ROUNDS} times; success is never reported
+ *       without the restart into the whole bundle.</li>
  *   <li>Every job, whatever its end (even {@link #interrupt()} past the install step), appends one line to the audit log.</li>
  * </ul>
  */
@@ -113,7 +118,7 @@ public final class UpdateJob {
         this.identify = new IdentifyStep(run);
         this.preflight = new PreflightStep(run);
         this.transfer = new TransferStep(run);
-        this.install = new InstallStep(run, transfer);
+        this.install = new InstallStep(run, transfer, identify);
         this.reboot = new RebootStep(run);
         this.confirm = new ConfirmStep(run);
     }
@@ -455,38 +460,33 @@ public final class UpdateJob {
                     + "between it and a wrong bundle.");
         }
 
+        // The device found running exactly this bundle on trial (an earlier run, or a power cut after the install was
+        // recorded, restarted it): confirmed as it runs, never restarted again (that would revert it).
+        DeviceInfo onTrial = null;
         if (trialOfThisBundle) {
             say(JobEvent.Level.INFO, "The device already runs " + m.version() + " on trial (an earlier update stopped before confirming it).");
             pointOfNoReturn();
+            onTrial = info;
         } else {
-            long doneBefore = 0;
-            for (ImageSpec image : m.images()) {
-                for (int attempt = 1; ; attempt++) {
-                    control.checkpoint();
-                    if (caps.identity()) identify.sameDevice(session, "before sending \"" + image.name() + "\"");
-                    phase(Phase.TRANSFERRING, image.name());
-                    TransferStep.Sent sent = transfer.send(session, image, doneBefore, m.totalImageBytes());
-                    if (!caps.separateInstall()) {
-                        pointOfNoReturn();
+            onTrial = sendAndInstall(session, m.images());
+            for (int round = 1; onTrial == null && caps.rebootCommand(); round++) {
+                if (caps.identity()) {
+                    DeviceInfo now = identify.sameDevice(session, "before the restart");
+                    if (now.firmware().trial() && Preflight.runsExactly(now.firmware(), m, manifestSha)) {
+                        say(JobEvent.Level.INFO, "The device restarted by itself after the install and runs " + m.version()
+                                + " on trial: confirming it, without another restart.");
+                        onTrial = now;
                         break;
                     }
-                    if (caps.identity()) identify.sameDevice(session, "before installing \"" + image.name() + "\"");
-                    pointOfNoReturn();
-                    phase(Phase.INSTALLING, image.name());
-                    if (install.install(session, sent, image) == InstallStep.Outcome.INSTALLED) break;
-                    if (attempt >= 3) {
-                        throw new DeviceException(DeviceException.Reason.UPLOAD_GONE,
-                                "The device at " + device.address() + " lost \"" + image.name() + "\" before installing it, " + attempt + " times.",
-                                "Restart the device and run the same command again. It does not run the new firmware: FieldFlash "
-                                        + "did not tell it to restart.");
-                    }
                 }
-                doneBefore += image.size();
-            }
-            if (caps.rebootCommand()) {
-                if (caps.identity()) identify.sameDevice(session, "before the restart");
                 phase(Phase.REBOOTING, "");
-                reboot.reboot(session);
+                try {
+                    reboot.reboot(session);
+                    break;
+                } catch (DeviceException e) {
+                    if (e.reason() != DeviceException.Reason.INSTALL_INCOMPLETE || round > MAX_REINSTALL_ROUNDS) throw e;
+                    onTrial = sendAndInstall(session, missing(e, m));
+                }
             }
         }
 
@@ -496,7 +496,7 @@ public final class UpdateJob {
             return result(t0, JobResult.Outcome.UPDATED, "", "The image was sent and the device accepted it.", "");
         }
         phase(Phase.WAITING, "");
-        DeviceInfo back = trialOfThisBundle ? info : reboot.awaitBack(session, info);
+        DeviceInfo back = onTrial != null ? onTrial : reboot.awaitBack(session, info);
         identify.requireSame(back, "after the restart");
         versionAfter = back.firmware().version();
         if (!Preflight.runsExactly(back.firmware(), m, manifestSha)) {
@@ -522,6 +522,75 @@ public final class UpdateJob {
         stores.resume().delete(info.deviceId());
         return result(t0, JobResult.Outcome.UPDATED, "", "The device runs " + m.version() + " now"
                 + (caps.trialBoot() ? ", confirmed." : "."), "");
+    }
+
+    /** How often a restart refused as incomplete ({@code INSTALL_INCOMPLETE}) leads to sending the missing images again. */
+    static final int MAX_REINSTALL_ROUNDS = 2;
+
+    /**
+     * Sends and installs {@code images} in turn (each until the device holds and installs it, within bounds).
+     *
+     * @return what the device runs when it turned out to run this bundle on trial already (then the rest is not
+     *         sent); null when every image was installed
+     */
+    private DeviceInfo sendAndInstall(DeviceSession session, List<ImageSpec> images)
+            throws FieldFlashException, IOException, InterruptedException {
+        Capabilities caps = device.capabilities();
+        long total = images.stream().mapToLong(ImageSpec::size).sum();
+        long doneBefore = 0;
+        for (ImageSpec image : images) {
+            for (int attempt = 1; ; attempt++) {
+                control.checkpoint();
+                if (caps.identity()) identify.sameDevice(session, "before sending \"" + image.name() + "\"");
+                phase(Phase.TRANSFERRING, image.name());
+                TransferStep.Sent sent = transfer.send(session, image, doneBefore, total);
+                if (!caps.separateInstall()) {
+                    pointOfNoReturn();
+                    break;
+                }
+                if (caps.identity()) identify.sameDevice(session, "before installing \"" + image.name() + "\"");
+                pointOfNoReturn();
+                phase(Phase.INSTALLING, image.name());
+                InstallStep.Outcome o = install.install(session, sent, image);
+                if (o == InstallStep.Outcome.INSTALLED) break;
+                if (o == InstallStep.Outcome.ON_TRIAL) return install.onTrial();
+                if (attempt >= 3) {
+                    throw new DeviceException(DeviceException.Reason.UPLOAD_GONE,
+                            "The device at " + device.address() + " lost \"" + image.name() + "\" before installing it, " + attempt + " times.",
+                            "Restart the device and run the same command again. It does not run the new firmware: FieldFlash "
+                                    + "did not tell it to restart.");
+                }
+            }
+            doneBefore += image.size();
+        }
+        return null;
+    }
+
+    /**
+     * The bundle's images that the device, refusing to restart, says were never installed; all of them when it names
+     * none (an image damaged in its slot). A name the bundle lacks is a failure: the install pending there is not ours.
+     */
+    private List<ImageSpec> missing(DeviceException incomplete, Manifest m) throws DeviceException {
+        if (incomplete.missingImages().isEmpty()) {
+            say(JobEvent.Level.WARNING, "The device refused to restart: an installed image is damaged. Sending and installing "
+                    + "every image again.");
+            return m.images();
+        }
+        List<ImageSpec> out = new ArrayList<>();
+        for (String name : incomplete.missingImages()) {
+            Optional<ImageSpec> spec = m.image(name);
+            if (spec.isEmpty()) {
+                throw new DeviceException(DeviceException.Reason.INSTALL_INCOMPLETE,
+                        "The device at " + device.address() + " refused to restart for lack of image \"" + Printable.cut(name, 80)
+                                + "\", which this bundle does not have: the install pending there is not this bundle's.",
+                        "Restart the device (it keeps running its previous firmware), then run the same command again. If this "
+                                + "happens again, report it to the vendor with the audit log.", incomplete);
+            }
+            if (!out.contains(spec.get())) out.add(spec.get());
+        }
+        say(JobEvent.Level.WARNING, "The device refused to restart: it lacks " + out.stream().map(i -> "\"" + i.name() + "\"")
+                .collect(java.util.stream.Collectors.joining(", ")) + ". Sending and installing " + (out.size() == 1 ? "it" : "them") + " again.");
+        return out;
     }
 
     private JobResult alreadyInstalled(DeviceInfo info, Manifest m, long t0) {

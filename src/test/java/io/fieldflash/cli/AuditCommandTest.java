@@ -114,4 +114,26 @@ class AuditCommandTest {
         assertThat(rows.getFirst()).startsWith("seq,time,operator,host");
         assertThat(rows.get(2)).contains("tech-2").contains("dev2").contains(",true,").contains("UPDATED");
     }
+
+    @Test
+    void exportedDeviceAndBundleTextReachesTheTerminalEscaped() throws Exception {
+        AuditRecord r = record(5);
+        String product = "crossing\u001b[2J\u001b[1;1HVALID\u001b]0;owned\u0007-controller";
+        String version = "2.4.0\u202e\u009b31m";
+        new AuditLog(file).append(new AuditRecord(r.time(), r.operator(), r.host(), r.bundleFile(), r.vendor(), product, r.version(),
+                r.manifestSha256(), r.signers(), r.expiryOverridden(), "dev\r\nOK", r.transport(), r.deviceAddress(), version,
+                r.versionAfter(), r.result(), r.reason(), r.bytesSent(), r.resumes(), r.seconds()));
+
+        FlashCommandTest.Run out = FlashCommandTest.run("audit", "export", "--csv", "--file", file.toString());
+        assertThat(out.exit()).isZero();
+        assertThat(out.out()).contains("crossing\\x1b[2J\\x1b[1;1HVALID\\x1b]0;owned\\x07-controller")
+                .contains("2.4.0\\u202e\\x9b31m").contains("dev\\x0d\\x0aOK")
+                .doesNotContain("\u001b").doesNotContain("\u0007").doesNotContain("\u202e").doesNotContain("\u009b");
+        assertThat(out.out().lines()).as("one row per entry: no line break from a device").hasSize(6);
+
+        Path csv = tmp.resolve("out.csv");
+        assertThat(FlashCommandTest.run("audit", "export", "--csv", "--file", file.toString(), "--out", csv.toString()).exit()).isZero();
+        assertThat(Files.readString(csv)).doesNotContain("\u001b").contains("crossing\\x1b[2J");
+        assertThat(verify().out()).startsWith("OK").doesNotContain("\u001b");
+    }
 }

@@ -64,6 +64,18 @@ class ProtocolsTest {
     }
 
     @Test
+    void detectsViperHttpWithItsToken() throws Exception {
+        try (var sim = io.fieldflash.sim.viperhttp.ViperHttpSimulator.start(
+                io.fieldflash.sim.viperhttp.ViperHttpSimulator.Config.of(tmp.resolve("viper"), "t0k"))) {
+            URI at = URI.create("http://127.0.0.1:" + sim.baseUri().getPort());
+            assertThat(Protocols.detect(at, new Protocols.Credentials("t0k", "", ""), HttpSettings.DEFAULT).protocol().id())
+                    .isEqualTo("viperhttp");
+            assertThatThrownBy(() -> Protocols.detect(at, Protocols.Credentials.NONE, HttpSettings.DEFAULT))
+                    .isInstanceOfSatisfying(DeviceException.class, e -> assertThat(e.getMessage()).contains("viperhttp"));
+        }
+    }
+
+    @Test
     void nothingListeningIsUnreachable() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

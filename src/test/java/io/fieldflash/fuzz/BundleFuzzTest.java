@@ -242,8 +242,9 @@ class BundleFuzzTest {
             try {
                 VerifiedBundle vb = verify(resigned);
                 assertThat(vb.manifestBytes()).isEqualTo(input);
-                streamAll(vb);   // every listed image is in the archive, streams, and matches its digest
-                assertStreamingReaderAgrees(resigned, vb, images);
+                // every listed image is in the archive, streams, and matches its digest; the mutation may have renamed
+                // an image, so the streaming reader is compared with what this manifest names, not the original's
+                assertStreamingReaderAgrees(resigned, vb, streamAll(vb));
             } catch (BundleException e) {
                 assertPrintable(e);
             }

@@ -40,6 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
  * images, confirmed. A run that fails must fail with a reason, and an update run again without faults must then
  * succeed. Every broken promise of every run is collected and printed before the test fails, with its faults, so
  * that any one can be replayed.
+ *
+ * <p>Beyond the promises, no failure may be needless: a run may fail only where the device itself undid the update,
+ * i.e. a power cut reverted the trial before it was confirmed ({@code BOOT_FAILED}, {@code CONFIRM_FAILED}, the
+ * protocol's rule 4). A power cut after the install was recorded (the device comes back on trial of the bundle), an
+ * install or restart refused on the way ({@code TRIAL_UNCONFIRMED}, {@code INSTALL_INCOMPLETE}) and any answer the
+ * client does not understand ({@code PROTOCOL_ERROR}) must end in a confirmed update.
  */
 class FaultCampaignTest {
     static final long BASE_SEED = Long.getLong("fieldflash.campaign.seed", 20261121L);
@@ -210,6 +216,7 @@ class FaultCampaignTest {
                 .isGreaterThan(runs.size() / 2);
         assertThat(runs.stream().filter(r -> r.stats().lostAnswers() > 0).count()).as("lost answers that fired").isGreaterThan(10);
         assertNoPromiseBroken(runs);
+        assertNoNeedlessFailure(runs);
     }
 
     @Test
@@ -225,6 +232,7 @@ class FaultCampaignTest {
         assertThat(updated).as("most runs get through").isGreaterThan(RANDOM_RUNS * 9L / 10);
         assertThat(runs.stream().mapToLong(r -> r.result().resumes()).sum()).as("the faults did fire").isGreaterThan(RANDOM_RUNS);
         assertNoPromiseBroken(runs);
+        assertNoNeedlessFailure(runs);
     }
 
     @Test
@@ -255,6 +263,22 @@ class FaultCampaignTest {
                     r.broken().isEmpty() ? "" : " BROKEN " + r.broken());
         }
         System.out.printf("campaign (%s): %d runs in %.1f s: %s%n", what, runs.size(), (System.nanoTime() - t0) / 1e9, outcomes);
+    }
+
+    /** The only failures a run may end with: a power cut reverted the trial before it was confirmed (rule 4). */
+    static final java.util.Set<String> UNAVOIDABLE = java.util.Set.of("BOOT_FAILED", "CONFIRM_FAILED");
+
+    /** Every failed run failed because the device reverted after a power cut, nothing the client could have recovered from. */
+    private static void assertNoNeedlessFailure(List<Run> runs) {
+        List<String> needless = new ArrayList<>();
+        for (Run r : runs) {
+            JobResult j = r.result();
+            if (j.ok()) continue;
+            if (!UNAVOIDABLE.contains(j.reason()) || r.stats().powerCuts() == 0) {
+                needless.add("[" + r.faults() + "] " + j.outcome() + " " + j.reason() + " (" + j.message() + ")");
+            }
+        }
+        assertThat(needless).as(needless.size() + " needless failures").isEmpty();
     }
 
     private static void assertNoPromiseBroken(List<Run> runs) {

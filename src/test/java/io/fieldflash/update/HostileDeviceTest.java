@@ -248,6 +248,171 @@ class HostileDeviceTest {
         assertThat(sim.state().version()).isEqualTo("2.4.0");
     }
 
+    @Test
+    void aUnitSwappedRightAfterTheJobsIdentityCheckGetsNoByte() throws Exception {
+        TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 40_000, 19);
+        AtomicInteger infos = new AtomicInteger();
+        script((r, d) -> {
+            // The third /info is the transfer's own, right after the job checked the unit before sending: another
+            // unit (same id and token, another hardware revision) answers just then.
+            if (isInfo(r) && infos.incrementAndGet() == 3) return edit(d.forward(r), n -> n.put("hardware", "ccx-rev-c"));
+            return d.forward(r);
+        });
+        JobResult r = job(b).run();
+
+        assertThat(r.outcome()).isEqualTo(JobResult.Outcome.FAILED);
+        assertThat(r.reason()).isEqualTo("OTHER_DEVICE");
+        assertThat(r.message()).contains("ccx-rev-c").contains("before the transfer");
+        assertThat(count("POST", API + "/uploads")).isZero();
+        assertThat(count("PATCH", "")).isZero();
+        assertThat(r.bytesSent()).isZero();
+    }
+
+    // ---- power cut after the install was recorded: the device comes back on trial of this very bundle --------------
+
+    /** Lets the first install through, then cuts the power (the device restarts into the trial) and loses the answer. */
+    private DeviceProxy.Script powerCutAfterTheFirstInstall(DeviceProxy.Script afterwards) {
+        AtomicBoolean cut = new AtomicBoolean();
+        return (r, d) -> {
+            if (r.method().equals("POST") && r.path().endsWith("/install") && !cut.getAndSet(true)) {
+                assertThat(d.forward(r).status()).isEqualTo(200);
+                sim.restart();
+                return Resp.DROP;
+            }
+            return afterwards.handle(r, d);
+        };
+    }
+
+    @Test
+    void aPowerCutAfterTheInstallIsConfirmedNotRestartedAgain() throws Exception {
+        TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 20_000, 20);
+        script(powerCutAfterTheFirstInstall((r, d) -> d.forward(r)));
+        JobResult r = job(b).run();
+
+        // However the device answers the install's retry, it runs the bundle on trial already: a restart now would
+        // revert it.
+        assertThat(r.outcome()).as(r.message()).isEqualTo(JobResult.Outcome.UPDATED);
+        assertThat(count("POST", "/reboot")).isZero();
+        assertThat(count("POST", "/confirm")).isEqualTo(1);
+        assertThat(sim.state().trial()).isFalse();
+        assertThat(sim.state().running().manifestSha256()).isEqualTo(b.bundle().manifestSha256());
+        assertThat(Files.readAllBytes(Sim.activeSlotFile(sim))).isEqualTo(Files.readAllBytes(b.image()));
+    }
+
+    @Test
+    void anInstallRefusedAsOnTrialOfThisVeryBundleIsConfirmed() throws Exception {
+        TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 20_000, 21);
+        // The retry meets the device as it is when the cut fell before the upload was forgotten: 409 TRIAL_UNCONFIRMED.
+        script(powerCutAfterTheFirstInstall((r, d) -> r.method().equals("POST") && r.path().endsWith("/install")
+                ? Resp.json(409, "{\"error\":\"TRIAL_UNCONFIRMED\",\"message\":\"on trial\"}") : d.forward(r)));
+        JobResult r = job(b).run();
+
+        assertThat(r.outcome()).as(r.message()).isEqualTo(JobResult.Outcome.UPDATED);
+        assertThat(count("POST", "/install")).isEqualTo(2);
+        assertThat(count("POST", "/reboot")).isZero();
+        assertThat(sim.state().trial()).isFalse();
+        assertThat(sim.state().running().manifestSha256()).isEqualTo(b.bundle().manifestSha256());
+        assertThat(events).filteredOn(e -> e instanceof JobEvent.Message).extracting(e -> ((JobEvent.Message) e).text())
+                .anyMatch(t -> t.contains("on trial: confirming it"));
+    }
+
+    @Test
+    void aRetriedInstallAnsweredAsDoneWhileOnTrialIsNotRestarted() throws Exception {
+        TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 20_000, 23);
+        // The retry meets a device that remembers the install by its upload id and answers it as done (the protocol's
+        // "same 200 for a repeated install"), although the power cut has started the trial meanwhile.
+        script(powerCutAfterTheFirstInstall((r, d) -> r.method().equals("POST") && r.path().endsWith("/install")
+                ? Resp.json(200, "{\"state\":\"pending-reboot\",\"slot\":\"B\"}") : d.forward(r)));
+        JobResult r = job(b).run();
+
+        assertThat(r.outcome()).as(r.message()).isEqualTo(JobResult.Outcome.UPDATED);
+        assertThat(count("POST", "/reboot")).isZero();
+        assertThat(sim.state().trial()).isFalse();
+        assertThat(sim.state().running().manifestSha256()).isEqualTo(b.bundle().manifestSha256());
+    }
+
+    @Test
+    void anInstallRefusedAsOnTrialOfAnotherFirmwareFailsSayingWhatToDo() throws Exception {
+        TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 20_000, 22);
+        AtomicBoolean refused = new AtomicBoolean();
+        script((r, d) -> {
+            if (r.method().equals("POST") && r.path().endsWith("/install")) {
+                refused.set(true);
+                return Resp.json(409, "{\"error\":\"TRIAL_UNCONFIRMED\"}");
+            }
+            if (isInfo(r) && refused.get()) {
+                return edit(d.forward(r), n -> ((ObjectNode) n.get("firmware")).put("version", "2.4.9").put("trial", true));
+            }
+            return d.forward(r);
+        });
+        JobResult r = job(b).run();
+
+        assertThat(r.outcome()).isEqualTo(JobResult.Outcome.FAILED);
+        assertThat(r.reason()).isEqualTo("TRIAL_UNCONFIRMED");
+        assertThat(r.message()).contains("2.4.9").contains("on trial").contains("not this bundle's");
+        assertThat(r.hint()).contains("Restart the device");
+        assertThat(count("POST", "/confirm")).isZero();
+        assertThat(count("POST", "/reboot")).isZero();
+    }
+
+    // ---- a restart refused because the install is not whole ------------------------------------------------------
+
+    @Test
+    void aRestartRefusedForAMissingImageSendsAndInstallsItAgain() throws Exception {
+        TestBundles.Made b = twoImages();
+        AtomicInteger installs = new AtomicInteger();
+        String[] lost = {""};
+        script((r, d) -> {
+            // The device answers the second image's install as done but never records it (a lost write).
+            if (r.method().equals("POST") && r.path().endsWith("/install") && installs.incrementAndGet() == 2) {
+                lost[0] = Json.MAPPER.readTree(r.body()).path("sha256").asText();
+                return Resp.json(200, "{\"state\":\"pending-reboot\",\"slot\":\"B\"}");
+            }
+            return d.forward(r);
+        });
+        JobResult r = job(b).run();
+
+        assertThat(r.outcome()).as(r.message()).isEqualTo(JobResult.Outcome.UPDATED);
+        assertThat(count("POST", "/reboot")).as("refused once, then done").isEqualTo(2);
+        assertThat(count("POST", "/install")).isEqualTo(3);
+        io.fieldflash.sim.Slot active = sim.state().active();
+        assertThat(Files.readAllBytes(sim.slotFile(active))).isEqualTo(Files.readAllBytes(tmp.resolve("app.bin")));
+        assertThat(Files.readAllBytes(tmp.resolve("dev").resolve(active.fileName("web")))).isEqualTo(Files.readAllBytes(tmp.resolve("web.bin")));
+        String name = b.bundle().manifest().images().stream().filter(i -> i.sha256().equals(lost[0])).findFirst().orElseThrow().name();
+        assertThat(events).filteredOn(e -> e instanceof JobEvent.Message).extracting(e -> ((JobEvent.Message) e).text())
+                .anyMatch(t -> t.contains("lacks \"" + name + "\""));
+    }
+
+    @Test
+    void aDeviceThatKeepsRefusingTheRestartEndsWithoutClaimingSuccess() throws Exception {
+        TestBundles.Made b = twoImages();
+        script((r, d) -> r.method().equals("POST") && r.path().endsWith("/reboot")
+                ? Resp.json(409, "{\"error\":\"INSTALL_INCOMPLETE\",\"missing\":[\"web\\u001b[2J\"]}") : d.forward(r));
+        JobResult r = job(b).run();
+
+        assertThat(r.outcome()).isEqualTo(JobResult.Outcome.FAILED);
+        assertThat(r.reason()).isEqualTo("INSTALL_INCOMPLETE");
+        assertThat(r.message()).contains("web\\x1b[2J").doesNotContain("\u001b");
+        assertThat(count("POST", "/reboot")).as("bounded").isEqualTo(1);
+        assertThat(sim.state().version()).isEqualTo("2.4.0");
+    }
+
+    @Test
+    void aRestartRefusedOnEveryTryIsBounded() throws Exception {
+        TestBundles.Made b = twoImages();
+        script((r, d) -> r.method().equals("POST") && r.path().endsWith("/reboot")
+                ? Resp.json(409, "{\"error\":\"INSTALL_INCOMPLETE\",\"missing\":[]}") : d.forward(r));
+        JobResult r = job(b).run();
+
+        assertThat(r.outcome()).isEqualTo(JobResult.Outcome.FAILED);
+        assertThat(r.reason()).isEqualTo("INSTALL_INCOMPLETE");
+        assertThat(r.hint()).contains("Run the same command again");
+        assertThat(count("POST", "/reboot")).isEqualTo(1L + UpdateJob.MAX_REINSTALL_ROUNDS);
+        assertThat(count("POST", "/install")).as("every image again, each round").isEqualTo(2L * (1 + UpdateJob.MAX_REINSTALL_ROUNDS));
+        assertThat(sim.state().version()).isEqualTo("2.4.0");
+        assertThat(sim.state().trial()).isFalse();
+    }
+
     // ---- 18 ---------------------------------------------------------------------------------------------------------
 
     @Test

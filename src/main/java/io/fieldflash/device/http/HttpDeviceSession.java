@@ -2,6 +2,7 @@ package io.fieldflash.device.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fieldflash.Printable;
 import io.fieldflash.bundle.Json;
 import io.fieldflash.device.DeviceException;
 import io.fieldflash.device.DeviceInfo;
@@ -14,8 +15,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** An open connection to a fieldflash-http/1 device. One request per method; no retries (the job decides). */
@@ -27,6 +30,8 @@ final class HttpDeviceSession implements DeviceSession {
     private final String token;
     private final HttpSettings settings;
     private final TusClient tus;
+    /** The unit that answered this session's first {@code /info}: every later answer must be the same unit. */
+    private DeviceInfo firstSeen;
 
     HttpDeviceSession(HttpClient http, URI api, String address, String token, HttpSettings settings) {
         this.http = http;
@@ -47,12 +52,19 @@ final class HttpDeviceSession implements DeviceSession {
             }
             throw exchange.failure(a, "GET /info");
         }
-        return InfoJson.parse(a.body(), address);
+        DeviceInfo info = InfoJson.parse(a.body(), address);
+        if (firstSeen == null) firstSeen = info;
+        return info;
     }
 
     @Override
     public ImageTransfer openTransfer(ImageSource image, String resumeHandle) throws DeviceException, InterruptedException {
+        // This /info comes after the job's own identity check: a unit swapped in between must get no byte either.
+        DeviceInfo first = firstSeen;
         DeviceInfo info = identify();
+        if (first != null && !DeviceException.sameUnit(info, first)) {
+            throw DeviceException.otherDevice(address, "before the transfer of \"" + Printable.of(image.name()) + "\"", info, first);
+        }
         int chunk = Math.max(1, Math.min(settings.chunkSize(), info.maxChunkSize()));
         if (info.upload() instanceof DeviceInfo.UploadState.InProgress up) {
             URI location = resolve(up.location());
@@ -93,6 +105,13 @@ final class HttpDeviceSession implements DeviceSession {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
         if (a.status() == 200 || a.status() == 204) return;
         if (a.status() == 422) throw InstallRefusal.of(address, field(a.body(), "error"));
+        if (a.status() == 409 && field(a.body(), "error").equals("TRIAL_UNCONFIRMED")) {
+            throw new DeviceException(DeviceException.Reason.TRIAL_UNCONFIRMED,
+                    "The device at " + address + " refused to install \"" + Printable.of(request.image()) + "\": it runs firmware on trial, "
+                            + "and installs nothing until that is confirmed or reverted.",
+                    "Restart the device: it returns to its confirmed firmware (a firmware on trial is reverted at a restart). "
+                            + "Then run the same command again.", null, 409, "TRIAL_UNCONFIRMED", Duration.ZERO);
+        }
         throw exchange.failure(a, "install");
     }
 
@@ -116,6 +135,7 @@ final class HttpDeviceSession implements DeviceSession {
     public void reboot() throws DeviceException, InterruptedException {
         Exchange.Answer a = exchange.send(authorized(URI.create(api + "/reboot"), settings.requestTimeout())
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
+        if (a.status() == 409 && field(a.body(), "error").equals("INSTALL_INCOMPLETE")) throw DeviceException.installIncomplete(address, missing(a.body()));
         if (a.status() != 202 && a.status() != 200 && a.status() != 204) throw exchange.failure(a, "reboot");
     }
 
@@ -126,7 +146,7 @@ final class HttpDeviceSession implements DeviceSession {
         if (a.status() != 200 && a.status() != 204) throw exchange.failure(a, "confirm");
         String state = field(a.body(), "state");
         if (!state.isEmpty() && !state.equals("confirmed")) {
-            throw DeviceException.protocol(address, "it answered the confirmation with state \"" + io.fieldflash.Printable.cut(state, 100) + "\"");
+            throw DeviceException.protocol(address, "it answered the confirmation with state \"" + Printable.cut(state, 100) + "\"");
         }
     }
 
@@ -150,6 +170,25 @@ final class HttpDeviceSession implements DeviceSession {
 
     private URI resolve(String location) throws DeviceException {
         return exchange.resolve(api, location);
+    }
+
+    /** The most image names read from an {@code INSTALL_INCOMPLETE} answer (a bundle has a handful). */
+    static final int MAX_MISSING = 64;
+
+    /** The text items of the answer's {@code missing} array (at most {@link #MAX_MISSING}); empty when absent or unreadable. */
+    private static List<String> missing(String body) {
+        List<String> out = new ArrayList<>();
+        try {
+            JsonNode n = Json.MAPPER.readTree(body);
+            if (n != null && n.path("missing").isArray()) {
+                for (JsonNode item : n.get("missing")) {
+                    if (item.isTextual() && out.size() < MAX_MISSING) out.add(item.asText());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no readable list: the job sends every image again
+        }
+        return out;
     }
 
     /** A text field of a JSON answer; empty when absent or unreadable. */

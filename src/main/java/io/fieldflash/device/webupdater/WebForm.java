@@ -98,7 +98,14 @@ public final class WebForm implements AutoCloseable {
 
     /** {@code GET pathAndQuery}, answered within the request timeout. */
     public Answer get(String pathAndQuery) throws DeviceException, InterruptedException {
-        HttpRequest req = request(pathAndQuery, settings.requestTimeout()).GET().build();
+        return get(pathAndQuery, java.util.Map.of());
+    }
+
+    /** {@code GET pathAndQuery} with more headers (a probe's token), answered within the request timeout. */
+    public Answer get(String pathAndQuery, java.util.Map<String, String> headers) throws DeviceException, InterruptedException {
+        HttpRequest.Builder b = request(pathAndQuery, settings.requestTimeout()).GET();
+        headers.forEach(b::header);
+        HttpRequest req = b.build();
         try {
             return await(req, http.sendAsync(req, bounded()), new AtomicLong(), settings.requestTimeout(), null, n -> {});
         } catch (IOException e) {
@@ -108,7 +115,7 @@ public final class WebForm implements AutoCloseable {
 
     /**
      * Uploads {@code image} as the file part {@code field} of a {@code multipart/form-data} POST to {@code path}.
-     * {@code progress} receives the bytes handed to the connection so far (the multipart framing included).
+     * {@code progress} receives, on the calling thread, how many more image bytes were handed to the connection.
      *
      * @throws IOException when the image cannot be read or stops matching its manifest (nothing more is sent, and the
      *                     device never sees the end of the upload)
@@ -136,8 +143,12 @@ public final class WebForm implements AutoCloseable {
         HttpRequest req = request(path, overall)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.fromPublisher(counting(all, sent), length)).build();
-        return await(req, http.sendAsync(req, bounded()), sent, overall, readFailure,
-                total -> progress.accept(Math.max(0, Math.min(image.size(), total - head.length))));
+        long[] reported = {0};     // image bytes told so far: the caller hears increments
+        return await(req, http.sendAsync(req, bounded()), sent, overall, readFailure, total -> {
+            long now = Math.max(0, Math.min(image.size(), total - head.length));
+            if (now > reported[0]) progress.accept(now - reported[0]);
+            reported[0] = Math.max(reported[0], now);
+        });
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();

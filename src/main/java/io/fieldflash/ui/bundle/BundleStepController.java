@@ -1,6 +1,7 @@
 package io.fieldflash.ui.bundle;
 
 import io.fieldflash.FieldFlashException;
+import io.fieldflash.Printable;
 import io.fieldflash.bundle.BundleException;
 import io.fieldflash.bundle.BundleReader;
 import io.fieldflash.bundle.Manifest;
@@ -101,8 +102,8 @@ public final class BundleStepController implements StepController {
             interrupted = found.orElse(null);
             resumeCard.setVisible(found.isPresent());
             resumeCard.setManaged(found.isPresent());
-            found.ifPresent(p -> resumeText.setText(context.text("resume.text", p.deviceId(), p.deviceAddress(),
-                    p.length() == 0 ? 0 : 100 * p.offset() / p.length(), Path.of(p.bundleFile()).getFileName(),
+            found.ifPresent(p -> resumeText.setText(context.text("resume.text", Printable.of(p.deviceId()), Printable.of(p.deviceAddress()),
+                    p.length() == 0 ? 0 : 100 * p.offset() / p.length(), Printable.of(Path.of(p.bundleFile()).getFileName().toString()),
                     DATE.format(p.updated()))));
         }, e -> {}, () -> {});
     }
@@ -200,7 +201,7 @@ public final class BundleStepController implements StepController {
         model.bundleProperty().set(null);
         verdictCard.setVisible(false);
         verdictCard.setManaged(false);
-        fileLabel.setText(file.toAbsolutePath().toString());
+        fileLabel.setText(Printable.of(file.toAbsolutePath().toString()));
         verifying.set(true);
         Task<VerifiedBundle> task = new Task<>() {
             @Override
@@ -245,7 +246,7 @@ public final class BundleStepController implements StepController {
         row = detail(row, "field.expires", DATE.format(m.expires()));
         row = detail(row, "field.images", m.images().stream()
                 .map(i -> i.name() + " (" + Format.bytes(i.size()) + ")").collect(Collectors.joining(", ")));
-        if (!m.releaseNotes().isEmpty()) detail(row, "field.notes", m.releaseNotes());
+        if (!m.releaseNotes().isEmpty()) Cards.detailLines(context, details, row, "field.notes", m.releaseNotes());
     }
 
     private void showRefused(Throwable t) {

@@ -1,5 +1,6 @@
 package io.fieldflash.ui.common;
 
+import io.fieldflash.Printable;
 import io.fieldflash.ui.AppContext;
 import javafx.scene.control.Label;
 import javafx.scene.layout.GridPane;
@@ -31,11 +32,23 @@ public final class Cards {
         card.setManaged(false);
     }
 
-    /** Adds a "key: value" row to a details grid; the value label gets the id {@code detail-<name>}. */
+    /**
+     * Adds a "key: value" row to a details grid; the value label gets the id {@code detail-<name>}. The value is shown
+     * escaped ({@link Printable#of}): pass it as the bundle or the device gave it.
+     */
     public static int detail(AppContext context, GridPane grid, int row, String key, String value) {
+        return row(context, grid, row, key, Printable.of(value));
+    }
+
+    /** Like {@link #detail}, for multi-line text (release notes): line breaks stay, everything else is escaped. */
+    public static int detailLines(AppContext context, GridPane grid, int row, String key, String value) {
+        return row(context, grid, row, key, Printable.lines(value));
+    }
+
+    private static int row(AppContext context, GridPane grid, int row, String key, String shown) {
         Label k = new Label(context.text(key));
         k.getStyleClass().add("key");
-        Label v = new Label(value);
+        Label v = new Label(shown);
         v.setWrapText(true);
         v.setId("detail-" + key.substring(key.indexOf('.') + 1));
         grid.addRow(row, k, v);

@@ -2,6 +2,7 @@ package io.fieldflash.ui.connect;
 
 import com.fazecast.jSerialComm.SerialPort;
 import io.fieldflash.FieldFlashException;
+import io.fieldflash.Printable;
 import io.fieldflash.device.DeviceInfo;
 import io.fieldflash.device.DeviceSession;
 import io.fieldflash.device.http.HttpDevice;
@@ -102,8 +103,8 @@ public final class ConnectStepController implements StepController {
             @Override
             protected void updateItem(WifiNetwork n, boolean empty) {
                 super.updateItem(n, empty);
-                setText(empty || n == null ? null : context.text("connect.network", n.ssid(), n.signal(),
-                        n.open() ? context.text("connect.open") : n.security(),
+                setText(empty || n == null ? null : context.text("connect.network", Printable.of(n.ssid()), n.signal(),
+                        n.open() ? context.text("connect.open") : Printable.of(n.security()),
                         n.looksLikeDevice() ? context.text("connect.looksLikeDevice") : "",
                         n.inUse() ? context.text("connect.inUse") : ""));
             }
@@ -205,7 +206,7 @@ public final class ConnectStepController implements StepController {
         if (n == null) return;
         char[] pw = wifiPassword.getText().toCharArray();
         busyFlag.set(true);
-        wifiStatus.setText(context.text("connect.joining", n.ssid()));
+        wifiStatus.setText(context.text("connect.joining", Printable.of(n.ssid())));
         Task<WifiConnection> t = new Task<>() {
             @Override
             protected WifiConnection call() throws Exception {
@@ -220,7 +221,7 @@ public final class ConnectStepController implements StepController {
             busyFlag.set(false);
             joined = c;
             wifiPassword.clear();
-            wifiStatus.setText(context.text("connect.joined", c.ssid(), c.localAddress().getHostAddress()));
+            wifiStatus.setText(context.text("connect.joined", Printable.of(c.ssid()), c.localAddress().getHostAddress()));
             connectButton.requestFocus();
         }, this::failedWifi, () -> busyFlag.set(false));
     }
@@ -276,8 +277,8 @@ public final class ConnectStepController implements StepController {
             busyFlag.set(false);
             connectStatus.setText("");
             model.connectionProperty().set(new WizardModel.Connection(device, info));
-            LOG.info("Connected to {} at {}: {} {} running {}", info.deviceId(), device.address(), info.product(),
-                    info.hardware(), info.firmware());
+            LOG.info("Connected to {} at {}: {} {} running {}", Printable.of(info.deviceId()), device.address(),
+                    Printable.of(info.product()), Printable.of(info.hardware()), info.firmware());
             showDevice(info);
         }, e -> {
             busyFlag.set(false);
@@ -290,7 +291,7 @@ public final class ConnectStepController implements StepController {
 
     private void showDevice(DeviceInfo info) {
         Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, true,
-                context.text("connect.found", info.product()), "", "");
+                context.text("connect.found", Printable.of(info.product())), "", "");
         deviceDetails.getChildren().clear();
         int row = 0;
         row = Cards.detail(context, deviceDetails, row, "field.product", info.product());

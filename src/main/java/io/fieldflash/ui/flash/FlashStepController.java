@@ -1,5 +1,6 @@
 package io.fieldflash.ui.flash;
 
+import io.fieldflash.Printable;
 import io.fieldflash.bundle.VerifiedBundle;
 import io.fieldflash.ui.AppContext;
 import io.fieldflash.ui.StepController;
@@ -113,8 +114,8 @@ public final class FlashStepController implements StepController {
         if (model.job().isPresent()) return;   // already running (e.g. the window was re-shown)
         VerifiedBundle vb = model.bundle().orElseThrow();
         WizardModel.Connection c = model.connection().orElseThrow();
-        subtitle.setText(context.text("flash.subtitle", c.info().product(), c.info().deviceId(),
-                c.info().firmware().version(), vb.manifest().version()));
+        subtitle.setText(context.text("flash.subtitle", Printable.of(c.info().product()), Printable.of(c.info().deviceId()),
+                Printable.of(c.info().firmware().version()), Printable.of(vb.manifest().version())));
         log.getItems().clear();
         progress.setProgress(0);
         progressText.setText("");
@@ -159,14 +160,14 @@ public final class FlashStepController implements StepController {
                 if (p.phase() != Phase.DONE) {
                     current = Row.of(p.phase());
                     renderRows(false);
-                    phaseText = phaseLabel(p.phase()) + (p.detail().isEmpty() ? "" : " (" + p.detail() + ")") + "…";
+                    phaseText = phaseLabel(p.phase()) + (p.detail().isEmpty() ? "" : " (" + Printable.of(p.detail()) + ")") + "…";
                     stateText.setText(phaseText);
                     if (p.phase() == Phase.INSTALLING) {
                         cancelButton.setDisable(true);
                         pauseButton.setDisable(true);
                     }
                 }
-                addLog(phaseLabel(p.phase()) + (p.detail().isEmpty() ? "" : ": " + p.detail()));
+                addLog(phaseLabel(p.phase()) + (p.detail().isEmpty() ? "" : ": " + Printable.of(p.detail())));
             }
             case JobEvent.Progress p -> {
                 if (reconnecting && !paused) {

@@ -1,5 +1,6 @@
 package io.fieldflash.ui.result;
 
+import io.fieldflash.Printable;
 import io.fieldflash.ui.AppContext;
 import io.fieldflash.ui.StepController;
 import io.fieldflash.ui.WizardModel;
@@ -57,10 +58,13 @@ public final class ResultStepController implements StepController {
     public void entered() {
         JobResult r = model.result().orElseThrow();
         String outcome = r.outcome().name().toLowerCase(Locale.ROOT);
-        String before = r.versionBefore().isEmpty() ? "?" : r.versionBefore();
-        String after = r.versionAfter().isEmpty() ? before : r.versionAfter();
+        // The versions and the id are the device's own text, escaped here; the result's message and hint are already.
+        String rawBefore = r.versionBefore().isEmpty() ? "?" : r.versionBefore();
+        String rawAfter = r.versionAfter().isEmpty() ? rawBefore : r.versionAfter();
+        String before = Printable.of(rawBefore);
+        String after = Printable.of(rawAfter);
         String body = switch (r.outcome()) {
-            case UPDATED -> context.text("result.updatedText", r.deviceId(), after, before);
+            case UPDATED -> context.text("result.updatedText", Printable.of(r.deviceId()), after, before);
             case ALREADY_INSTALLED -> context.text("result.alreadyText", after);
             case CANCELLED -> context.text("result.cancelledText", before);
             case REFUSED, FAILED -> r.message();
@@ -75,7 +79,7 @@ public final class ResultStepController implements StepController {
         details.getChildren().clear();
         int row = 0;
         if (!r.deviceId().isEmpty()) row = Cards.detail(context, details, row, "field.deviceId", r.deviceId());
-        row = Cards.detail(context, details, row, "field.versions", before + "  →  " + after);
+        row = Cards.detail(context, details, row, "field.versions", rawBefore + "  →  " + rawAfter);
         row = Cards.detail(context, details, row, "field.sent", context.text("result.sent", Format.bytes(r.bytesSent()), r.resumes()));
         row = Cards.detail(context, details, row, "field.duration", String.format(Locale.ROOT, "%.1f s", r.elapsed().toMillis() / 1000.0));
         if (r.reasonCode().isPresent()) Cards.detail(context, details, row, "field.reason", r.reasonCode().get());

@@ -1,5 +1,6 @@
 package io.fieldflash.ui.review;
 
+import io.fieldflash.Printable;
 import io.fieldflash.bundle.Manifest;
 import io.fieldflash.bundle.TrustedKey;
 import io.fieldflash.bundle.VerifiedBundle;
@@ -64,9 +65,10 @@ public final class ReviewStepController implements StepController {
         WizardModel.Connection c = model.connection().orElseThrow();
         Manifest m = vb.manifest();
         DeviceInfo info = c.info();
-        subtitle.setText(context.text("review.subtitle", info.product(), info.deviceId(), c.device().address()));
-        fromVersion.setText(info.firmware().version());
-        toVersion.setText(m.version());
+        subtitle.setText(context.text("review.subtitle", Printable.of(info.product()), Printable.of(info.deviceId()),
+                c.device().address()));
+        fromVersion.setText(Printable.of(info.firmware().version()));
+        toVersion.setText(Printable.of(m.version()));
         details.getChildren().clear();
         int row = 0;
         row = Cards.detail(context, details, row, "field.deviceId", info.deviceId());
@@ -76,7 +78,7 @@ public final class ReviewStepController implements StepController {
         row = Cards.detail(context, details, row, "field.vendor", m.vendor());
         row = Cards.detail(context, details, row, "field.signer",
                 vb.signers().stream().map(TrustedKey::label).collect(Collectors.joining(", ")));
-        if (!m.releaseNotes().isEmpty()) Cards.detail(context, details, row, "field.notes", m.releaseNotes());
+        if (!m.releaseNotes().isEmpty()) Cards.detailLines(context, details, row, "field.notes", m.releaseNotes());
 
         Task<Preflight.Verdict> check = new Task<>() {
             @Override
@@ -89,7 +91,7 @@ public final class ReviewStepController implements StepController {
     }
 
     private void show(Preflight.Verdict v, DeviceInfo info, Manifest m) {
-        String now = info.firmware().version();
+        String now = Printable.of(info.firmware().version());
         switch (v) {
             case Preflight.Verdict.Proceed p -> {
                 mayStart.set(true);
@@ -99,10 +101,10 @@ public final class ReviewStepController implements StepController {
             case Preflight.Verdict.ConfirmTrial t -> {
                 mayStart.set(true);
                 Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint, true,
-                        context.text("review.confirmTrial"), context.text("review.confirmTrialText", m.version()), "");
+                        context.text("review.confirmTrial"), context.text("review.confirmTrialText", Printable.of(m.version())), "");
             }
             case Preflight.Verdict.AlreadyInstalled a -> Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText,
-                    verdictHint, false, context.text("review.already"), context.text("review.alreadyText", m.version()),
+                    verdictHint, false, context.text("review.already"), context.text("review.alreadyText", Printable.of(m.version())),
                     context.text("review.alreadyHint"));
             case Preflight.Verdict.Refused r -> Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint,
                     false, context.text("review.blocked") + ": " + context.text("refusal." + r.why().reason().name()),

@@ -33,7 +33,7 @@ class SimulateProfileCommandTest {
         assertThat(cl.execute("simulate", "--profile", "web-updater", "--flavor", "rp2040", "--state", dir.toString(), "--port", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--flavor must be esp32 or esp8266");
         assertThat(cl.execute("simulate", "--profile", "ota-9000", "--state", dir.toString(), "--port", "0")).isEqualTo(2);
-        assertThat(err.toString()).contains("--profile must be");
+        assertThat(err.toString()).contains("is not fieldflash-http").contains("web-updater or elegantota");
         assertThat(cl.execute("simulate", "--profile", "elegantota", "--faults", "drop=0.1", "--state", dir.toString(), "--port", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("knows drop-at=N and stall-at=N");
     }

@@ -1,0 +1,2 @@
+/** Simulated ViperHTTP OTA routes ({@code fieldflash simulate --profile viperhttp}). */
+package io.fieldflash.sim.viperhttp;
