@@ -67,6 +67,19 @@ class FlashProtocolTest {
     }
 
     @Test
+    void anEspotaAddressGoesToArduinoOta() throws Exception {
+        TestBundles.Made b = WebDevices.bundle(tmp.resolve("b"), WebDevices.espApp(tmp.resolve("v")));
+        try (var sim = io.fieldflash.sim.espota.EspOtaSimulator.start(io.fieldflash.sim.espota.EspOtaSimulator.Config.of(tmp.resolve("dev"),
+                io.fieldflash.sim.espota.EspOtaSimulator.Flavour.ESP32).password("otapw", io.fieldflash.device.espota.EspOtaAuth.SHA256))) {
+            FlashCommandTest.Run r = FlashCommandTest.run("flash", b.path().toString(), "--device", "espota://127.0.0.1:" + sim.port(),
+                    "--password", "otapw", "--trust", b.trustFile().toString(), "--json");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.json().get("outcome").asText()).isEqualTo("UPDATED");
+            assertThat(Files.readAllBytes(sim.received())).isEqualTo(Files.readAllBytes(b.image()));
+        }
+    }
+
+    @Test
     void anUnknownProtocolIsAUsageError() throws Exception {
         TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 1_000, 6);
         FlashCommandTest.Run r = FlashCommandTest.run("flash", b.path().toString(), "--device", "http://127.0.0.1:1",
