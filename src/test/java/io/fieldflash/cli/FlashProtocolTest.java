@@ -80,6 +80,20 @@ class FlashProtocolTest {
     }
 
     @Test
+    void aDetectedFieldFlashDeviceWithoutATokenSaysWhatIsMissing() throws Exception {
+        TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 1_000, 6);
+        try (io.fieldflash.sim.SimulatedDevice sim = io.fieldflash.testing.Sim.start(tmp.resolve("dev"), null)) {
+            FlashCommandTest.Run r = FlashCommandTest.run("flash", b.path().toString(), "--device", io.fieldflash.testing.Sim.address(sim).toString(),
+                    "--trust", b.trustFile().toString(), "--json");
+            if (System.getenv(FlashCommand.TOKEN_ENV) != null) return;
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err()).contains("found: a FieldFlash device");
+            assertThat(r.json().get("reason").asText()).isEqualTo("AUTH_FAILED");
+            assertThat(r.json().get("message").asText()).contains("needs the device's access token");
+        }
+    }
+
+    @Test
     void anUnknownProtocolIsAUsageError() throws Exception {
         TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 1_000, 6);
         FlashCommandTest.Run r = FlashCommandTest.run("flash", b.path().toString(), "--device", "http://127.0.0.1:1",
