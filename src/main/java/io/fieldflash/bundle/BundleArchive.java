@@ -427,6 +427,11 @@ final class BundleArchive implements AutoCloseable {
      * @param onClose closed after the entry stream (the archive, when the stream owns it)
      */
     VerifyingInputStream openImage(ImageSpec image, Closeable onClose) throws IOException {
+        return openImage(image, onClose, null);
+    }
+
+    /** {@link #openImage(ImageSpec, Closeable)} with the image's bytes also streamed through {@code checker}. */
+    VerifyingInputStream openImage(ImageSpec image, Closeable onClose, io.fieldflash.bundle.inner.InnerChecker checker) throws IOException {
         ZipEntry e = zip.getEntry(image.file());
         if (e == null) {
             throw new ImageIntegrityException(ReasonCode.MISSING_ENTRY, "The bundle has no " + Printable.of(image.file()) + ".");
@@ -435,7 +440,7 @@ final class BundleArchive implements AutoCloseable {
             throw new ImageIntegrityException(ReasonCode.IMAGE_SIZE_MISMATCH, "Image \"" + Printable.of(image.name()) + "\" is "
                     + e.getSize() + " bytes in the archive but its manifest declares " + image.size() + ".");
         }
-        return new VerifyingInputStream(zip.getInputStream(e), image, onClose);
+        return new VerifyingInputStream(zip.getInputStream(e), image, onClose, checker);
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.fieldflash.bundle;
 
 import io.fieldflash.FieldFlashException;
 import io.fieldflash.Printable;
+import io.fieldflash.bundle.inner.InnerVerdict;
+import java.util.Optional;
 
 /**
  * A bundle was refused; {@link #reason()} says at which check.
@@ -12,6 +14,7 @@ import io.fieldflash.Printable;
  */
 public final class BundleException extends FieldFlashException {
     private final ReasonCode reason;
+    private final InnerVerdict inner;
 
     public BundleException(ReasonCode reason, String message) {
         this(reason, message, null);
@@ -20,6 +23,22 @@ public final class BundleException extends FieldFlashException {
     public BundleException(ReasonCode reason, String message, Throwable cause) {
         super(safe(message), reason.hint(), cause);
         this.reason = reason;
+        this.inner = null;
+    }
+
+    /**
+     * {@link ReasonCode#INNER_IMAGE}: a firmware image inside the bundle failed its format's check; the hint is
+     * what the vendor must fix for that {@link InnerVerdict#reason()}.
+     */
+    public BundleException(String message, InnerVerdict verdict) {
+        super(safe(message), verdict.reason().hint(), null);
+        this.reason = ReasonCode.INNER_IMAGE;
+        this.inner = verdict;
+    }
+
+    /** For {@link ReasonCode#INNER_IMAGE}: the image's verdict (its reason code, detail and what was found). */
+    public Optional<InnerVerdict> innerVerdict() {
+        return Optional.ofNullable(inner);
     }
 
     public ReasonCode reason() {

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fieldflash.Printable;
+import io.fieldflash.bundle.inner.InnerChecker;
+import io.fieldflash.bundle.inner.InnerFormat;
+import io.fieldflash.bundle.inner.InnerReason;
+import io.fieldflash.bundle.inner.InnerVerdict;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +21,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
@@ -24,7 +29,8 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Makes and signs a bundle (vendor side). The manifest template gives everything but each image's
- * {@code file}, {@code size} and {@code sha256}, which are computed from the image files. The result is
+ * {@code file}, {@code size} and {@code sha256}, which are computed from the image files, and an image's
+ * {@code format} when the template gives none and the image is a well-formed ESP app or MCUboot image. The result is
  * written to a temporary file beside the target and moved into place only when complete, then read back
  * with {@link BundleReader} against the signing keys, so a bundle that would not verify is never produced.
  */
@@ -76,14 +82,16 @@ public final class BundleWriter {
             List<TrustedKey> trusted = keys.stream().map(k -> TrustedKey.unscoped(k.publicKey())).toList();
             TrustStore self = new TrustStore(0, 1, 1, trusted);
             // Read back before publishing: catches an image file that changed while it was being written.
-            VerifiedBundle check = new BundleReader(self).allowingExpired(true).read(tmp);
+            // The vendor's signing keys are not the device's boot keys: an image signature nobody can check here is
+            // reported (VerifiedBundle.innerVerdict), every other fault of an image refuses the bundle.
+            VerifiedBundle check = new BundleReader(self).allowingExpired(true).withoutBootKeys().read(tmp);
             try {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             return new VerifiedBundle(target, check.manifest(), manifestBytes, sigBytes, check.signers(),
-                    Instant.now().isAfter(parsed.expires()));
+                    Instant.now().isAfter(parsed.expires()), check.innerVerdicts());
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -138,9 +146,30 @@ public final class BundleWriter {
             n.put("file", file);
             n.put("size", Files.size(src));
             n.put("sha256", sha256Hex(src));
+            if (!n.has("format")) recogniseValid(src).ifPresent(f -> n.put("format", f.id()));
             files.put(e.getKey(), file);
         }
         return files;
+    }
+
+    /** The format {@code file}'s first bytes suggest ({@link InnerFormat#recognise}). */
+    public static Optional<InnerFormat> recognise(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return InnerFormat.recognise(in.readNBytes(InnerFormat.MAGIC_BYTES));
+        }
+    }
+
+    /**
+     * The format {@code file} starts like, when it is also a well-formed image of it (its only fault, if any, being
+     * a signature no boot key was given for): bytes that merely begin with 0xE9 stay {@code raw}.
+     */
+    static Optional<InnerFormat> recogniseValid(Path file) throws IOException {
+        Optional<InnerFormat> f = recognise(file);
+        if (f.isEmpty()) return f;
+        try (InputStream in = Files.newInputStream(file)) {
+            InnerVerdict v = InnerChecker.check(f.get().checker(List.of()), in);
+            return v.ok() || v.reason() == InnerReason.NO_BOOT_KEYS ? f : Optional.empty();
+        }
     }
 
     private static String sha256Hex(Path file) throws IOException {

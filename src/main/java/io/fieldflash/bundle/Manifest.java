@@ -2,10 +2,13 @@ package io.fieldflash.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldflash.Printable;
+import io.fieldflash.bundle.inner.EspChip;
+import io.fieldflash.bundle.inner.InnerFormat;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -104,16 +107,59 @@ public record Manifest(String vendor, String product, List<String> hardware, Str
             String sha = text(im, "sha256", where + ".sha256");
             if (!SHA256_HEX.matcher(sha).matches()) throw bad(where + ".sha256 is not 64 lowercase hex digits");
             long offset = -1;
+            Optional<EspChip> chip = Optional.empty();
             JsonNode serial = im.get("serial");
             if (serial != null && !serial.isNull()) {
                 if (!serial.isObject()) throw bad(where + ".serial is not an object");
                 if (serial.has("flashOffset")) offset = nonNegativeLong(serial, "flashOffset", where + ".serial.flashOffset");
+                if (serial.hasNonNull("chip")) chip = Optional.of(chip(serial, where + ".serial.chip"));
             }
+            Optional<InnerFormat> innerFormat = format(im, where + ".format");
+            List<String> bootKeys = bootKeys(im, where + ".bootKeys");
             if (!names.add(name)) throw bad("two images are named \"" + quoted(name) + "\"");
             if (!files.add(file)) throw bad("two images use the file \"" + quoted(file) + "\"");
-            images.add(new ImageSpec(name, file, size, sha, offset));
+            images.add(new ImageSpec(name, file, size, sha, offset, innerFormat, bootKeys, chip));
         }
         return new Manifest(vendor, product, hardware, version, counter, created, expires, notes, images);
+    }
+
+    /** {@code images[].format}: empty for {@code raw} or absent; one of {@link InnerFormat}'s names otherwise. */
+    private static Optional<InnerFormat> format(JsonNode im, String label) throws BundleException {
+        JsonNode v = im.get("format");
+        if (v == null || v.isNull()) return Optional.empty();
+        if (!v.isTextual()) throw bad(label + " is not text");
+        if (v.asText().equals(ImageSpec.RAW)) return Optional.empty();
+        Optional<InnerFormat> f = InnerFormat.byId(v.asText());
+        if (f.isEmpty()) {
+            throw bad(label + " is \"" + quoted(v.asText()) + "\", which FieldFlash does not know; it is one of "
+                    + ImageSpec.RAW + ", " + String.join(", ", Arrays.stream(InnerFormat.values()).map(InnerFormat::id).toList()));
+        }
+        return f;
+    }
+
+    /** {@code images[].bootKeys}: an array of keyids (64 lowercase hex digits), at most {@link ImageSpec#MAX_BOOT_KEYS}. */
+    private static List<String> bootKeys(JsonNode im, String label) throws BundleException {
+        JsonNode v = im.get("bootKeys");
+        if (v == null || v.isNull()) return List.of();
+        if (!v.isArray()) throw bad(label + " is not an array of keyids");
+        if (v.size() > ImageSpec.MAX_BOOT_KEYS) throw bad(label + " lists more than " + ImageSpec.MAX_BOOT_KEYS + " keys");
+        List<String> out = new ArrayList<>();
+        for (JsonNode k : v) {
+            if (!k.isTextual() || !SHA256_HEX.matcher(k.asText()).matches()) {
+                throw bad(label + " has an element that is not a keyid (64 lowercase hex digits)");
+            }
+            if (!out.contains(k.asText())) out.add(k.asText());
+        }
+        return out;
+    }
+
+    /** {@code images[].serial.chip}: one of {@link EspChip}'s names. */
+    private static EspChip chip(JsonNode serial, String label) throws BundleException {
+        JsonNode v = serial.get("chip");
+        if (!v.isTextual()) throw bad(label + " is not text");
+        return EspChip.byName(v.asText()).orElseThrow(() -> bad(label + " is \"" + quoted(v.asText())
+                + "\", which is not a chip FieldFlash knows (" + String.join(", ",
+                Arrays.stream(EspChip.values()).map(EspChip::id).toList()) + ")"));
     }
 
     /** A value from the manifest as an error may quote it: escaped, and cut, since nothing vouches for it yet. */

@@ -17,6 +17,8 @@ public enum ReasonCode {
     EXPIRED,
     IMAGE_SIZE_MISMATCH,
     IMAGE_HASH_MISMATCH,
+    /** A firmware image is not a valid image of its manifest {@code format} (see docs/inner-formats.md). */
+    INNER_IMAGE,
     INCOMPATIBLE_HARDWARE,
     DOWNGRADE;
 
@@ -39,6 +41,8 @@ public enum ReasonCode {
                     "The bundle is past its expiry date. Ask the vendor for a current release.";
             case IMAGE_SIZE_MISMATCH, IMAGE_HASH_MISMATCH ->
                     "A firmware image in the bundle is corrupt or was altered. Do not use it; copy the bundle again from the vendor's original media.";
+            case INNER_IMAGE ->
+                    "The firmware image inside the bundle would be refused by the device's bootloader. Do not use it; the vendor must fix the image and issue a new bundle.";
             case INCOMPATIBLE_HARDWARE ->
                     "This firmware is not for this device's hardware revision. Check that you picked the right bundle for this device.";
             case DOWNGRADE ->

@@ -72,7 +72,7 @@ public record TrustStore(int version, int threshold, int rootThreshold, List<Tru
 
     /**
      * Combines several stores (e.g. the machine-wide one and the user's). The first store that names a
-     * key gives its name, products and root flag; a key revoked in any store is revoked; the earliest
+     * key gives its name, products, root flag and role; a key revoked in any store is revoked; the earliest
      * {@code notAfter} wins; thresholds and version are the highest of any store.
      */
     public static TrustStore merge(List<TrustStore> stores) {
@@ -87,7 +87,7 @@ public record TrustStore(int version, int threshold, int rootThreshold, List<Tru
             for (TrustedKey k : s.keys) {
                 byId.merge(k.keyid(), k, (a, b) -> new TrustedKey(a.key(), a.name(), a.products(),
                         a.notAfter().isBefore(b.notAfter()) ? a.notAfter() : b.notAfter(),
-                        a.revoked() || b.revoked(), a.root()));
+                        a.revoked() || b.revoked(), a.root(), a.boot()));
             }
         }
         return new TrustStore(version, threshold, rootThreshold, new ArrayList<>(byId.values()));
@@ -284,8 +284,18 @@ public record TrustStore(int version, int threshold, int rootThreshold, List<Tru
         JsonNode name = n.get("name");
         if (name != null && !name.isNull() && !name.isTextual()) throw bad(where + ".name is not text");
         if (name != null && name.asText("").length() > MAX_TEXT) throw bad(where + ".name is longer than " + MAX_TEXT + " characters");
+        boolean boot = false;
+        JsonNode role = n.get("role");
+        if (role != null && !role.isNull()) {
+            if (!role.isTextual() || !(role.asText().equals(TrustedKey.ROLE_BOOT) || role.asText().equals("bundle"))) {
+                throw bad(where + ".role is not \"bundle\" or \"" + TrustedKey.ROLE_BOOT + "\"");
+            }
+            boot = role.asText().equals(TrustedKey.ROLE_BOOT);
+        }
+        boolean root = boolField(n, "root", where);
+        if (boot && root) throw bad(where + " is a boot key and a root key; a boot key may not sign trust updates");
         return new TrustedKey(key, n.path("name").asText(""), products, notAfter,
-                boolField(n, "revoked", where), boolField(n, "root", where));
+                boolField(n, "revoked", where), root, boot);
     }
 
     /** The store as {@code fieldflash-trust/1} JSON. */
@@ -306,6 +316,7 @@ public record TrustStore(int version, int threshold, int rootThreshold, List<Tru
             k.expiry().ifPresent(t -> o.put("notAfter", t.toString()));
             o.put("revoked", k.revoked());
             if (k.root()) o.put("root", true);
+            if (k.boot()) o.put("role", TrustedKey.ROLE_BOOT);
         }
         try {
             return (Json.MAPPER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);

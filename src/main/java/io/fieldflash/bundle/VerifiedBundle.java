@@ -1,9 +1,12 @@
 package io.fieldflash.bundle;
 
+import io.fieldflash.bundle.inner.InnerFacts;
+import io.fieldflash.bundle.inner.InnerVerdict;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,17 +25,20 @@ public final class VerifiedBundle {
     private final byte[] signaturesBytes;
     private final List<TrustedKey> signers;
     private final boolean expiryOverridden;
+    /** Image name → its format checker's verdict, for images of a known format. */
+    private final Map<String, InnerVerdict> inner;
     /** Image name → the stream {@link #openImage} returned last for it. */
     private final Map<String, VerifyingInputStream> lastOpened = new ConcurrentHashMap<>();
 
     VerifiedBundle(Path path, Manifest manifest, byte[] manifestBytes, byte[] signaturesBytes,
-                   List<TrustedKey> signers, boolean expiryOverridden) {
+                   List<TrustedKey> signers, boolean expiryOverridden, Map<String, InnerVerdict> inner) {
         this.path = path;
         this.manifest = manifest;
         this.manifestBytes = manifestBytes.clone();
         this.signaturesBytes = signaturesBytes.clone();
         this.signers = List.copyOf(signers);
         this.expiryOverridden = expiryOverridden;
+        this.inner = Map.copyOf(inner);
     }
 
     public Path path() {
@@ -66,6 +72,20 @@ public final class VerifiedBundle {
     /** True when the bundle was past its expiry and the operator explicitly accepted it. */
     public boolean expiryOverridden() {
         return expiryOverridden;
+    }
+
+    /**
+     * What the check of {@code image}'s {@code format} found (docs/inner-formats.md): empty for a {@code raw} image.
+     * In a verified bundle it passed ({@link InnerVerdict#ok()}), except after a vendor's own read-back without boot
+     * keys ({@code BundleWriter}), where a signature nobody could check is reported as such. Its facts carry, for
+     * example, an ESP app's {@code secure_version} ({@link InnerFacts.EspAppDescriptor#secureVersion()}).
+     */
+    public Optional<InnerVerdict> innerVerdict(ImageSpec image) {
+        return manifest.images().contains(image) ? Optional.ofNullable(inner.get(image.name())) : Optional.empty();
+    }
+
+    Map<String, InnerVerdict> innerVerdicts() {
+        return inner;
     }
 
     /**

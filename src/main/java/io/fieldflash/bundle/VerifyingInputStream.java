@@ -1,6 +1,8 @@
 package io.fieldflash.bundle;
 
 import io.fieldflash.Printable;
+import io.fieldflash.bundle.inner.InnerChecker;
+import io.fieldflash.bundle.inner.InnerVerdict;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Streams an image while checking it against its manifest entry. It never reads past the declared size (so a
@@ -28,7 +31,10 @@ public final class VerifyingInputStream extends InputStream {
     private final InputStream in;
     private final ImageSpec image;
     private final Closeable onClose;
+    /** Hashes the image when there is no checker (a checker hashes it itself). */
     private final MessageDigest digest;
+    private final InnerChecker checker;
+    private InnerVerdict verdict;
     private long count;
     private volatile boolean verified;
     private IOException failure;
@@ -37,14 +43,29 @@ public final class VerifyingInputStream extends InputStream {
      * @param onClose closed after {@code in} (e.g. the archive the entry stream comes from)
      */
     VerifyingInputStream(InputStream in, ImageSpec image, Closeable onClose) {
+        this(in, image, onClose, null);
+    }
+
+    /**
+     * @param checker when not null, every byte within the declared size also goes through it, and its SHA-256
+     *                ({@link InnerVerdict#sha256()}) is the one compared with the manifest's: the image is hashed
+     *                once. Its verdict is {@link #innerVerdict()}; this stream does not judge it.
+     */
+    VerifyingInputStream(InputStream in, ImageSpec image, Closeable onClose, InnerChecker checker) {
         this.in = in;
         this.image = image;
         this.onClose = onClose;
+        this.checker = checker;
         try {
-            this.digest = MessageDigest.getInstance("SHA-256");
+            this.digest = checker == null ? MessageDigest.getInstance("SHA-256") : null;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The checker's verdict, once the declared size was reached; empty before that and without a checker. */
+    Optional<InnerVerdict> innerVerdict() {
+        return Optional.ofNullable(verdict);
     }
 
     /**
@@ -87,7 +108,8 @@ public final class VerifyingInputStream extends InputStream {
                 throw new IOException("reading image \"" + Printable.of(image.name()) + "\" returned " + n + " of " + want
                         + " bytes asked for");
             }
-            digest.update(b, off, n);
+            if (checker != null) checker.update(b, off, n);
+            else digest.update(b, off, n);
             count += n;
             if (count == image.size()) {
                 try {
@@ -110,7 +132,13 @@ public final class VerifyingInputStream extends InputStream {
             throw new ImageIntegrityException(ReasonCode.IMAGE_SIZE_MISMATCH, "Image \"" + Printable.of(image.name())
                     + "\" is longer than the " + image.size() + " bytes its manifest declares.");
         }
-        String actual = HexFormat.of().formatHex(digest.digest());
+        String actual;
+        if (checker != null) {
+            verdict = checker.finish();
+            actual = verdict.sha256();
+        } else {
+            actual = HexFormat.of().formatHex(digest.digest());
+        }
         if (!actual.equals(image.sha256())) {
             throw new ImageIntegrityException(ReasonCode.IMAGE_HASH_MISMATCH, "Image \"" + Printable.of(image.name())
                     + "\" has SHA-256 " + actual + " but its manifest declares " + image.sha256() + ".");

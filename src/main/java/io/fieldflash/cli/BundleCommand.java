@@ -12,6 +12,10 @@ import io.fieldflash.bundle.Manifest;
 import io.fieldflash.bundle.SignatureCheck;
 import io.fieldflash.bundle.SigningKey;
 import io.fieldflash.bundle.VerifiedBundle;
+import io.fieldflash.bundle.inner.InnerFormat;
+import io.fieldflash.bundle.inner.InnerReason;
+import io.fieldflash.bundle.inner.InnerSummary;
+import io.fieldflash.bundle.inner.InnerVerdict;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -101,10 +105,43 @@ final class BundleCommand implements Runnable {
             Manifest m = vb.manifest();
             o.println("Wrote " + Printable.of(out.toString()) + " (" + sizeOf(out) + " bytes): " + Printable.of(m.vendor())
                     + " · " + Printable.of(m.product()) + " " + Printable.of(m.version()));
-            for (ImageSpec i : m.images()) o.println("  image      " + Printable.of(i.name()) + "  " + i.size() + " bytes  sha256 " + i.sha256());
+            PrintWriter err = spec.commandLine().getErr();
+            for (ImageSpec i : m.images()) {
+                o.println("  image      " + Printable.of(i.name()) + "  " + i.size() + " bytes  sha256 " + i.sha256());
+                o.println("    inside   " + vb.innerVerdict(i).map(InnerSummary::line).orElse(ImageSpec.RAW + " (not looked inside)"));
+                for (String w : formatWarnings(i, imageFiles.get(i.name()), vb.innerVerdict(i))) err.println("warning: " + w);
+            }
+            err.flush();
             for (SigningKey k : signing) o.println("  signed by  " + k.keyid() + "  [" + k.alg().id() + "]");
             o.flush();
             return 0;
+        }
+
+        /**
+         * What the vendor should look at: a declared format the image does not start like, an image that looks like
+         * a known format but is declared {@code raw}, and a signature no boot key was given to check.
+         */
+        static List<String> formatWarnings(ImageSpec i, Path file, java.util.Optional<InnerVerdict> verdict) {
+            List<String> out = new ArrayList<>();
+            java.util.Optional<InnerFormat> seen;
+            try {
+                seen = BundleWriter.recognise(file);
+            } catch (IOException e) {
+                seen = java.util.Optional.empty();
+            }
+            String name = "image \"" + Printable.of(i.name()) + "\"";
+            if (i.format().isPresent() && seen.isPresent() && !i.format().get().startsLike(seen.get())) {
+                out.add(name + " is declared " + i.formatId() + " but starts like an " + seen.get().id() + " image.");
+            } else if (i.format().isPresent() && seen.isEmpty()) {
+                out.add(name + " is declared " + i.formatId() + " but does not start with that format's magic number.");
+            } else if (i.format().isEmpty() && seen.isPresent()) {
+                out.add(name + " starts like an " + seen.get().id() + " image but is left as format raw (the template"
+                        + " says raw, or it is not a well-formed " + seen.get().id() + " image), so nothing inside it will be checked.");
+            }
+            verdict.filter(v -> v.reason() == InnerReason.NO_BOOT_KEYS).ifPresent(v -> out.add(name + ": " + v.detail()
+                    + " Its signature was not checked here; 'fieldflash verify' checks it against the trust store's boot keys"
+                    + (i.bootKeys().isEmpty() ? ", and the template lists none in bootKeys." : ".")));
+            return out;
         }
 
         private static long sizeOf(Path p) {
@@ -141,7 +178,17 @@ final class BundleCommand implements Runnable {
                         .put("releaseNotes", m.releaseNotes());
                 m.hardware().forEach(n.putArray("hardware")::add);
                 ArrayNode imgs = n.putArray("images");
-                m.images().forEach(i -> imgs.addObject().put("name", i.name()).put("file", i.file()).put("size", i.size()).put("sha256", i.sha256()));
+                List<BundleInspection.Inside> inside = BundleInspection.inside(bundle);
+                for (ImageSpec i : m.images()) {
+                    ObjectNode in = imgs.addObject().put("name", i.name()).put("file", i.file()).put("size", i.size())
+                            .put("sha256", i.sha256()).put("format", i.formatId());
+                    if (!i.bootKeys().isEmpty()) i.bootKeys().forEach(in.putArray("bootKeys")::add);
+                    i.chip().ifPresent(c -> in.put("chip", c.id()));
+                    inside.stream().filter(x -> x.image().equals(i.name())).findFirst().ifPresent(x -> {
+                        x.verdict().ifPresent(v -> in.set("inner", InnerJson.of(v)));
+                        if (!x.problem().isEmpty()) in.put("innerProblem", x.problem());
+                    });
+                }
                 ArrayNode sigs = n.putArray("signatures");
                 b.signatures().forEach(s -> sigs.addObject().put("keyid", s.keyid()).put("alg", s.alg()));
                 JsonOut.print(o, n);
@@ -159,6 +206,7 @@ final class BundleCommand implements Runnable {
             o.println("  expires        " + m.expires());
             for (ImageSpec i : m.images()) {
                 o.println("  image          " + Printable.of(i.name()) + "  " + Printable.of(i.file()) + "  " + i.size() + " bytes  sha256 " + i.sha256()
+                        + "  format " + i.formatId() + i.chip().map(c -> "  chip " + c.id()).orElse("")
                         + i.serialFlashOffset().stream().mapToObj(off -> String.format("  flash@0x%x", off)).findFirst().orElse(""));
             }
             for (SignatureCheck.Signature s : b.signatures()) {
@@ -166,6 +214,10 @@ final class BundleCommand implements Runnable {
             }
             if (!m.releaseNotes().isEmpty()) o.println("  release notes  " + Printable.lines(m.releaseNotes()).replace("\n", "\n                 "));
             o.println("  entries        " + String.join(", ", b.entries().stream().map(Printable::of).toList()));
+            for (BundleInspection.Inside in : BundleInspection.inside(bundle)) {
+                o.println("  inside " + Printable.of(in.image()) + "  " + in.verdict().map(v -> InnerSummary.line(v)
+                        + "  [" + v.reason().code() + "; no keys used]").orElse("could not be read: " + in.problem()));
+            }
             o.flush();
             return 0;
         }

@@ -11,6 +11,7 @@ import io.fieldflash.bundle.TrustStore;
 import io.fieldflash.bundle.TrustStoreException;
 import io.fieldflash.bundle.TrustedKey;
 import io.fieldflash.bundle.VerifiedBundle;
+import io.fieldflash.bundle.inner.InnerSummary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Reason codes, in checking order:",
             "  BAD_ARCHIVE, UNSAFE_PATH, MISSING_ENTRY, BAD_MANIFEST,",
             "  UNTRUSTED_KEY, KEY_REVOKED, KEY_EXPIRED, SIGNATURE_INVALID,",
-            "  UNLISTED_ENTRY, EXPIRED, IMAGE_SIZE_MISMATCH, IMAGE_HASH_MISMATCH.",
+            "  UNLISTED_ENTRY, EXPIRED, IMAGE_SIZE_MISMATCH, IMAGE_HASH_MISMATCH,",
+            "  INNER_IMAGE (an image is not a valid image of its format: the inner reason says why,",
+            "  e.g. bad-checksum, bad-signature, version-mismatch; see docs/inner-formats.md).",
             "", "Example:  fieldflash verify --trust acme.pub firmware-2.4.1.fwb"})
 final class VerifyCommand implements Callable<Integer> {
     @Mixin
@@ -63,12 +66,16 @@ final class VerifyCommand implements Callable<Integer> {
             return 0;
         } catch (BundleException e) {
             if (json) {
-                JsonOut.print(out, JsonOut.object().put("valid", false).put("reason", e.code())
-                        .put("message", e.getMessage()).put("hint", e.hint()));
+                ObjectNode o = JsonOut.object().put("valid", false).put("reason", e.code())
+                        .put("message", e.getMessage()).put("hint", e.hint());
+                e.innerVerdict().ifPresent(v -> o.put("innerReason", v.reason().code()).set("inner", InnerJson.of(v)));
+                JsonOut.print(out, o);
             } else {
                 // A BundleException's message is already safe to print (values in it are escaped).
                 out.println("INVALID  " + Printable.of(bundle.toString()));
-                out.println("Reason [" + e.code() + "]: " + e.getMessage());
+                out.println("Reason [" + e.code() + e.innerVerdict().map(v -> " " + v.reason().code()).orElse("") + "]: " + e.getMessage());
+                e.innerVerdict().filter(v -> !InnerSummary.facts(v.facts()).isEmpty())
+                        .ifPresent(v -> out.println("Found inside: " + InnerSummary.line(v)));
                 out.println("What to do: " + e.hint());
                 if (store.keys().isEmpty()) out.println("Trust store: " + Printable.of(trust.describe()));
                 out.flush();
@@ -87,6 +94,7 @@ final class VerifyCommand implements Callable<Integer> {
         out.println("  expires        " + m.expires() + (vb.expiryOverridden() ? "  (EXPIRED: accepted because of --allow-expired)" : ""));
         for (ImageSpec i : m.images()) {
             out.println("  image          " + Printable.of(i.name()) + "  " + i.size() + " bytes  sha256 " + i.sha256());
+            out.println("    inside       " + vb.innerVerdict(i).map(InnerSummary::line).orElse(ImageSpec.RAW + " (not looked inside)"));
         }
         if (!m.releaseNotes().isEmpty()) out.println("  release notes  " + Printable.lines(m.releaseNotes()).replace("\n", "\n                 "));
         out.flush();
@@ -103,7 +111,11 @@ final class VerifyCommand implements Callable<Integer> {
         ArrayNode signers = o.putArray("signers");
         vb.signers().forEach(k -> signers.addObject().put("keyid", k.keyid()).put("name", k.name()).put("alg", k.key().alg().id()));
         ArrayNode images = o.putArray("images");
-        m.images().forEach(i -> images.addObject().put("name", i.name()).put("size", i.size()).put("sha256", i.sha256()));
+        for (ImageSpec i : m.images()) {
+            ObjectNode n = images.addObject().put("name", i.name()).put("size", i.size()).put("sha256", i.sha256())
+                    .put("format", i.formatId());
+            vb.innerVerdict(i).ifPresent(v -> n.set("inner", InnerJson.of(v)));
+        }
         return o;
     }
 }

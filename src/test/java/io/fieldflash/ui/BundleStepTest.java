@@ -60,6 +60,31 @@ class BundleStepTest {
     }
 
     @Test
+    void whatIsInsideAnImageIsShownOnACompactLine(FxRobot robot) throws Exception {
+        Path bundle = UiFixtures.innerBundle(tmp, "1.2.3", "esp-app/esp32-app.bin", "");
+        verify(robot, bundle);
+        assertThat(robot.lookup("#verdictCard .verdict-title").queryAs(Label.class).getText()).isEqualTo("Genuine bundle");
+        assertThat(robot.lookup("#detail-inside").queryAs(Label.class).getText())
+                .startsWith("app: esp-app: for ESP32, version 1.2.3").contains("secure_version 5");
+    }
+
+    @Test
+    void anImageTheDeviceWouldRefuseIsRefusedInWordsWithWhatTheVendorMustFix(FxRobot robot) throws Exception {
+        // signed for a boot key this laptop does not hold
+        Path bundle = UiFixtures.innerBundle(tmp, "2.0.1", "mcuboot/signed-ed25519.bin",
+                ", \"bootKeys\": [\"" + io.fieldflash.bundle.inner.InnerVectors.key("mcuboot/ed25519.pub.pem").keyid() + "\"]");
+        verify(robot, bundle);
+        assertThat(robot.lookup("#verdictCard .verdict-title").queryAs(Label.class).getText())
+                .isEqualTo("Bundle refused: the device would refuse the firmware inside");
+        assertThat(robot.lookup("#verdictText").queryAs(Label.class).getText())
+                .startsWith("The firmware image is signed, but this laptop has none of the device's boot keys")
+                .contains("not in this laptop's trust store");
+        assertThat(robot.lookup("#verdictCard .hint").queryAs(Label.class).getText()).contains("The vendor must list the device's boot keys");
+        assertThat(robot.lookup("#detail-inside").queryAs(Label.class).getText()).startsWith("mcuboot: version 2.0.1+7");
+        assertThat(wizard.model().bundle()).isEmpty();
+    }
+
+    @Test
     void tamperedBundleIsRefusedWithReasonAndNextStep(FxRobot robot) throws Exception {
         Path bundle = UiFixtures.tampered(UiFixtures.bundle(tmp, "2.4.2", 8, 64 * 1024));
         verify(robot, bundle);

@@ -17,6 +17,9 @@ class MessagesTest {
     void everyPhaseReasonRefusalOutcomeAndStepHasText() {
         for (Phase p : Phase.values()) assertThat(messages.containsKey("phase." + p.name())).as(p.name()).isTrue();
         for (ReasonCode r : ReasonCode.values()) assertThat(messages.containsKey("reason." + r.name())).as(r.name()).isTrue();
+        for (io.fieldflash.bundle.inner.InnerReason r : io.fieldflash.bundle.inner.InnerReason.values()) {
+            assertThat(messages.containsKey("inner." + r.code())).as(r.code()).isTrue();
+        }
         for (UpdateRefusedException.Reason r : UpdateRefusedException.Reason.values()) {
             assertThat(messages.containsKey("refusal." + r.name())).as(r.name()).isTrue();
         }

@@ -44,6 +44,20 @@ final class UiFixtures {
         return out;
     }
 
+    /** A bundle whose one image "app" is an inner-format test vector; {@code extra} is added to its manifest entry. */
+    static Path innerBundle(Path dir, String version, String vector, String extra) throws Exception {
+        Path img = Files.write(dir.resolve(vector.replace('/', '_')), io.fieldflash.bundle.inner.InnerVectors.bytes(vector));
+        String manifest = """
+                {"vendor": "Acme Rail Systems", "product": "crossing-controller", "hardware": ["ccx-rev-b"],
+                 "version": "%s", "securityCounter": 5, "expires": "2099-01-01T00:00:00Z",
+                 "images": [{"name": "app", "serial": {"chip": "esp32"}%s}]}
+                """.formatted(version, extra);
+        Path out = dir.resolve("inner-" + vector.replace('/', '_') + ".fwb");
+        BundleWriter.create(manifest.getBytes(StandardCharsets.UTF_8), Map.of("app", img), List.of(VENDOR), out,
+                BundleWriter.Compression.STORE);
+        return out;
+    }
+
     /** A copy of {@code bundle} with one byte of its image changed. */
     static Path tampered(Path bundle) throws IOException {
         byte[] all = Files.readAllBytes(bundle);

@@ -33,6 +33,28 @@ public enum InnerFormat {
         return Optional.empty();
     }
 
+    /** How many first bytes of an image {@link #recognise} looks at. */
+    public static final int MAGIC_BYTES = 4;
+
+    /**
+     * The format an image's first bytes suggest: {@link #MCUBOOT} for MCUboot's header magic 0x96f3b83d
+     * (little-endian), {@link #ESP_APP} for the ESP image magic 0xE9. Signature containers ({@code esp32-sbv2},
+     * {@code esp8266-signed}) start like the app they carry, so they are never guessed: see {@link #startsLike}.
+     */
+    public static Optional<InnerFormat> recognise(byte[] head) {
+        if (head.length >= 4 && Le.u32(head, 0) == McubootChecker.MAGIC) return Optional.of(MCUBOOT);
+        if (head.length >= 1 && (head[0] & 0xff) == EspAppChecker.MAGIC) return Optional.of(ESP_APP);
+        return Optional.empty();
+    }
+
+    /** True when an image of this format begins like one {@link #recognise} calls {@code recognised}. */
+    public boolean startsLike(InnerFormat recognised) {
+        return switch (this) {
+            case ESP_APP, ESP32_SBV2, ESP8266_SIGNED -> recognised == ESP_APP;
+            case MCUBOOT -> recognised == MCUBOOT;
+        };
+    }
+
     /**
      * A fresh checker for one image of this format, with no chip expectation.
      *

@@ -55,7 +55,11 @@ public enum InnerReason {
     /** ESP8266 signed update: the length trailer is not 256. */
     BAD_LENGTH,
     /** ESP8266 signed update: PKCS#1 v1.5 over the bare digest (signing.py --legacy), rejected by current cores. */
-    LEGACY_SIGNATURE;
+    LEGACY_SIGNATURE,
+    /** The version inside the image (ESP app descriptor, MCUboot header) differs from the manifest's {@code version}. */
+    VERSION_MISMATCH,
+    /** MCUboot: the security-counter TLV differs from the manifest's {@code securityCounter}. */
+    SECURITY_COUNTER_MISMATCH;
 
     /** The reason as lowercase words joined by hyphens, e.g. {@code bad-block-crc}. */
     public String code() {
@@ -83,6 +87,12 @@ public enum InnerReason {
             case KEY_TYPE_MISMATCH, UNTRUSTED_KEY, BAD_SIGNATURE, SCHEME_NOT_SUPPORTED ->
                     "The device's bootloader would refuse this signature. The vendor must sign the image with a boot "
                             + "key the device holds, in a scheme its chip supports.";
+            case VERSION_MISMATCH -> "The version built into the firmware differs from the version the bundle's manifest "
+                    + "states, so the bundle was packaged with the wrong image or the wrong version. The vendor must "
+                    + "package the image built for this release, or correct the manifest's version.";
+            case SECURITY_COUNTER_MISMATCH -> "The image's own security counter differs from the bundle's securityCounter, "
+                    + "so FieldFlash's rollback check and the device's would disagree. The vendor must sign the image "
+                    + "with the counter the manifest states (imgtool --security-counter), or correct the manifest.";
             case BAD_LENGTH, LEGACY_SIGNATURE -> "The signed update is not in the form the device's updater accepts "
                     + "(RSA-2048, PKCS#1 v1.5 with SHA-256 DigestInfo, length 256). The vendor must sign it again with "
                     + "the current signing tool.";

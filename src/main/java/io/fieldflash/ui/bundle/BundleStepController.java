@@ -7,6 +7,8 @@ import io.fieldflash.bundle.BundleReader;
 import io.fieldflash.bundle.Manifest;
 import io.fieldflash.bundle.TrustedKey;
 import io.fieldflash.bundle.VerifiedBundle;
+import io.fieldflash.bundle.inner.InnerSummary;
+import io.fieldflash.bundle.inner.InnerVerdict;
 import io.fieldflash.ui.AppContext;
 import io.fieldflash.ui.StepController;
 import io.fieldflash.ui.WizardModel;
@@ -246,13 +248,32 @@ public final class BundleStepController implements StepController {
         row = detail(row, "field.expires", DATE.format(m.expires()));
         row = detail(row, "field.images", m.images().stream()
                 .map(i -> i.name() + " (" + Format.bytes(i.size()) + ")").collect(Collectors.joining(", ")));
+        String inside = insideLine(vb);
+        if (!inside.isEmpty()) row = Cards.detailLines(context, details, row, "field.inside", inside);
         if (!m.releaseNotes().isEmpty()) Cards.detailLines(context, details, row, "field.notes", m.releaseNotes());
+    }
+
+    /**
+     * What was found inside the images of a known format, one compact line each (there is no Details disclosure
+     * on this page); empty when every image is raw. Shown through {@link Cards#detailLines}, which escapes it.
+     */
+    private static String insideLine(VerifiedBundle vb) {
+        return vb.manifest().images().stream()
+                .flatMap(i -> vb.innerVerdict(i).map(v -> i.name() + ": " + InnerSummary.line(v)).stream())
+                .collect(Collectors.joining("\n"));
     }
 
     private void showRefused(Throwable t) {
         finished();
         details.getChildren().clear();
-        if (t instanceof BundleException be) {
+        if (t instanceof BundleException be && be.innerVerdict().isPresent()) {
+            // an image inside: what is wrong in plain words, the exact finding, and what the vendor must fix
+            InnerVerdict v = be.innerVerdict().get();
+            card(false, context.text("bundle.invalid") + ": " + context.text("reason." + be.reason().name()),
+                    context.text("inner." + v.reason().code()) + "\n\n" + be.getMessage(), be.hint());
+            String found = InnerSummary.line(v);
+            if (!InnerSummary.facts(v.facts()).isEmpty()) detail(0, "field.inside", found);
+        } else if (t instanceof BundleException be) {
             card(false, context.text("bundle.invalid") + ": " + context.text("reason." + be.reason().name()),
                     be.getMessage(), be.hint());
         } else if (t instanceof FieldFlashException fe) {
