@@ -46,9 +46,12 @@ public final class WebDevices {
         return out;
     }
 
-    /** A signed bundle whose one image "app" is {@code image}. */
+    /** The version the vector's application descriptor carries: a bundle's manifest must say the same. */
+    public static final String VERSION = "1.2.3";
+
+    /** A signed bundle (version {@link #VERSION}) whose one image "app" is {@code image}. */
     public static TestBundles.Made bundle(Path dir, Path image) throws Exception {
-        return TestBundles.make(dir, TestBundles.PRODUCT, List.of(TestBundles.HARDWARE), "2.5.0", 7, "2099-01-01T00:00:00Z",
+        return TestBundles.make(dir, TestBundles.PRODUCT, List.of(TestBundles.HARDWARE), VERSION, 7, "2099-01-01T00:00:00Z",
                 Map.of("app", image));
     }
 
