@@ -21,6 +21,8 @@ module io.fieldflash {
     exports io.fieldflash.device.http;
     exports io.fieldflash.device.viperhttp;
     exports io.fieldflash.device.espota;
+    exports io.fieldflash.device.webupdater;
+    exports io.fieldflash.device.elegantota;
     exports io.fieldflash.device.serial;
     exports io.fieldflash.device.esprom;
     exports io.fieldflash.update;
@@ -28,6 +30,8 @@ module io.fieldflash {
     exports io.fieldflash.sim;
     exports io.fieldflash.sim.viperhttp;
     exports io.fieldflash.sim.espota;
+    exports io.fieldflash.sim.webupdater;
+    exports io.fieldflash.sim.elegantota;
     exports io.fieldflash.sim.particle;
     exports io.fieldflash.provision;
     exports io.fieldflash.sim.esprom;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fieldflash.Printable;
 import io.fieldflash.bundle.TrustStore;
 import io.fieldflash.bundle.TrustStoreException;
+import io.fieldflash.device.Device;
+import io.fieldflash.device.Protocols;
 import io.fieldflash.device.http.HttpDevice;
 import io.fieldflash.device.http.HttpSettings;
 import io.fieldflash.update.BundleSource;
@@ -16,6 +18,7 @@ import io.fieldflash.update.UpdateJob;
 import io.fieldflash.update.UpdateStores;
 import java.io.Console;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -35,12 +38,18 @@ import picocli.CommandLine.Parameters;
             "the audit log ('fieldflash audit verify').",
             "Exit 0 when the device runs the bundle's firmware, 1 when refused or failed,",
             "2 on a usage error."},
-        footer = {"", "The token can come from the environment (keeps it out of shell history):",
-            "  export FIELDFLASH_TOKEN=...",
+        footer = {"", "Protocols (--protocol): fieldflash-http (token), viperhttp (token), web-updater (the Arduino",
+            "web updater page: user and password when it has them), elegantota (ElegantOTA: user and",
+            "password), espota (ArduinoOTA: password; espota://HOST[:PORT]). Without --protocol FieldFlash",
+            "asks the device which one it speaks (read-only requests; espota is never guessed) and says so.",
+            "Web updaters and ElegantOTA cannot resume: a broken transfer starts again from the beginning.",
+            "", "The token and password can come from the environment (keeps them out of shell history):",
+            "  export FIELDFLASH_TOKEN=...   export FIELDFLASH_PASSWORD=...",
             "", "Example:",
             "  fieldflash flash --device http://192.168.4.1 --trust acme.pub cc-2.4.1.fwb"})
 final class FlashCommand implements Callable<Integer> {
     static final String TOKEN_ENV = "FIELDFLASH_TOKEN";
+    static final String PASSWORD_ENV = "FIELDFLASH_PASSWORD";
     /** How long Ctrl-C waits for the job to stop and record itself (every step it can be in is bounded and interruptible). */
     static final Duration HOOK_WAIT = Duration.ofSeconds(10);
 
@@ -53,6 +62,18 @@ final class FlashCommand implements Callable<Integer> {
 
     @Option(names = "--token", paramLabel = "T", description = "The device's access token (default: $" + TOKEN_ENV + ").")
     String token;
+
+    @Option(names = "--protocol", paramLabel = "P",
+            description = "The device's update protocol: fieldflash-http, viperhttp, web-updater, elegantota, espota, or auto "
+                    + "(detect: the default; an espota:// address means espota).")
+    String protocol;
+
+    @Option(names = "--user", paramLabel = "U", description = "User name for a device's update page (web-updater, elegantota).")
+    String user;
+
+    @Option(names = "--password", paramLabel = "P",
+            description = "Password for a device's update page or ArduinoOTA (default: $" + PASSWORD_ENV + ").")
+    String password;
 
     @Option(names = "--pin-sha256", paramLabel = "FINGERPRINT",
             description = "For an https:// device with its own certificate: trust exactly the certificate with this SHA-256 fingerprint (device label or vendor records).")
@@ -88,23 +109,8 @@ final class FlashCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String tok = token != null ? token : System.getenv().getOrDefault(TOKEN_ENV, "");
-        if (tok.isBlank()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "the device's access token is missing: give --token T or set " + TOKEN_ENV);
-        }
-        HttpDevice target;
-        try {
-            target = new HttpDevice(HttpDevice.parseAddress(device), tok.strip(), HttpSettings.DEFAULT.withChunkSize(chunkSize));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--device: " + e.getMessage());
-        }
-        if (pinSha256 != null) {
-            try {
-                target = target.pinning(pinSha256);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--pin-sha256: " + e.getMessage());
-            }
-        }
+        PrintWriter human = json ? err : out;
+        Device target = device(human);
         if (rebootTimeout < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--reboot-timeout must be at least 1 second");
         TrustStore store;
         try {
@@ -123,7 +129,6 @@ final class FlashCommand implements Callable<Integer> {
                 JobSettings.DEFAULT.rebootSettle(), JobSettings.DEFAULT.pollInterval());
 
         UpdateJob job = UpdateJob.create(new BundleSource.File(bundle, store, allowExpired), target, stores, settings);
-        PrintWriter human = json ? err : out;
         Console console = System.console();
         boolean terminal = !plain && console != null && console.isTerminal();
         job.addListener(new Renderer(human, terminal));
@@ -158,6 +163,58 @@ final class FlashCommand implements Callable<Integer> {
         return r.ok() ? 0 : Main.EXIT_FAILED;
     }
 
+    /** The device, by --protocol (or detected when it is opened); a usage error for what cannot work. */
+    private Device device(PrintWriter human) {
+        String tok = token != null ? token : System.getenv().getOrDefault(TOKEN_ENV, "");
+        String pw = password != null ? password : System.getenv().getOrDefault(PASSWORD_ENV, "");
+        Protocols.Credentials cred = new Protocols.Credentials(tok.strip(), user == null ? "" : user, pw);
+        boolean espotaAddress = device.strip().toLowerCase(java.util.Locale.ROOT).startsWith("espota://");
+        String proto = protocol != null ? protocol.strip().toLowerCase(java.util.Locale.ROOT)
+                : espotaAddress ? "espota" : pinSha256 != null ? "fieldflash-http" : "auto";
+        URI address;
+        try {
+            address = proto.equals("espota") ? espotaAddress(device) : HttpDevice.parseAddress(device);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--device: " + e.getMessage());
+        }
+        HttpSettings settings = HttpSettings.DEFAULT.withChunkSize(chunkSize);
+        if (pinSha256 != null && !proto.equals("fieldflash-http")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--pin-sha256 is for an https:// fieldflash-http device (give --protocol fieldflash-http)");
+        }
+        if (proto.equals("auto")) {
+            return Protocols.detecting(address, cred, settings, d -> {
+                human.println("  found: " + d.describe());
+                human.flush();
+            });
+        }
+        if (proto.equals("fieldflash-http") && tok.isBlank()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "the device's access token is missing: give --token T or set " + TOKEN_ENV);
+        }
+        if (pinSha256 != null) {
+            try {
+                return new HttpDevice(address, tok.strip(), settings).pinning(pinSha256);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--pin-sha256: " + e.getMessage());
+            }
+        }
+        try {
+            return Protocols.create(proto, address, cred, settings);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--protocol " + proto + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code espota://HOST[:PORT]}, or a bare host for --protocol espota. */
+    private static URI espotaAddress(String text) {
+        String t = text.strip();
+        if (!t.contains("://")) t = "espota://" + t;
+        URI u = URI.create(t);
+        if (!"espota".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
+            throw new IllegalArgumentException("\"" + text + "\" is not an address like espota://192.168.4.1:3232");
+        }
+        return u;
+    }
+
     static ObjectNode describe(JobResult r) {
         ObjectNode o = JsonOut.object().put("ok", r.ok()).put("outcome", r.outcome().name());
         if (r.reason().isEmpty()) o.putNull("reason");
@@ -174,8 +231,10 @@ final class FlashCommand implements Callable<Integer> {
         String stats = String.format(Locale.ROOT, "%s sent in %.1f s%s", bytes(r.bytesSent()), r.elapsed().toMillis() / 1000.0,
                 r.resumes() == 0 ? "" : ", " + r.resumes() + (r.resumes() == 1 ? " resume" : " resumes"));
         switch (r.outcome()) {
-            case UPDATED -> out.println("UPDATED  device " + Printable.cut(r.deviceId(), 80) + ": " + Printable.cut(r.versionBefore(), 80)
-                    + " → " + Printable.cut(r.versionAfter(), 80) + " (" + stats + "). " + r.message());
+            case UPDATED -> out.println("UPDATED  device " + Printable.cut(r.deviceId(), 80)
+                    + (r.versionBefore().isEmpty() && r.versionAfter().isEmpty() ? ""      // a device that does not say what it runs
+                       : ": " + Printable.cut(r.versionBefore(), 80) + " → " + Printable.cut(r.versionAfter(), 80))
+                    + " (" + stats + "). " + r.message());
             case ALREADY_INSTALLED -> out.println("ALREADY INSTALLED  device " + Printable.cut(r.deviceId(), 80) + " runs "
                     + Printable.cut(r.versionAfter(), 80) + "; nothing sent.");
             case CANCELLED -> {

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "simulate",
         description = {"Runs a simulated device that speaks fieldflash-http/1 (tus upload, install, reboot, confirm) until stopped (Ctrl-C);",
-            "with --profile viperhttp or espota, one that speaks ViperHTTP's OTA routes or ArduinoOTA instead.",
+            "with --profile viperhttp or espota, one that speaks ViperHTTP's OTA routes or ArduinoOTA instead;",
+            "with --profile web-updater or elegantota, the Arduino web updater page or ElegantOTA 3 (see docs/protocols.md).",
             "Its flash lives in DIR: A.bin, B.bin, device.json and upload/. Starting again on the same DIR is a reboot of the same device;",
             "an empty DIR makes a new device from the factory options (--product, --hardware, --version, --counter)."},
         footer = {"", "Faults (--faults SPEC, comma-separated; P is a probability per PATCH):",
@@ -49,7 +50,13 @@ import picocli.CommandLine.Option;
             "          fieldflash simulate --profile viperhttp --port 8080 --state /tmp/v1 \\",
             "            --token s3cret [--dialect documented]",
             "          fieldflash simulate --profile espota --port 3232 --state /tmp/e1 \\",
-            "            [--flavour esp8266] [--password PW] [--auth md5]"})
+            "            [--flavour esp8266] [--password PW] [--auth md5]",
+            "          fieldflash simulate --profile web-updater|elegantota --port 8080 --state /tmp/w1 \\",
+            "            [--flavor esp8266] [--user U --password PW] [--faults drop-at=20000|stall-at=N]",
+            "", "web-updater and elegantota: --flavor esp32 (default; the web updater as arduino-esp32 3.3, with its",
+            "Origin check) or esp8266; the last image received whole is DIR/firmware.bin. Their faults:",
+            "  drop-at=N     the first upload is cut off after N bytes of the image",
+            "  stall-at=N    every upload stops being read after N bytes and is never answered"})
 final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
@@ -131,11 +138,16 @@ final class SimulateCommand implements Callable<Integer> {
             description = "viperhttp: code (released viperhttp_ota.py: X-OTA-Token, /ota/chunk) or documented (Bearer, /ota/write).")
     String dialect;
 
-    @Option(names = "--flavour", paramLabel = "F", defaultValue = "esp32", description = "espota: esp32 or esp8266.")
+    @Option(names = {"--flavour", "--flavor"}, paramLabel = "F", defaultValue = "esp32",
+            description = "espota, web-updater, elegantota: esp32 or esp8266.")
     String flavour;
 
-    @Option(names = "--password", paramLabel = "PW", description = "espota: the OTA password (none without it).")
+    @Option(names = "--password", paramLabel = "PW",
+            description = "espota: the OTA password; web-updater, elegantota: the page's password (with --user). None without it.")
     String password;
+
+    @Option(names = "--user", paramLabel = "U", description = "web-updater, elegantota: the page's user name.")
+    String user;
 
     @Option(names = "--auth", paramLabel = "A", defaultValue = "sha256",
             description = "espota on an ESP32: sha256 (arduino-esp32 3.3.1 and later) or md5 (older); an ESP8266 always uses md5.")
@@ -148,6 +160,7 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() {
         if (serialPort != null) return new SerialSimulation(spec, serialPort, state, chip, baud, faults, port != null).run();
         if (PROFILE_VIPERHTTP.equals(profile) || PROFILE_ESPOTA.equals(profile)) return runProfile();
+        if (PROFILE_WEB_UPDATER.equals(profile) || PROFILE_ELEGANTOTA.equals(profile)) return runWebProfile();
         if (profile != null && !profile.equals(PROFILE_HTTP)) return runParticleSoftAp();
         if (port == null) throw usage("give --port PORT (a network device) or --serial PORT (an ESP chip in its ROM bootloader)");
         SimulatorConfig cfg = configure();
@@ -244,6 +257,52 @@ final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The web-updater and elegantota profiles: the update pages of stock ESP32/ESP8266 firmware. */
+    private int runWebProfile() {
+        if (port == null) throw usage("give --port PORT");
+        io.fieldflash.sim.webupdater.ArduinoUpdate.Chip c = switch (flavour) {
+            case "esp32" -> io.fieldflash.sim.webupdater.ArduinoUpdate.Chip.ESP32;
+            case "esp8266" -> io.fieldflash.sim.webupdater.ArduinoUpdate.Chip.ESP8266;
+            default -> throw usage("--flavor must be esp32 or esp8266, got '" + flavour + "'");
+        };
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw usage("--bind: '" + bind + "' is not an address of this machine");
+        }
+        var cfg = io.fieldflash.sim.webupdater.WebProfile.Config.of(state.toAbsolutePath().normalize(), c).withBind(address)
+                .withPort(port).withAuth(user, password);
+        for (String f : faults == null || faults.isBlank() ? new String[0] : faults.split(",")) {
+            String[] kv = f.strip().split("=", 2);
+            if (kv.length != 2 || !kv[0].equals("drop-at") && !kv[0].equals("stall-at")) {
+                throw usage("--faults: the " + profile + " profile knows drop-at=N and stall-at=N, not '" + f.strip() + "'");
+            }
+            long n;
+            try {
+                n = ByteSize.parse(kv[0], kv[1]);
+            } catch (IllegalArgumentException e) {
+                throw usage("--faults: " + e.getMessage());
+            }
+            cfg = kv[0].equals("drop-at") ? cfg.dropping(n) : cfg.stalling(n);
+        }
+        briefLogLines();
+        PrintWriter out = spec.commandLine().getOut();
+        try (io.fieldflash.sim.webupdater.WebProfile sim = PROFILE_WEB_UPDATER.equals(profile)
+                ? io.fieldflash.sim.webupdater.WebUpdaterProfile.start(cfg) : io.fieldflash.sim.elegantota.ElegantOtaProfile.start(cfg)) {
+            out.println("Simulated device " + sim.describe() + " listening on " + sim.address() + " (state " + cfg.stateDir() + ")");
+            out.flush();
+            awaitStop(sim::awaitStopped, sim::close);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("fieldflash simulate: the device could not start: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return Main.EXIT_FAILED;
+        } finally {
+            io.fieldflash.log.RunLog.echoTo(null);
+        }
+        return 0;
+    }
+
     private interface Wait {
         void await() throws InterruptedException;
     }
@@ -320,12 +379,15 @@ final class SimulateCommand implements Callable<Integer> {
     static final String PROFILE_PARTICLE = "particle-softap";
     static final String PROFILE_VIPERHTTP = "viperhttp";
     static final String PROFILE_ESPOTA = "espota";
+    static final String PROFILE_WEB_UPDATER = "web-updater";
+    static final String PROFILE_ELEGANTOTA = "elegantota";
 
     @Option(names = "--profile", paramLabel = "NAME",
             description = "What the device speaks: fieldflash-http (default), particle-softap (Particle's SoftAP set-up protocol;"
                     + " uses --state, --bind, --device-id, --faults such as configure=-4,set=-1,connect=none, --tcp-port, --http-port),"
                     + " viperhttp (ViperHTTP's /ota routes; --port, --token, --dialect, --max-image) or espota (ArduinoOTA on UDP --port;"
-                    + " --flavour, --password, --auth, --max-image).")
+                    + " --flavour, --password, --auth, --max-image), web-updater or elegantota (the Arduino web updater page or"
+                    + " ElegantOTA 3 on --port; --flavor, --user, --password, --faults drop-at=N,stall-at=N).")
     String profile;
 
     @Option(names = "--tcp-port", paramLabel = "N", defaultValue = "5609",
@@ -338,7 +400,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     private Integer runParticleSoftAp() {
         if (!profile.equals(PROFILE_PARTICLE)) throw usage("--profile: '" + profile + "' is not " + PROFILE_HTTP + ", " + PROFILE_PARTICLE + ", "
-                + PROFILE_VIPERHTTP + " or " + PROFILE_ESPOTA);
+                + PROFILE_VIPERHTTP + ", " + PROFILE_ESPOTA + ", " + PROFILE_WEB_UPDATER + " or " + PROFILE_ELEGANTOTA);
         io.fieldflash.sim.particle.ParticleFaults pf;
         InetAddress address;
         try {

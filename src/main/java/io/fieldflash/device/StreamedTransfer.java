@@ -10,7 +10,8 @@ import java.util.function.LongConsumer;
 public non-sealed interface StreamedTransfer extends ImageTransfer {
 
     /**
-     * Sends the whole image; {@code progress} receives the bytes handed to the wire so far, as they go.
+     * Sends the whole image; {@code progress} receives, as they go, how many more image bytes were handed to the wire
+     * (increments: their sum is this attempt's bytes so far), on the calling thread.
      *
      * @throws IOException when the image cannot be read
      */

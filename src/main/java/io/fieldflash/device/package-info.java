@@ -3,7 +3,8 @@
  * reboot, confirm.
  *
  * <p>One {@link io.fieldflash.device.Device} implementation per protocol (fieldflash-http/1 in
- * {@code device.http}; later legacy HTTP OTA, espota, the ESP ROM serial bootloader). An adapter makes
+ * {@code device.http}; the Arduino web updater in {@code device.webupdater}, ElegantOTA in {@code device.elegantota}; later
+ * ViperHTTP, espota, the ESP ROM serial bootloader), listed by name in {@link io.fieldflash.device.Protocols}. An adapter makes
  * one protocol exchange per method call and never retries or sequences anything: deciding what happens
  * next, and retrying, is {@code io.fieldflash.update.UpdateJob}'s job. {@link io.fieldflash.device.Capabilities}
  * tells the job which steps a transport has, so it can skip those it lacks (no confirm on a device without

@@ -36,13 +36,13 @@ import org.slf4j.LoggerFactory;
  * {@code X-HTTP-Method-Override} (tus). Every read has the I/O timeout; an early response to a request whose
  * body was not read is followed by a lingering close so that the client still sees it.
  */
-final class Http1Server {
+public final class Http1Server {
     private static final Logger LOG = LoggerFactory.getLogger(Http1Server.class);
     private static final Duration LINGER = Duration.ofSeconds(2);
     /** A body the handler left unread is read and dropped up to this size, to keep the connection; above, it closes. */
     private static final long DRAIN_LIMIT = 64 * 1024;
 
-    interface Handler {
+    public interface Handler {
         /** Answers one request; an IOException means the connection broke and is closed without an answer. */
         Reply handle(Request request) throws IOException;
     }
@@ -80,18 +80,26 @@ final class Http1Server {
         this.handler = handler;
     }
 
+    /**
+     * A server for a device profile other than fieldflash-http/1 ({@code sim.webupdater}, {@code sim.elegantota}):
+     * no bandwidth limit, no added latency.
+     */
+    public Http1Server(InetAddress bindAddress, int port, Duration ioTimeout, Duration requestDeadline, int maxConnections, Handler handler) {
+        this(bindAddress, port, ioTimeout, requestDeadline, maxConnections, new Pacer(0), () -> 0, new AtomicLong(), handler);
+    }
+
     /** The bound port (the chosen one when 0 was asked, and the same one again after a reopen). */
-    int port() {
+    public int port() {
         return port;
     }
 
-    boolean isOpen() {
+    public boolean isOpen() {
         ServerSocket l = listener;
         return l != null && !l.isClosed();
     }
 
     /** Starts listening (again, after {@link #close}: on the same port). */
-    synchronized void open() throws IOException {
+    public synchronized void open() throws IOException {
         if (isOpen()) return;
         ServerSocket ss = new ServerSocket();
         try {
@@ -134,7 +142,7 @@ final class Http1Server {
      * Stops listening and cuts every open connection, as a device losing power does: new connections are
      * refused, open ones are reset. Waits up to {@code wait} for connection threads to finish.
      */
-    void close(Duration wait) {
+    public void close(Duration wait) {
         powerOff();
         awaitIdle(wait);
     }

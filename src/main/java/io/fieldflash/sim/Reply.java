@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What the device does with a request: answer it, or drop the connection without a word. */
-sealed interface Reply {
+public sealed interface Reply {
 
     /**
      * An HTTP response.
@@ -21,17 +21,17 @@ sealed interface Reply {
             headers = List.copyOf(headers);
         }
 
-        Respond header(String name, Object value) {
+        public Respond header(String name, Object value) {
             List<Header> h = new ArrayList<>(headers);
             h.add(new Header(name, String.valueOf(value)));
             return new Respond(status, h, body, close, afterSend);
         }
 
-        Respond closing() {
+        public Respond closing() {
             return new Respond(status, headers, body, true, afterSend);
         }
 
-        Respond then(Runnable r) {
+        public Respond then(Runnable r) {
             return new Respond(status, headers, body, close, r);
         }
 
@@ -45,6 +45,12 @@ sealed interface Reply {
     record Abort(boolean reset, String why) implements Reply {}
 
     record Header(String name, String value) {}
+
+    /** A text answer, as the Arduino web servers send them. */
+    static Respond text(int status, String contentType, String body) {
+        return new Respond(status, List.of(new Header("Content-Type", contentType)),
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8), false, () -> {});
+    }
 
     static Respond status(int status) {
         return new Respond(status, List.of(), new byte[0], false, () -> {});

@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** One HTTP/1.1 request as read off a connection: request line, headers, and its body as a stream. */
-final class Request {
+public final class Request {
     static final int MAX_LINE = 8 * 1024;
     static final int MAX_HEADER_BYTES = 64 * 1024;
     static final int MAX_HEADERS = 100;
@@ -67,16 +67,16 @@ final class Request {
     }
 
     /** The method; with {@code X-HTTP-Method-Override} (tus), the method that header names. */
-    String method() {
+    public String method() {
         return method;
     }
 
     /** The path without the query. */
-    String path() {
+    public String path() {
         return path;
     }
 
-    String target() {
+    public String target() {
         return target;
     }
 
@@ -84,18 +84,18 @@ final class Request {
         return keepAlive;
     }
 
-    Optional<String> header(String name) {
+    public Optional<String> header(String name) {
         List<String> v = headers.get(name);
         return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.getFirst().strip());
     }
 
     /** The body; reading past its end returns -1, and a connection that ends early throws EOFException. */
-    InputStream body() {
+    public InputStream body() {
         return body;
     }
 
     /** The declared {@code Content-Length}, or -1 for a chunked body. */
-    long contentLength() {
+    public long contentLength() {
         return body.declaredLength();
     }
 

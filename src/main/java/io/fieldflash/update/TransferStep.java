@@ -132,6 +132,10 @@ final class TransferStep {
                 if (!e.retryable()) throw e;
                 failures++;
                 if (c.settings.retry().exhausted(failures)) throw e;
+                if (failures == 1) {
+                    c.say(JobEvent.Level.WARNING, "This device's update protocol cannot resume a broken transfer: \"" + st.image().name()
+                            + "\" is sent again from its first byte (at most " + (c.settings.retry().maxAttempts() - 1) + " more times).");
+                }
                 Duration d = c.settings.retry().delay(failures, c.random);
                 c.emit(new JobEvent.Reconnecting(failures, c.settings.retry().maxAttempts(), d,
                         e.getMessage() + " (this device cannot resume: starting over)"));

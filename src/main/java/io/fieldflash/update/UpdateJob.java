@@ -440,8 +440,10 @@ public final class UpdateJob {
         phase(Phase.IDENTIFYING, device.address());
         DeviceInfo info = identify.firstContact(session);
         run.first = info;
-        say(JobEvent.Level.INFO, "Device " + Printable.cut(info.deviceId(), 80) + ": " + Printable.cut(info.product(), 80)
-                + " (" + Printable.cut(info.hardware(), 80) + ") runs " + info.firmware() + ".");
+        if (caps.identity()) {
+            say(JobEvent.Level.INFO, "Device " + Printable.cut(info.deviceId(), 80) + ": " + Printable.cut(info.product(), 80)
+                    + " (" + Printable.cut(info.hardware(), 80) + ") runs " + info.firmware() + ".");
+        }
 
         phase(Phase.PREFLIGHT, "");
         boolean trialOfThisBundle = false;

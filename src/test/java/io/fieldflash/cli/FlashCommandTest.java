@@ -118,7 +118,8 @@ class FlashCommandTest {
     @Test
     void missingTokenOrBadAddressIsAUsageError() throws Exception {
         TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 1_000, 6);
-        Run noToken = run("flash", b.path().toString(), "--device", "http://127.0.0.1:1", "--trust", b.trustFile().toString());
+        Run noToken = run("flash", b.path().toString(), "--device", "http://127.0.0.1:1", "--protocol", "fieldflash-http",
+                "--trust", b.trustFile().toString());
         if (System.getenv(FlashCommand.TOKEN_ENV) == null) {
             assertThat(noToken.exit()).isEqualTo(2);
             assertThat(noToken.err()).contains("FIELDFLASH_TOKEN");

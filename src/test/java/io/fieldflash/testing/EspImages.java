@@ -19,6 +19,6 @@ public final class EspImages {
         Path copy = dir.resolve("app-" + System.nanoTime() + ".bin");
         Files.createDirectories(dir);
         Files.copy(image, copy);
-        return TestBundles.make(dir, TestBundles.PRODUCT, List.of(TestBundles.HARDWARE), "2.5.0", 7, "2099-01-01T00:00:00Z", Map.of("app", copy));
+        return TestBundles.make(dir, TestBundles.PRODUCT, List.of(TestBundles.HARDWARE), "1.2.3", 7, "2099-01-01T00:00:00Z", Map.of("app", copy));   // the descriptor's version
     }
 }
