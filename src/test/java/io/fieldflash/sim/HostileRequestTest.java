@@ -158,7 +158,9 @@ class HostileRequestTest extends SimulatorTest {
             assertThat(cut).as("answered or cut before 10 s of trickling").isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(9));
             String answer = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
-            assertThat(answer).isEqualTo("HTTP/1.1 408");
+            // the 408 is sent before the close, but a reset (our bytes still arriving) may discard it: then the
+            // stream just ends, and the log below says what the device answered
+            if (!answer.isEmpty()) assertThat(answer).isEqualTo("HTTP/1.1 408");
         } catch (java.net.SocketException e) {
             // the reset can overtake the 408; the log says what happened
         }
