@@ -42,13 +42,10 @@ public final class ElegantOtaDevice extends WebPageDevice {
     public static final String PROTOCOL = "elegantota-3";
     static final String PAGE = "/update";
 
-    public ElegantOtaDevice(URI address, String user, String password, HttpSettings settings) {
-        super(address, user, password, settings);
-    }
+    private static final Kind KIND = new Kind(PROTOCOL, PAGE, ElegantOtaDevice::isPage, "ElegantOTA's page", "ElegantOTA");
 
-    @Override
-    public String transport() {
-        return PROTOCOL;
+    public ElegantOtaDevice(URI address, String user, String password, HttpSettings settings) {
+        super(KIND, address, user, password, settings);
     }
 
     @Override
@@ -56,28 +53,8 @@ public final class ElegantOtaDevice extends WebPageDevice {
         return "ElegantOTA at " + address();
     }
 
-    @Override
-    protected String page() {
-        return PAGE;
-    }
-
-    @Override
-    protected boolean isPage(WebForm.Answer a) {
-        return isElegantPage(a);
-    }
-
-    @Override
-    protected String pageWords() {
-        return "ElegantOTA's page";
-    }
-
-    @Override
-    protected String updaterWords() {
-        return "ElegantOTA";
-    }
-
     /** True when {@code a} is ElegantOTA's page: gzip-compressed HTML that names the library. */
-    static boolean isElegantPage(WebForm.Answer a) {
+    static boolean isPage(WebForm.Answer a) {
         if (a.status() != 200 || !a.contentEncoding().equalsIgnoreCase("gzip")) return false;
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(a.body()))) {
             String html = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
@@ -90,7 +67,7 @@ public final class ElegantOtaDevice extends WebPageDevice {
     /** Auto-detection: {@code GET /update} is ElegantOTA's page (or wants a password). Never {@code /ota/start}: that opens a session. */
     public static Protocols.Finding probe(URI address, Protocols.Credentials c, HttpSettings settings)
             throws DeviceException, InterruptedException {
-        return probe(address, c, settings, PAGE, ElegantOtaDevice::isElegantPage);
+        return probe(address, c, settings, KIND);
     }
 
     @Override

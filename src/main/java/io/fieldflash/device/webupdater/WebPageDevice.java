@@ -20,36 +20,37 @@ import java.util.function.Predicate;
  * What the web-page updaters (the Arduino web updater, ElegantOTA) have in common: a page at a fixed path that
  * tells the updater apart and sits behind the same Basic password as the upload, one streamed upload the device
  * checks and installs as it arrives, no install step, no reboot command, no trial boot, and nothing said about the
- * device itself. A subclass says how its page looks and how its upload goes.
+ * device itself. A subclass gives its {@link Kind} (how its page looks) and how its upload goes.
  */
 public abstract class WebPageDevice implements Device {
     /** Nothing but a single upload the device checks and boots by itself. */
     public static final Capabilities CAPABILITIES = new Capabilities(false, false, false, false, false, false, false);
 
+    /**
+     * What tells one updater apart.
+     *
+     * @param protocol     the name in the audit log
+     * @param path         the path of the updater's page
+     * @param isPage       true when the answer to {@code GET path} is this updater's page
+     * @param pageWords    the page in words, for the error when it is something else (e.g. {@code ElegantOTA's page})
+     * @param updaterWords the updater in words, for the steps it does not have (e.g. {@code the web updater})
+     */
+    public record Kind(String protocol, String path, Predicate<WebForm.Answer> isPage, String pageWords, String updaterWords) {}
+
+    private final Kind kind;
     private final URI address;
     private final String user;
     private final String password;
     private final HttpSettings settings;
 
-    protected WebPageDevice(URI address, String user, String password, HttpSettings settings) {
+    protected WebPageDevice(Kind kind, URI address, String user, String password, HttpSettings settings) {
         new WebForm(address, user, password, settings).close();    // checks the address now, not at open()
+        this.kind = kind;
         this.address = address;
         this.user = user;
         this.password = password;
         this.settings = settings;
     }
-
-    /** The path of the updater's page. */
-    protected abstract String page();
-
-    /** True when {@code a}, the answer to {@code GET page()}, is this updater's page. */
-    protected abstract boolean isPage(WebForm.Answer a);
-
-    /** The page in words, for the error when it is something else (e.g. {@code ElegantOTA's page}). */
-    protected abstract String pageWords();
-
-    /** The updater in words, for the steps it does not have (e.g. {@code the web updater}). */
-    protected abstract String updaterWords();
 
     /** Sends {@code image} through {@code form}; the one send of one transfer (called again for each attempt). */
     protected abstract Upload upload(WebForm form, ImageSource image);
@@ -58,6 +59,11 @@ public abstract class WebPageDevice implements Device {
     @FunctionalInterface
     protected interface Upload {
         void send(LongConsumer progress) throws DeviceException, IOException, InterruptedException;
+    }
+
+    @Override
+    public final String transport() {
+        return kind.protocol();
     }
 
     @Override
@@ -76,12 +82,12 @@ public abstract class WebPageDevice implements Device {
     }
 
     /** Auto-detection: {@code GET path} is the updater's page (or wants a password). Changes nothing. */
-    protected static Protocols.Finding probe(URI address, Protocols.Credentials c, HttpSettings settings, String path,
-                                             Predicate<WebForm.Answer> isPage) throws DeviceException, InterruptedException {
+    protected static Protocols.Finding probe(URI address, Protocols.Credentials c, HttpSettings settings, Kind kind)
+            throws DeviceException, InterruptedException {
         try (WebForm form = new WebForm(address, c.user(), c.password(), settings)) {
-            WebForm.Answer a = form.get(path);
+            WebForm.Answer a = form.get(kind.path());
             if (a.status() == 401) return Protocols.Finding.PASSWORD_WANTED;
-            return isPage.test(a) ? Protocols.Finding.FOUND : Protocols.Finding.ABSENT;
+            return kind.isPage().test(a) ? Protocols.Finding.FOUND : Protocols.Finding.ABSENT;
         }
     }
 
@@ -95,16 +101,16 @@ public abstract class WebPageDevice implements Device {
         @Override
         public DeviceInfo identify() throws DeviceException, InterruptedException {
             checkAccess();
-            return WebPages.anonymous(transport(), form.address());
+            return WebPages.anonymous(kind.protocol(), form.address());
         }
 
-        /** {@code GET page()}: the page, behind the same password as the upload. Changes nothing. */
+        /** {@code GET} of the page: the page, behind the same password as the upload. Changes nothing. */
         @Override
         public void checkAccess() throws DeviceException, InterruptedException {
-            WebForm.Answer a = form.get(page());
+            WebForm.Answer a = form.get(kind.path());
             if (a.status() == 401) throw WebPages.authFailed(form, a, "the update page");
-            if (!isPage(a)) {
-                throw DeviceException.protocol(form.address(), "GET " + page() + " is not " + pageWords() + " (HTTP "
+            if (!kind.isPage().test(a)) {
+                throw DeviceException.protocol(form.address(), "GET " + kind.path() + " is not " + kind.pageWords() + " (HTTP "
                         + a.status() + ")");
             }
         }
@@ -127,17 +133,17 @@ public abstract class WebPageDevice implements Device {
 
         @Override
         public void install(ImageTransfer transfer, InstallRequest request) {
-            throw new UnsupportedOperationException(updaterWords() + " installs as it receives");
+            throw new UnsupportedOperationException(kind.updaterWords() + " installs as it receives");
         }
 
         @Override
         public void reboot() {
-            throw new UnsupportedOperationException(updaterWords() + " restarts by itself");
+            throw new UnsupportedOperationException(kind.updaterWords() + " restarts by itself");
         }
 
         @Override
         public void confirm() {
-            throw new UnsupportedOperationException(updaterWords() + " has no trial boot");
+            throw new UnsupportedOperationException(kind.updaterWords() + " has no trial boot");
         }
 
         @Override

@@ -23,38 +23,15 @@ public final class WebUpdaterDevice extends WebPageDevice {
     public static final String PROTOCOL = "arduino-web-updater";
     static final String PATH = "/update";
 
-    public WebUpdaterDevice(URI address, String user, String password, HttpSettings settings) {
-        super(address, user, password, settings);
-    }
+    private static final Kind KIND = new Kind(PROTOCOL, PATH, WebUpdaterDevice::isForm, "the Arduino web updater's form", "the web updater");
 
-    @Override
-    public String transport() {
-        return PROTOCOL;
+    public WebUpdaterDevice(URI address, String user, String password, HttpSettings settings) {
+        super(KIND, address, user, password, settings);
     }
 
     @Override
     public String toString() {
         return "Arduino web updater at " + address();
-    }
-
-    @Override
-    protected String page() {
-        return PATH;
-    }
-
-    @Override
-    protected boolean isPage(WebForm.Answer a) {
-        return isForm(a);
-    }
-
-    @Override
-    protected String pageWords() {
-        return "the Arduino web updater's form";
-    }
-
-    @Override
-    protected String updaterWords() {
-        return "the web updater";
     }
 
     /** True when {@code a} is the updater's form page (the upload field of either core). */
@@ -66,7 +43,7 @@ public final class WebUpdaterDevice extends WebPageDevice {
     /** Auto-detection: {@code GET /update} is the updater's form (or wants a password). Changes nothing. */
     public static Protocols.Finding probe(URI address, Protocols.Credentials c, HttpSettings settings)
             throws DeviceException, InterruptedException {
-        return probe(address, c, settings, PATH, WebUpdaterDevice::isForm);
+        return probe(address, c, settings, KIND);
     }
 
     @Override
