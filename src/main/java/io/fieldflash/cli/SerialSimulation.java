@@ -44,21 +44,11 @@ final class SerialSimulation {
             spec.commandLine().getErr().flush();
             return Main.EXIT_FAILED;
         }
-        Thread hook = new Thread(rom::stop, "fieldflash-simulate-serial-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        out.println("Simulated " + rom.describe() + " in ROM download mode at " + cfg.baud() + " baud (state " + cfg.stateDir() + ")");
-        out.flush();
         try {
-            rom.awaitStopped();
-        } catch (InterruptedException e) {
-            rom.stop();
+            SimulateCommand.runUntilStopped(out, "Simulated " + rom.describe() + " in ROM download mode at " + cfg.baud()
+                    + " baud (state " + cfg.stateDir() + ")", rom::awaitStopped, rom::stop);
         } finally {
             io.fieldflash.log.RunLog.echoTo(null);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is what stopped it
-            }
         }
         return 0;
     }

@@ -174,22 +174,11 @@ final class SimulateCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return Main.EXIT_FAILED;
         }
-        Thread hook = new Thread(device::stop, "fieldflash-simulate-stop");
-        Runtime.getRuntime().addShutdownHook(hook);   // Ctrl-C or SIGTERM: a clean stop
-        out.println("Simulated device " + device.describe() + " listening on " + device.baseUri() + " (state " + cfg.stateDir() + ")");
-        out.flush();
         try {
-            device.awaitStopped();
-        } catch (InterruptedException e) {
-            // run in-process (tests, the GUI demo) and interrupted: stop like Ctrl-C
-            device.stop();
+            runUntilStopped(out, "Simulated device " + device.describe() + " listening on " + device.baseUri() + " (state "
+                    + cfg.stateDir() + ")", device::awaitStopped, device::stop);
         } finally {
             io.fieldflash.log.RunLog.echoTo(null);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is what stopped it
-            }
         }
         return 0;
     }
@@ -218,9 +207,8 @@ final class SimulateCommand implements Callable<Integer> {
                     var c = io.fieldflash.sim.viperhttp.ViperHttpSimulator.Config.of(dir, token).dialect(d).at(address, port);
                     if (maxImage != null) c = c.capacity(ByteSize.parse("--max-image", maxImage));
                     try (var sim = io.fieldflash.sim.viperhttp.ViperHttpSimulator.start(c)) {
-                        out.println("Simulated device " + sim.describe() + " listening on " + sim.baseUri() + " (state " + dir + ")");
-                        out.flush();
-                        awaitStop(sim::awaitStopped, sim::close);
+                        runUntilStopped(out, "Simulated device " + sim.describe() + " listening on " + sim.baseUri() + " (state "
+                                + dir + ")", sim::awaitStopped, sim::close);
                     }
                 }
                 case "espota" -> {
@@ -237,10 +225,9 @@ final class SimulateCommand implements Callable<Integer> {
                     var c = io.fieldflash.sim.espota.EspOtaSimulator.Config.of(dir, f).password(password, scheme).at(address, port);
                     if (maxImage != null) c = c.maxImage(ByteSize.parse("--max-image", maxImage));
                     try (var sim = io.fieldflash.sim.espota.EspOtaSimulator.start(c)) {
-                        out.println("Simulated device " + sim.describe() + " listening on espota://" + sim.address().getHostAddress() + ":"
-                                + sim.port() + " (UDP; state " + dir + ")");
-                        out.flush();
-                        awaitStop(sim::awaitStopped, sim::close);
+                        runUntilStopped(out, "Simulated device " + sim.describe() + " listening on espota://"
+                                + sim.address().getHostAddress() + ":" + sim.port() + " (UDP; state " + dir + ")",
+                                sim::awaitStopped, sim::close);
                     }
                 }
                 default -> throw new IllegalStateException(profile);
@@ -290,9 +277,8 @@ final class SimulateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (io.fieldflash.sim.webupdater.WebProfile sim = PROFILE_WEB_UPDATER.equals(profile)
                 ? io.fieldflash.sim.webupdater.WebUpdaterProfile.start(cfg) : io.fieldflash.sim.elegantota.ElegantOtaProfile.start(cfg)) {
-            out.println("Simulated device " + sim.describe() + " listening on " + sim.address() + " (state " + cfg.stateDir() + ")");
-            out.flush();
-            awaitStop(sim::awaitStopped, sim::close);
+            runUntilStopped(out, "Simulated device " + sim.describe() + " listening on " + sim.address() + " (state "
+                    + cfg.stateDir() + ")", sim::awaitStopped, sim::close);
         } catch (IOException e) {
             spec.commandLine().getErr().println("fieldflash simulate: the device could not start: " + e.getMessage());
             spec.commandLine().getErr().flush();
@@ -303,18 +289,29 @@ final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private interface Wait {
+    /** Waits until a simulated device has stopped. */
+    interface Wait {
         void await() throws InterruptedException;
     }
 
-    /** Runs until Ctrl-C (a shutdown hook stops the device) or, in-process, until interrupted. */
-    private static void awaitStop(Wait wait, Runnable stop) {
+    /**
+     * Prints {@code listening} (the line that says where the device is), then runs until Ctrl-C or SIGTERM (a shutdown
+     * hook calls {@code stop}: a clean stop) or, run in-process (tests, the GUI demo), until interrupted (then calls
+     * {@code stop} itself). Every simulator of {@code fieldflash simulate} runs through here.
+     *
+     * @return true when the device stopped by itself or by the hook, false when this thread was interrupted
+     */
+    static boolean runUntilStopped(PrintWriter out, String listening, Wait wait, Runnable stop) {
         Thread hook = new Thread(stop, "fieldflash-simulate-stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        out.println(listening);
+        out.flush();
         try {
             wait.await();
+            return true;
         } catch (InterruptedException e) {
             stop.run();
+            return false;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -426,24 +423,15 @@ final class SimulateCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return Main.EXIT_FAILED;
         }
-        Thread hook = new Thread(device::stop, "fieldflash-simulate-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        out.println("Simulated " + device.describe() + " listening on tcp://" + bind + ":" + device.tcpPort()
-                + " and http://" + bind + ":" + device.httpPort() + " (state " + state + ")");
-        out.flush();
         try {
-            device.awaitStopped();
-            if (device.state().connected()) out.println("The device left listening mode (connect-ap).");
-            out.flush();
-        } catch (InterruptedException e) {
-            device.stop();
+            if (runUntilStopped(out, "Simulated " + device.describe() + " listening on tcp://" + bind + ":" + device.tcpPort()
+                    + " and http://" + bind + ":" + device.httpPort() + " (state " + state + ")", device::awaitStopped, device::stop)
+                    && device.state().connected()) {
+                out.println("The device left listening mode (connect-ap).");
+                out.flush();
+            }
         } finally {
             io.fieldflash.log.RunLog.echoTo(null);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is what stopped it
-            }
         }
         return 0;
     }

@@ -1,16 +1,11 @@
 package io.fieldflash.device.elegantota;
 
-import io.fieldflash.device.Capabilities;
-import io.fieldflash.device.Device;
 import io.fieldflash.device.DeviceException;
-import io.fieldflash.device.DeviceInfo;
-import io.fieldflash.device.DeviceSession;
 import io.fieldflash.device.ImageSource;
-import io.fieldflash.device.ImageTransfer;
-import io.fieldflash.device.InstallRequest;
-import io.fieldflash.device.StreamedTransfer;
+import io.fieldflash.device.Protocols;
 import io.fieldflash.device.http.HttpSettings;
 import io.fieldflash.device.webupdater.WebForm;
+import io.fieldflash.device.webupdater.WebPageDevice;
 import io.fieldflash.device.webupdater.WebPages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -42,43 +37,15 @@ import java.util.zip.GZIPInputStream;
  *       break, that refusal is taken as the break's and the upload is sent again.</li>
  * </ul>
  */
-public final class ElegantOtaDevice implements Device {
+public final class ElegantOtaDevice extends WebPageDevice {
     /** The name in the audit log. */
     public static final String PROTOCOL = "elegantota-3";
-    public static final Capabilities CAPABILITIES = new Capabilities(false, false, false, false, false, false, false);
     static final String PAGE = "/update";
 
-    private final URI address;
-    private final String user;
-    private final String password;
-    private final HttpSettings settings;
+    private static final Kind KIND = new Kind(PROTOCOL, PAGE, ElegantOtaDevice::isPage, "ElegantOTA's page", "ElegantOTA");
 
     public ElegantOtaDevice(URI address, String user, String password, HttpSettings settings) {
-        new WebForm(address, user, password, settings).close();    // checks the address now
-        this.address = address;
-        this.user = user;
-        this.password = password;
-        this.settings = settings;
-    }
-
-    @Override
-    public String transport() {
-        return PROTOCOL;
-    }
-
-    @Override
-    public String address() {
-        return "http://" + address.getRawAuthority();
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public DeviceSession open() {
-        return new Session(new WebForm(address, user, password, settings));
+        super(KIND, address, user, password, settings);
     }
 
     @Override
@@ -98,53 +65,15 @@ public final class ElegantOtaDevice implements Device {
     }
 
     /** Auto-detection: {@code GET /update} is ElegantOTA's page (or wants a password). Never {@code /ota/start}: that opens a session. */
-    public static io.fieldflash.device.Protocols.Finding probe(URI address, io.fieldflash.device.Protocols.Credentials c,
-                                                            HttpSettings settings) throws DeviceException, InterruptedException {
-        try (WebForm form = new WebForm(address, c.user(), c.password(), settings)) {
-            WebForm.Answer a = form.get(PAGE);
-            if (a.status() == 401) return io.fieldflash.device.Protocols.Finding.PASSWORD_WANTED;
-            return isPage(a) ? io.fieldflash.device.Protocols.Finding.FOUND : io.fieldflash.device.Protocols.Finding.ABSENT;
-        }
+    public static Protocols.Finding probe(URI address, Protocols.Credentials c, HttpSettings settings)
+            throws DeviceException, InterruptedException {
+        return probe(address, c, settings, KIND);
     }
 
-    private static final class Session implements DeviceSession {
-        private final WebForm form;
-
-        Session(WebForm form) {
-            this.form = form;
-        }
-
-        @Override
-        public DeviceInfo identify() throws DeviceException, InterruptedException {
-            checkAccess();
-            return WebPages.anonymous(PROTOCOL, form.address());
-        }
-
-        /** {@code GET /update}: the page, behind the same password as the update routes. Changes nothing. */
-        @Override
-        public void checkAccess() throws DeviceException, InterruptedException {
-            WebForm.Answer a = form.get(PAGE);
-            if (a.status() == 401) throw WebPages.authFailed(form, a, "the update page");
-            if (!isPage(a)) throw DeviceException.protocol(form.address(), "GET " + PAGE + " is not ElegantOTA's page (HTTP " + a.status() + ")");
-        }
-
-        @Override
-        public ImageTransfer openTransfer(ImageSource image, String resumeHandle) {
-            return new Upload(image);
-        }
-
-        private final class Upload implements StreamedTransfer {
-            private final ImageSource image;
+    @Override
+    protected Upload upload(WebForm form, ImageSource image) {
+        return new Upload() {
             private boolean brokeBefore;
-
-            Upload(ImageSource image) {
-                this.image = image;
-            }
-
-            @Override
-            public ImageSource image() {
-                return image;
-            }
 
             @Override
             public void send(LongConsumer progress) throws DeviceException, IOException, InterruptedException {
@@ -186,27 +115,7 @@ public final class ElegantOtaDevice implements Device {
                 if (s.status() == 401 && !form.authenticating()) throw WebPages.authFailed(form, s, "/ota/start");
                 return s;
             }
-        }
-
-        @Override
-        public void install(ImageTransfer transfer, InstallRequest request) {
-            throw new UnsupportedOperationException("ElegantOTA installs as it receives");
-        }
-
-        @Override
-        public void reboot() {
-            throw new UnsupportedOperationException("ElegantOTA restarts by itself");
-        }
-
-        @Override
-        public void confirm() {
-            throw new UnsupportedOperationException("ElegantOTA has no trial boot");
-        }
-
-        @Override
-        public void close() {
-            form.close();
-        }
+        };
     }
 
     /** The image's MD5, as ElegantOTA's page computes it for {@code /ota/start} (streamed, never held whole). */

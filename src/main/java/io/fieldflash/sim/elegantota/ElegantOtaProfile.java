@@ -49,7 +49,7 @@ public final class ElegantOtaProfile extends WebProfile {
     @Override
     public String describe() {
         return "ElegantOTA 3 (" + (cfg.chip() == ArduinoUpdate.Chip.ESP32 ? "ESP32" : "ESP8266") + ")"
-                + (cfg.user().isEmpty() || cfg.password().isEmpty() ? "" : " with a password");
+                + (cfg.asksPassword() ? " with a password" : "");
     }
 
     @Override
@@ -100,13 +100,7 @@ public final class ElegantOtaProfile extends WebProfile {
         if (broke.isPresent()) return broke.get();
         if (!authenticated(r)) return askForPassword();
         if (update.hasError()) return Reply.text(400, "text/plain", updateErrorStr).closing();
-        return Reply.text(200, "text/plain", "OK").closing().then(() -> {
-            try {
-                update.restart();      // the auto-reboot two seconds later: any session is gone
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return thenRestart(Reply.text(200, "text/plain", "OK"));      // the auto-reboot two seconds later
     }
 
     private static byte[] gzip(String s) {

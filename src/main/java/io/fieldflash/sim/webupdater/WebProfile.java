@@ -68,7 +68,8 @@ public abstract class WebProfile implements AutoCloseable {
             return new Config(stateDir, bind, port, chip, user, password, partitionSize, dropAt, at);
         }
 
-        boolean asksPassword() {
+        /** True when the pages ask for a user and password (both set). */
+        public boolean asksPassword() {
             return !user.isEmpty() && !password.isEmpty();
         }
     }
@@ -232,6 +233,17 @@ public abstract class WebProfile implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         throw new IOException("stalled");
+    }
+
+    /** {@code reply}, sent on a closing connection, after which the device restarts (any update session is gone). */
+    protected final Reply.Respond thenRestart(Reply.Respond reply) {
+        return reply.closing().then(() -> {
+            try {
+                update.restart();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     /** The query parameter {@code name} of {@code r}, URL-decoded. */

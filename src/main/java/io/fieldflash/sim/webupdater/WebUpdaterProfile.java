@@ -105,12 +105,6 @@ public final class WebUpdaterProfile extends WebProfile {
             return askForPassword();
         }
         if (update.hasError() || !updaterError.isEmpty()) return Reply.text(200, "text/html", "Update error: " + updaterError);
-        return Reply.text(200, "text/html", SUCCESS).closing().then(() -> {
-            try {
-                update.restart();      // ESP.restart()
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        return thenRestart(Reply.text(200, "text/html", SUCCESS));      // ESP.restart()
     }
 }
