@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * The bytes of one image, opened as a stream at any offset, so that nothing ever holds a whole image in
@@ -22,6 +25,24 @@ public interface ImageSource {
 
     /** A fresh stream positioned at {@code offset}; the caller closes it. */
     InputStream open(long offset) throws IOException;
+
+    /**
+     * Lowercase hex MD5 of all its bytes, read through once (streamed, never held whole), for the devices that
+     * check an image by MD5 (espota, the Arduino web updaters).
+     */
+    default String md5() throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = open(0)) {
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) >= 0; ) md.update(buf, 0, n);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
 
     /** A plain file as an image (hashes it once, now). */
     static ImageSource ofFile(Path file, String name) throws IOException {

@@ -17,10 +17,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.function.LongConsumer;
 
 /**
@@ -56,7 +53,7 @@ final class EspOtaTransfer implements StreamedTransfer {
 
     @Override
     public void send(LongConsumer progress) throws DeviceException, IOException, InterruptedException {
-        if (md5 == null) md5 = md5(image);
+        if (md5 == null) md5 = image.md5();
         InetAddress target = resolve();
         InetAddress local = device.localAddress() != null ? device.localAddress() : routeTo(target);
         try (ServerSocket listener = new ServerSocket()) {
@@ -343,20 +340,6 @@ final class EspOtaTransfer implements StreamedTransfer {
             if (a == null || a.isAnyLocalAddress()) return target.isLoopbackAddress() ? target : InetAddress.getLocalHost();
             return a;
         }
-    }
-
-    static String md5(ImageSource image) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (InputStream in = image.open(0)) {
-            byte[] buf = new byte[64 * 1024];
-            for (int n; (n = in.read(buf)) >= 0; ) md.update(buf, 0, n);
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 
     private static String seconds(Duration d) {

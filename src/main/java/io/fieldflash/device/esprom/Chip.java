@@ -1,21 +1,22 @@
 package io.fieldflash.device.esprom;
 
-import java.util.Locale;
+import io.fieldflash.bundle.inner.EspChip;
 import java.util.Optional;
 
 /**
  * The chips FieldFlash flashes through their ROM bootloader, with the facts esptool 4.7 keeps about each
  * ({@code esptool/targets/*.py}): how to tell them apart, where the MAC lives in eFuse, the SPI controller's
- * registers, and what their ROM loader can do.
+ * registers, and what their ROM loader can do. The chip's name and the chip id its application images carry are
+ * {@link EspChip}'s, the one table of those.
  */
 public enum Chip {
-    ESP8266("esp8266", "ESP8266", new int[] {0xFFF0C101}, -1, -1, 2,
+    ESP8266(EspChip.ESP8266, new int[] {0xFFF0C101}, -1, 2,
             0x60000200, 0x1C, 0x20, 0x24, -1, -1, 0x40, 0x60000014, 2, 0x18FE34),
-    ESP32("esp32", "ESP32", new int[] {0x00F01D83}, -1, 0, 4,
+    ESP32(EspChip.ESP32, new int[] {0x00F01D83}, -1, 4,
             0x3FF42000, 0x1C, 0x20, 0x24, 0x28, 0x2C, 0x80, 0x3FF40014, 1, 0x240AC4),
-    ESP32S3("esp32s3", "ESP32-S3", new int[] {0x9}, 9, 9, 4,
+    ESP32S3(EspChip.ESP32S3, new int[] {0x9}, 9, 4,
             0x60002000, 0x18, 0x1C, 0x20, 0x24, 0x28, 0x58, 0x60000014, 1, 0x7CDFA1),
-    ESP32C3("esp32c3", "ESP32-C3", new int[] {0x6921506F, 0x1B31506F, 0x4881606F, 0x4361606F}, 5, 5, 4,
+    ESP32C3(EspChip.ESP32C3, new int[] {0x6921506F, 0x1B31506F, 0x4881606F, 0x4361606F}, 5, 4,
             0x60002000, 0x18, 0x1C, 0x20, 0x24, 0x28, 0x58, 0x60000014, 1, 0x34B472);
 
     /** ROM address whose value differs on every chip model (esptool's CHIP_DETECT_MAGIC_REG_ADDR). */
@@ -25,11 +26,9 @@ public enum Chip {
     /** Flash sector, the smallest erase. */
     public static final int SECTOR = 0x1000;
 
-    private final String id;
-    private final String displayName;
+    private final EspChip espChip;
     private final int[] magic;
     private final int securityInfoChipId;
-    private final int imageChipId;
     private final int statusBytes;
     private final int spiBase;
     private final int spiUsr;
@@ -42,14 +41,12 @@ public enum Chip {
     private final int xtalDivider;
     private final int defaultOui;
 
-    Chip(String id, String displayName, int[] magic, int securityInfoChipId, int imageChipId, int statusBytes, int spiBase,
+    Chip(EspChip espChip, int[] magic, int securityInfoChipId, int statusBytes, int spiBase,
          int spiUsr, int spiUsr1, int spiUsr2, int spiMosiDlen, int spiMisoDlen, int spiW0, int uartClkdivReg, int xtalDivider,
          int defaultOui) {
-        this.id = id;
-        this.displayName = displayName;
+        this.espChip = espChip;
         this.magic = magic;
         this.securityInfoChipId = securityInfoChipId;
-        this.imageChipId = imageChipId;
         this.statusBytes = statusBytes;
         this.spiBase = spiBase;
         this.spiUsr = spiUsr;
@@ -65,12 +62,17 @@ public enum Chip {
 
     /** The name bundles and the command line use: {@code esp32}, {@code esp32s3}, {@code esp32c3}, {@code esp8266}. */
     public String id() {
-        return id;
+        return espChip.id();
     }
 
     /** {@code ESP32-S3}. */
     public String displayName() {
-        return displayName;
+        return espChip.label();
+    }
+
+    /** The same chip in the table of chip names and image chip ids. */
+    public EspChip espChip() {
+        return espChip;
     }
 
     /** The values the chip-detect register holds on this model (one per silicon revision where they differ). */
@@ -89,7 +91,7 @@ public enum Chip {
 
     /** The chip id in an application image's extended header; -1 for the ESP8266 (its images have none). */
     public int imageChipId() {
-        return imageChipId;
+        return espChip.imageChipId().orElse(-1);
     }
 
     /** Status bytes at the end of every ROM response: 2 on the ESP8266, 4 on the ESP32 family. */
@@ -206,9 +208,13 @@ public enum Chip {
 
     /** {@code esp32}, {@code ESP32-S3}, {@code esp32s3}… */
     public static Optional<Chip> parse(String text) {
-        String t = text.strip().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+        return EspChip.byName(text.strip()).flatMap(Chip::of);
+    }
+
+    /** The ROM facts for {@code chip}; empty for a chip FieldFlash does not flash over its ROM. */
+    public static Optional<Chip> of(EspChip chip) {
         for (Chip c : values()) {
-            if (c.id.equals(t)) return Optional.of(c);
+            if (c.espChip == chip) return Optional.of(c);
         }
         return Optional.empty();
     }
@@ -225,6 +231,6 @@ public enum Chip {
 
     @Override
     public String toString() {
-        return displayName;
+        return displayName();
     }
 }

@@ -5,6 +5,7 @@ import io.fieldflash.device.ChunkedTransfer;
 import io.fieldflash.device.DeviceException;
 import io.fieldflash.device.DeviceException.Reason;
 import io.fieldflash.device.ImageSource;
+import io.fieldflash.device.OffsetChunkedTransfer;
 import java.time.Duration;
 import java.util.function.LongConsumer;
 
@@ -13,24 +14,12 @@ import java.util.function.LongConsumer;
  * comes from {@code GET /ota/status}. The device takes only the next byte ({@code 409 offset mismatch} otherwise), so
  * after a break the sender asks and continues there.
  */
-final class ViperHttpTransfer implements ChunkedTransfer {
+final class ViperHttpTransfer extends OffsetChunkedTransfer {
     private final ViperHttpSession session;
-    private final ImageSource image;
-    private final int chunkSize;
-    private final boolean resumed;
-    private long knownOffset;
 
     ViperHttpTransfer(ViperHttpSession session, ImageSource image, int chunkSize, boolean resumed, long knownOffset) {
+        super(image, chunkSize, resumed, knownOffset);
         this.session = session;
-        this.image = image;
-        this.chunkSize = chunkSize;
-        this.resumed = resumed;
-        this.knownOffset = knownOffset;
-    }
-
-    @Override
-    public ImageSource image() {
-        return image;
     }
 
     /** Empty: the device's own session is the record to continue from (found again through its status). */
@@ -40,38 +29,22 @@ final class ViperHttpTransfer implements ChunkedTransfer {
     }
 
     @Override
-    public int maxChunkSize() {
-        return chunkSize;
-    }
-
-    @Override
     public boolean checksummed() {
         return false;
     }
 
     @Override
-    public boolean resumed() {
-        return resumed;
-    }
-
-    @Override
-    public long offset() throws DeviceException, InterruptedException {
-        if (knownOffset >= 0) {
-            long o = knownOffset;
-            knownOffset = -1;
-            return o;
-        }
+    protected long askOffset() throws DeviceException, InterruptedException {
         JsonNode s = session.status().path("session");
         if (!s.path("active").asBoolean(false)) throw gone("it holds no active session (it may have restarted)");
-        if (s.path("expected_size").asLong(-1) != image.size() || !s.path("expected_sha256").asText("").equalsIgnoreCase(image.sha256())) {
+        if (s.path("expected_size").asLong(-1) != image().size() || !s.path("expected_sha256").asText("").equalsIgnoreCase(image().sha256())) {
             throw gone("its session is for another image now");
         }
         return s.path("written_bytes").asLong(0);
     }
 
     @Override
-    public long write(long offset, byte[] buf, int off, int len, LongConsumer sent) throws DeviceException, InterruptedException {
-        knownOffset = -1;
+    protected long writeChunk(long offset, byte[] buf, int off, int len, LongConsumer sent) throws DeviceException, InterruptedException {
         ViperClient c = session.client();
         sent.accept(len);
         ViperClient.Answer a = c.postBytes(session.chunkRoute + "?offset=" + offset, buf, off, len);
