@@ -12,10 +12,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Locale;
+
+
+
+
 import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 
@@ -77,7 +77,7 @@ public final class ElegantOtaDevice extends WebPageDevice {
 
             @Override
             public void send(LongConsumer progress) throws DeviceException, IOException, InterruptedException {
-                String md5 = md5(image);
+                String md5 = image.md5();   // as ElegantOTA's page computes it for /ota/start
                 WebForm.Answer s = start(md5);
                 if (s.status() == 400 && s.text().contains("already running")) s = start(md5);   // ESP8266: closed by the refusal
                 if (s.status() == 401) throw WebPages.authFailed(form, s, "/ota/start");
@@ -116,21 +116,5 @@ public final class ElegantOtaDevice extends WebPageDevice {
                 return s;
             }
         };
-    }
-
-    /** The image's MD5, as ElegantOTA's page computes it for {@code /ota/start} (streamed, never held whole). */
-    static String md5(ImageSource image) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (InputStream in = image.open(0)) {
-            byte[] buf = new byte[64 * 1024];
-            int n;
-            while ((n = in.read(buf)) >= 0) md.update(buf, 0, n);
-        }
-        return HexFormat.of().formatHex(md.digest()).toLowerCase(Locale.ROOT);
     }
 }
