@@ -60,8 +60,11 @@ import picocli.CommandLine.Parameters;
             "Web updaters and ElegantOTA cannot resume: a broken transfer starts again from the beginning.",
             "", "The token and password can come from the environment (keeps them out of shell history):",
             "  export FIELDFLASH_TOKEN=...   export FIELDFLASH_PASSWORD=...",
-            "", "Example:",
-            "  fieldflash flash --device http://192.168.4.1 --trust acme.pub cc-2.4.1.fwb"})
+            "", "USB-serial (--serial PORT): the unit's ESP ROM bootloader; each image goes to its serial.flashOffset,",
+            "a chip other than serial.chip is refused before anything is written (docs/serial.md).",
+            "", "Examples:",
+            "  fieldflash flash --device http://192.168.4.1 --trust acme.pub cc-2.4.1.fwb",
+            "  fieldflash flash --serial /dev/ttyUSB0 --trust acme.pub cc-2.4.1.fwb"})
 final class FlashCommand implements Callable<Integer> {
     static final String TOKEN_ENV = "FIELDFLASH_TOKEN";
     static final String PASSWORD_ENV = "FIELDFLASH_PASSWORD";
