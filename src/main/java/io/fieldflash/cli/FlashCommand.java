@@ -2,10 +2,20 @@ package io.fieldflash.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fieldflash.Printable;
+import io.fieldflash.bundle.BundleException;
+import io.fieldflash.bundle.BundleReader;
+import io.fieldflash.bundle.ImageSpec;
 import io.fieldflash.bundle.TrustStore;
+import io.fieldflash.bundle.VerifiedBundle;
+import io.fieldflash.bundle.inner.EspChip;
 import io.fieldflash.bundle.TrustStoreException;
 import io.fieldflash.device.Device;
 import io.fieldflash.device.Protocols;
+import io.fieldflash.device.esprom.Chip;
+import io.fieldflash.device.esprom.EspRomDevice;
+import io.fieldflash.device.esprom.EspRomOptions;
+import io.fieldflash.device.esprom.FlashLayout;
+import io.fieldflash.device.esprom.ManualBoot;
 import io.fieldflash.device.http.HttpDevice;
 import io.fieldflash.device.http.HttpSettings;
 import io.fieldflash.update.BundleSource;
@@ -21,7 +31,12 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,8 +60,11 @@ import picocli.CommandLine.Parameters;
             "Web updaters and ElegantOTA cannot resume: a broken transfer starts again from the beginning.",
             "", "The token and password can come from the environment (keeps them out of shell history):",
             "  export FIELDFLASH_TOKEN=...   export FIELDFLASH_PASSWORD=...",
-            "", "Example:",
-            "  fieldflash flash --device http://192.168.4.1 --trust acme.pub cc-2.4.1.fwb"})
+            "", "USB-serial (--serial PORT): the unit's ESP ROM bootloader; each image goes to its serial.flashOffset,",
+            "a chip other than serial.chip is refused before anything is written (docs/serial.md).",
+            "", "Examples:",
+            "  fieldflash flash --device http://192.168.4.1 --trust acme.pub cc-2.4.1.fwb",
+            "  fieldflash flash --serial /dev/ttyUSB0 --trust acme.pub cc-2.4.1.fwb"})
 final class FlashCommand implements Callable<Integer> {
     static final String TOKEN_ENV = "FIELDFLASH_TOKEN";
     static final String PASSWORD_ENV = "FIELDFLASH_PASSWORD";
@@ -56,9 +74,22 @@ final class FlashCommand implements Callable<Integer> {
     @Parameters(paramLabel = "BUNDLE", description = "The bundle file (.fwb).")
     Path bundle;
 
-    @Option(names = "--device", required = true, paramLabel = "URL",
+    @Option(names = "--device", paramLabel = "URL",
             description = "The device's address, e.g. http://192.168.4.1 (its Wi-Fi access point).")
     String device;
+
+    // ---- USB-serial: the unit's ESP ROM bootloader (esp-rom); see docs/serial.md ----
+    @Option(names = "--serial", paramLabel = "PORT",
+            description = "Instead of --device: write the bundle through the ESP ROM bootloader on this serial port, e.g. /dev/ttyUSB0 "
+                    + "(each image at its serial.flashOffset).")
+    String serial;
+
+    @Option(names = "--baud", paramLabel = "RATE", defaultValue = "" + EspRomOptions.DEFAULT_BAUD,
+            description = "With --serial: the line rate for the transfer (default ${DEFAULT-VALUE}; the ROM is reached at 115200 first).")
+    int baud;
+
+    @Option(names = "--no-compress", description = "With --serial: send the images as they are, not deflated.")
+    boolean noCompress;
 
     @Option(names = "--token", paramLabel = "T", description = "The device's access token (default: $" + TOKEN_ENV + ").")
     String token;
@@ -110,7 +141,12 @@ final class FlashCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter human = json ? err : out;
-        Device target = device(human);
+        if ((device == null) == (serial == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), device == null
+                    ? "give --device URL (over the network) or --serial PORT (a unit's ROM bootloader over USB-serial)"
+                    : "--device and --serial exclude each other: give one");
+        }
+        Device target = serial == null ? device(human) : null;
         if (rebootTimeout < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--reboot-timeout must be at least 1 second");
         TrustStore store;
         try {
@@ -128,7 +164,13 @@ final class FlashCommand implements Callable<Integer> {
         JobSettings settings = JobSettings.DEFAULT.withReboot(Duration.ofSeconds(rebootTimeout),
                 JobSettings.DEFAULT.rebootSettle(), JobSettings.DEFAULT.pollInterval());
 
-        UpdateJob job = UpdateJob.create(new BundleSource.File(bundle, store, allowExpired), target, stores, settings);
+        BundleSource source = new BundleSource.File(bundle, store, allowExpired);
+        if (serial != null) {
+            SerialTarget st = serialTarget(store, human);
+            source = st.source();
+            target = st.device();
+        }
+        UpdateJob job = UpdateJob.create(source, target, stores, settings);
         Console console = System.console();
         boolean terminal = !plain && console != null && console.isTerminal();
         job.addListener(new Renderer(human, terminal));
@@ -150,7 +192,11 @@ final class FlashCommand implements Callable<Integer> {
         JobResult r;
         try {
             r = job.run();
-            if (json) JsonOut.print(out, describe(r));
+            if (json) {
+                ObjectNode o = describe(r);
+                if (serial != null) o.put("transport", EspRomDevice.TRANSPORT);
+                JsonOut.print(out, o);
+            }
             else printResult(out, err, r);
         } finally {
             printed.countDown();
@@ -202,6 +248,73 @@ final class FlashCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--protocol " + proto + ": " + e.getMessage());
         }
+    }
+
+    /** The bundle to send over serial (verified when it could be) and the ROM bootloader to send it to. */
+    private record SerialTarget(BundleSource source, Device device) {}
+
+    /**
+     * The ROM's flash layout and chip come from the bundle, so it is verified here first; the job then takes it as
+     * verified. A bundle that fails verification goes to the job as the file, which refuses it the same way as on the
+     * network path (and writes the audit line) before the port is opened.
+     */
+    private SerialTarget serialTarget(TrustStore store, PrintWriter human) {
+        EspRomOptions options;
+        try {
+            options = EspRomOptions.defaults().withBaud(baud).withCompress(!noCompress);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--baud: " + e.getMessage());
+        }
+        VerifiedBundle vb;
+        try {
+            vb = new BundleReader(store).allowingExpired(allowExpired).read(bundle);
+        } catch (BundleException e) {
+            return new SerialTarget(new BundleSource.File(bundle, store, allowExpired),
+                    new EspRomDevice(serial, options, new FlashLayout(Map.of()), null, ManualBoot.Prompt.NONE));
+        }
+        Map<String, Long> offsets = new LinkedHashMap<>();
+        Set<EspChip> chips = new LinkedHashSet<>();
+        for (ImageSpec image : vb.manifest().images()) {
+            if (image.serialFlashOffset().isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--serial: image \"" + Printable.cut(image.name(), 80)
+                        + "\" of this bundle has no serial.flashOffset, so FieldFlash does not know where it goes in flash. "
+                        + "Use a bundle made for USB-serial updates, or update the unit over Wi-Fi (--device).");
+            }
+            offsets.put(image.name(), image.serialFlashOffset().getAsLong());
+            image.chip().ifPresent(chips::add);
+        }
+        if (chips.size() > 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--serial: the bundle's images name different chips (serial.chip: "
+                    + chips.stream().map(EspChip::id).collect(Collectors.joining(", ")) + "); one unit has one chip.");
+        }
+        Chip chip = null;
+        if (!chips.isEmpty()) {
+            EspChip c = chips.iterator().next();
+            chip = Chip.of(c).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+                    "--serial: FieldFlash cannot write to an " + c.id() + " over its ROM bootloader (serial.chip)."));
+        }
+        if (vb.expiryOverridden()) {
+            human.println("  warning: the bundle expired on " + vb.manifest().expires()
+                    + "; it is used because the operator allowed it. The audit log records this.");
+        }
+        ManualBoot.Prompt prompt = new ManualBoot.Prompt() {
+            private boolean shown;
+
+            @Override
+            public void manualBootNeeded(ManualBoot request) {
+                if (shown) return;
+                shown = true;
+                human.println("  " + request.instruction());
+                human.flush();
+            }
+
+            @Override
+            public void bootloaderFound() {
+                human.println("  the bootloader answers.");
+                human.flush();
+            }
+        };
+        return new SerialTarget(new BundleSource.Verified(vb), new EspRomDevice(serial, options, new FlashLayout(offsets), chip, prompt));
     }
 
     /** {@code espota://HOST[:PORT]}, or a bare host for --protocol espota. */

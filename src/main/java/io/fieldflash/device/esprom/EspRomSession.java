@@ -188,8 +188,15 @@ public final class EspRomSession implements DeviceSession {
 
         @Override
         public void send(LongConsumer progress) throws DeviceException, IOException, InterruptedException {
+            // write() reports the bytes confirmed so far; a StreamedTransfer reports increments.
+            long[] confirmed = {0};
             try {
-                write(image, offset, progress);
+                write(image, offset, n -> {
+                    if (n > confirmed[0]) {
+                        progress.accept(n - confirmed[0]);
+                        confirmed[0] = n;
+                    }
+                });
             } catch (EspRomException e) {
                 throw e.toDeviceException();
             }
