@@ -80,6 +80,15 @@ public final class ReviewStepController implements StepController {
                 vb.signers().stream().map(TrustedKey::label).collect(Collectors.joining(", ")));
         if (!m.releaseNotes().isEmpty()) Cards.detailLines(context, details, row, "field.notes", m.releaseNotes());
 
+        if (!c.device().capabilities().identity()) {
+            // a stock updater page does not say what it is: nothing to check against, the person was told on Connect
+            fromVersion.setText(context.text("review.unknownVersion"));
+            mayStart.set(true);
+            Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint, true, context.text("review.ready"),
+                    context.text("review.readyUnidentified", Printable.of(m.version())),
+                    c.device().capabilities().resumable() ? "" : context.text("connect.noResume"));
+            return;
+        }
         Task<Preflight.Verdict> check = new Task<>() {
             @Override
             protected Preflight.Verdict call() {
