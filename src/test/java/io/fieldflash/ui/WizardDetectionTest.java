@@ -101,6 +101,13 @@ class WizardDetectionTest {
         assertThat(wizard.model().connection()).isEmpty();
         assertThat(visibleButton(robot, "Next").isDisabled()).isTrue();
 
+        // a wrong password: refused, still asked for
+        robot.interact(() -> step2.fillPassword(USER, "not-" + PASSWORD));
+        robot.clickOn(visibleButton(robot, "Connect"));
+        waitUntil(20, () -> robot.lookup("#resultCard").query().isVisible());
+        assertThat(title(robot, "resultCard")).isEqualTo("The device refused that user and password");
+        assertThat(wizard.model().connection()).isEmpty();
+
         // with them: found, and said in words; the token field is hidden, since this updater has none
         robot.interact(() -> step2.fillPassword(USER, PASSWORD));
         robot.clickOn(visibleButton(robot, "Connect"));

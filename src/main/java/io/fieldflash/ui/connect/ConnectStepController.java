@@ -355,8 +355,9 @@ public final class ConnectStepController implements StepController {
         } else if (e instanceof DeviceException d && d.reason() == DeviceException.Reason.AUTH_FAILED) {
             // a page behind a password answered, and detection cannot see past it: ask for the password
             showUserPassword(true);
-            showError(context.text("connect.passwordWanted"), context.text("connect.passwordWantedText"),
-                    context.text("connect.passwordWantedHint"));
+            boolean given = !user.getText().isBlank() || !pagePassword.getText().isEmpty();
+            showError(context.text(given ? "connect.passwordRefused" : "connect.passwordWanted"),
+                    context.text("connect.passwordWantedText"), context.text("connect.passwordWantedHint"));
             (user.getText().isEmpty() ? user : pagePassword).requestFocus();
         } else if (e instanceof FieldFlashException f) {
             showError(context.text("connect.failed"), f.getMessage(), f.hint());
