@@ -122,6 +122,10 @@ class WizardDetectionTest {
         waitUntil(10, () -> robot.lookup(".verdict-title").queryAll().stream()
                 .anyMatch(n -> n.isVisible() && "Ready to update".equals(((Label) n).getText())));
 
+        String where = "http://127.0.0.1:" + device.port();
+        assertThat(robot.lookup("#subtitle").queryAll().stream().filter(Node::isVisible).map(n -> ((Label) n).getText()))
+                .contains("arduino-web-updater  ·  " + where);
+
         robot.clickOn(visibleButton(robot, "Start update"));
         waitUntil(60, () -> wizard.model().step() == WizardStep.RESULT);
         JobResult r = wizard.model().result().orElseThrow();

@@ -65,8 +65,9 @@ public final class ReviewStepController implements StepController {
         WizardModel.Connection c = model.connection().orElseThrow();
         Manifest m = vb.manifest();
         DeviceInfo info = c.info();
-        subtitle.setText(context.text("review.subtitle", Printable.of(info.product()), Printable.of(info.deviceId()),
-                c.device().address()));
+        subtitle.setText(c.device().capabilities().identity()
+                ? context.text("review.subtitle", Printable.of(info.product()), Printable.of(info.deviceId()), c.device().address())
+                : context.text("review.subtitleUnidentified", Printable.of(c.device().transport()), c.device().address()));
         fromVersion.setText(Printable.of(info.firmware().version()));
         toVersion.setText(Printable.of(m.version()));
         details.getChildren().clear();
