@@ -132,5 +132,8 @@ class WizardDetectionTest {
         assertThat(r.outcome()).isEqualTo(JobResult.Outcome.UPDATED);
         assertThat(Files.readAllBytes(device.receivedImage())).isEqualTo(InnerVectors.bytes(VECTOR));
         assertThat(device.flashed()).isEqualTo(1);
+        assertThat(robot.lookup("#text").queryAll().stream().filter(Node::isVisible).map(n -> ((Label) n).getText()))
+                .contains("The device accepted 1.2.3 and restarts with it. This kind of updater cannot report which firmware "
+                        + "it runs afterwards: check the device once it is up again.");
     }
 }
