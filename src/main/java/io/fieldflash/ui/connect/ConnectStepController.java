@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -355,6 +354,7 @@ public final class ConnectStepController implements StepController {
         } else if (e instanceof DeviceException d && d.reason() == DeviceException.Reason.AUTH_FAILED) {
             // a page behind a password answered, and detection cannot see past it: ask for the password
             showUserPassword(true);
+            showToken(true);   // a ViperHTTP endpoint locked by its token answers the same way
             boolean given = !user.getText().isBlank() || !pagePassword.getText().isEmpty();
             showError(context.text(given ? "connect.passwordRefused" : "connect.passwordWanted"),
                     context.text("connect.passwordWantedText"), context.text("connect.passwordWantedHint"));
@@ -371,10 +371,14 @@ public final class ConnectStepController implements StepController {
         boolean pages = protocol.equals("web-updater") || protocol.equals("elegantota");
         boolean tokens = protocol.equals("fieldflash-http") || protocol.equals("viperhttp");
         showUserPassword(pages);
-        tokenLabel.setVisible(tokens);
-        tokenLabel.setManaged(tokens);
-        token.setVisible(tokens);
-        token.setManaged(tokens);
+        showToken(tokens);
+    }
+
+    private void showToken(boolean show) {
+        tokenLabel.setVisible(show);
+        tokenLabel.setManaged(show);
+        token.setVisible(show);
+        token.setManaged(show);
     }
 
     private void showUserPassword(boolean show) {
