@@ -3,8 +3,11 @@ package io.fieldflash.ui.connect;
 import com.fazecast.jSerialComm.SerialPort;
 import io.fieldflash.FieldFlashException;
 import io.fieldflash.Printable;
+import io.fieldflash.device.Device;
+import io.fieldflash.device.DeviceException;
 import io.fieldflash.device.DeviceInfo;
 import io.fieldflash.device.DeviceSession;
+import io.fieldflash.device.Protocols;
 import io.fieldflash.device.http.HttpDevice;
 import io.fieldflash.device.http.HttpSettings;
 import io.fieldflash.ui.AppContext;
@@ -70,6 +73,11 @@ public final class ConnectStepController implements StepController {
     @FXML Button joinButton;
     @FXML TextField address;
     @FXML PasswordField token;
+    @FXML Label tokenLabel;
+    @FXML TextField user;
+    @FXML Label userLabel;
+    @FXML PasswordField pagePassword;
+    @FXML Label pagePasswordLabel;
     @FXML Button connectButton;
     @FXML ProgressIndicator busy;
     @FXML Label connectStatus;
@@ -112,6 +120,8 @@ public final class ConnectStepController implements StepController {
         // editing what identifies the device forgets the device found before
         address.textProperty().addListener((o, a, b) -> forgetDevice());
         token.textProperty().addListener((o, a, b) -> forgetDevice());
+        user.textProperty().addListener((o, a, b) -> forgetDevice());
+        pagePassword.textProperty().addListener((o, a, b) -> forgetDevice());
     }
 
     @Override
@@ -249,6 +259,27 @@ public final class ConnectStepController implements StepController {
         }
     }
 
+    /** What Connect found: the protocol, the device made for it, and what the device said about itself. */
+    private record Reached(Protocols.Detection detection, Device device, DeviceInfo info) {}
+
+    /** The protocol was found, but the device could not be made or opened with what was given. */
+    private static final class NotReached extends Exception {
+        final Protocols.Detection detection;
+        final FieldFlashException cause;
+        final boolean needsToken;
+
+        NotReached(Protocols.Detection detection, FieldFlashException cause, boolean needsToken) {
+            super(cause == null ? "needs a token" : cause.getMessage(), cause);
+            this.detection = detection;
+            this.cause = cause;
+            this.needsToken = needsToken;
+        }
+    }
+
+    /**
+     * Finds out which update protocol the device speaks ({@link Protocols#detect}: read-only requests, each with the
+     * settings' deadline), makes its device through the registry with what the person typed, and identifies it.
+     */
     @FXML
     void connect() {
         URI uri;
@@ -258,35 +289,111 @@ public final class ConnectStepController implements StepController {
             showError(context.text("connect.badAddress"), e.getMessage(), context.text("connect.badAddressHint"));
             return;
         }
-        HttpDevice base = new HttpDevice(uri, token.getText().strip(), HttpSettings.DEFAULT);
-        HttpDevice device = joined != null ? base.bindTo(joined.localAddress()) : base;
+        Protocols.Credentials credentials = new Protocols.Credentials(token.getText().strip(), user.getText().strip(),
+                pagePassword.getText());
+        WifiConnection via = joined;
         busyFlag.set(true);
-        connectStatus.setText(context.text("connect.connecting", device.address()));
+        connectStatus.setText(context.text("connect.detecting", Printable.of(uri.getScheme() + "://" + uri.getRawAuthority())));
         Cards.hide(resultCard);
-        Task<DeviceInfo> t = new Task<>() {
+        Task<Reached> t = new Task<>() {
             @Override
-            protected DeviceInfo call() throws Exception {
+            protected Reached call() throws Exception {
+                Protocols.Detection d = Protocols.detect(uri, credentials, HttpSettings.DEFAULT);
+                Device device;
+                try {
+                    device = Protocols.create(d.protocol().id(), uri, credentials, HttpSettings.DEFAULT);
+                } catch (IllegalArgumentException e) {
+                    throw new NotReached(d, null, true);
+                }
+                if (via != null && device instanceof HttpDevice h) device = h.bindTo(via.localAddress());
                 try (DeviceSession s = device.open()) {
                     DeviceInfo info = s.identify();
                     s.checkAccess();
-                    return info;
+                    return new Reached(d, device, info);
+                } catch (FieldFlashException e) {
+                    throw new NotReached(d, e, false);
                 }
             }
         };
-        running = Tasks.run(context.background(), t, info -> {
+        running = Tasks.run(context.background(), t, r -> {
             busyFlag.set(false);
             connectStatus.setText("");
-            model.connectionProperty().set(new WizardModel.Connection(device, info));
-            LOG.info("Connected to {} at {}: {} {} running {}", Printable.of(info.deviceId()), device.address(),
-                    Printable.of(info.product()), Printable.of(info.hardware()), info.firmware());
-            showDevice(info);
+            askFor(r.detection().protocol().id());
+            model.connectionProperty().set(new WizardModel.Connection(r.device(), r.info()));
+            DeviceInfo info = r.info();
+            if (r.device().capabilities().identity()) {
+                LOG.info("Connected to {} at {}: {} {} running {}", Printable.of(info.deviceId()), r.device().address(),
+                        Printable.of(info.product()), Printable.of(info.hardware()), info.firmware());
+                showDevice(info);
+            } else {
+                LOG.info("Connected to {} at {}", r.detection().describe(), r.device().address());
+                showFinding(r.detection(), r.device());
+            }
         }, e -> {
             busyFlag.set(false);
             connectStatus.setText("");
-            if (e instanceof FieldFlashException f) showError(context.text("connect.failed"), f.getMessage(), f.hint());
-            else showError(context.text("connect.failed"), context.text("error.internal", String.valueOf(e)), "");
+            failed(e);
             address.requestFocus();
         }, () -> busyFlag.set(false));
+    }
+
+    private void failed(Throwable e) {
+        if (e instanceof NotReached n) {
+            String found = Printable.of(n.detection.describe());
+            askFor(n.detection.protocol().id());
+            if (n.cause != null && n.detection.protocol().id().equals("fieldflash-http")) {
+                showError(context.text("connect.failed"), n.cause.getMessage(), n.cause.hint());   // as before detection
+            } else if (n.needsToken) {
+                showError(context.text("connect.detected", found), "", context.text("connect.needsToken"));
+            } else if (n.cause instanceof DeviceException d && d.reason() == DeviceException.Reason.AUTH_FAILED) {
+                showError(context.text("connect.refusedCredentials", found), n.cause.getMessage(), n.cause.hint());
+            } else {
+                showError(context.text("connect.failed"), context.text("connect.detected", found) + ". " + n.cause.getMessage(),
+                        n.cause.hint());
+            }
+        } else if (e instanceof DeviceException d && d.reason() == DeviceException.Reason.AUTH_FAILED) {
+            // a page behind a password answered, and detection cannot see past it: ask for the password
+            showUserPassword(true);
+            showToken(true);   // a ViperHTTP endpoint locked by its token answers the same way
+            boolean given = !user.getText().isBlank() || !pagePassword.getText().isEmpty();
+            showError(context.text(given ? "connect.passwordRefused" : "connect.passwordWanted"),
+                    context.text("connect.passwordWantedText"), context.text("connect.passwordWantedHint"));
+            (user.getText().isEmpty() ? user : pagePassword).requestFocus();
+        } else if (e instanceof FieldFlashException f) {
+            showError(context.text("connect.failed"), f.getMessage(), f.hint());
+        } else {
+            showError(context.text("connect.failed"), context.text("error.internal", String.valueOf(e)), "");
+        }
+    }
+
+    /** Shows the fields the protocol needs and hides the others. */
+    private void askFor(String protocol) {
+        boolean pages = protocol.equals("web-updater") || protocol.equals("elegantota");
+        boolean tokens = protocol.equals("fieldflash-http") || protocol.equals("viperhttp");
+        showUserPassword(pages);
+        showToken(tokens);
+    }
+
+    private void showToken(boolean show) {
+        tokenLabel.setVisible(show);
+        tokenLabel.setManaged(show);
+        token.setVisible(show);
+        token.setManaged(show);
+    }
+
+    private void showUserPassword(boolean show) {
+        for (javafx.scene.Node n : List.of(userLabel, user, pagePasswordLabel, pagePassword)) {
+            n.setVisible(show);
+            n.setManaged(show);
+        }
+    }
+
+    /** For a device that does not identify itself: what was found, in words, and what that means. */
+    private void showFinding(Protocols.Detection d, Device device) {
+        Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, true,
+                context.text("connect.detected", Printable.of(d.describe())), context.text("connect.noIdentity"),
+                device.capabilities().resumable() ? "" : context.text("connect.noResume"));
+        deviceDetails.getChildren().clear();
     }
 
     private void showDevice(DeviceInfo info) {
@@ -334,5 +441,11 @@ public final class ConnectStepController implements StepController {
     public void fill(String deviceAddress, String accessToken) {
         address.setText(deviceAddress);
         token.setText(accessToken);
+    }
+
+    /** For tests: the user and password of a web update page (the fields are shown when a page asks for them). */
+    public void fillPassword(String pageUser, String password) {
+        user.setText(pageUser);
+        pagePassword.setText(password);
     }
 }

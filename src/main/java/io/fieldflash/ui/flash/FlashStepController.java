@@ -114,8 +114,11 @@ public final class FlashStepController implements StepController {
         if (model.job().isPresent()) return;   // already running (e.g. the window was re-shown)
         VerifiedBundle vb = model.bundle().orElseThrow();
         WizardModel.Connection c = model.connection().orElseThrow();
-        subtitle.setText(context.text("flash.subtitle", Printable.of(c.info().product()), Printable.of(c.info().deviceId()),
-                Printable.of(c.info().firmware().version()), Printable.of(vb.manifest().version())));
+        subtitle.setText(c.device().capabilities().identity()
+                ? context.text("flash.subtitle", Printable.of(c.info().product()), Printable.of(c.info().deviceId()),
+                        Printable.of(c.info().firmware().version()), Printable.of(vb.manifest().version()))
+                : context.text("flash.subtitleUnidentified", Printable.of(c.device().transport()), c.device().address(),
+                        Printable.of(vb.manifest().version())));
         log.getItems().clear();
         progress.setProgress(0);
         progressText.setText("");

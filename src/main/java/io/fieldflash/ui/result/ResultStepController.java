@@ -64,7 +64,10 @@ public final class ResultStepController implements StepController {
         String before = Printable.of(rawBefore);
         String after = Printable.of(rawAfter);
         String body = switch (r.outcome()) {
-            case UPDATED -> context.text("result.updatedText", Printable.of(r.deviceId()), after, before);
+            case UPDATED -> model.connection().map(c -> c.device().capabilities().identity()).orElse(true)
+                    ? context.text("result.updatedText", Printable.of(r.deviceId()), after, before)
+                    // a stock updater page reports nothing back after its restart: say what is known, and no more
+                    : context.text("result.updatedUnconfirmedText", model.bundle().map(b -> Printable.of(b.manifest().version())).orElse(after));
             case ALREADY_INSTALLED -> context.text("result.alreadyText", after);
             case CANCELLED -> context.text("result.cancelledText", before);
             case REFUSED, FAILED -> r.message();

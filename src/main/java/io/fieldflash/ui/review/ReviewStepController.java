@@ -65,8 +65,9 @@ public final class ReviewStepController implements StepController {
         WizardModel.Connection c = model.connection().orElseThrow();
         Manifest m = vb.manifest();
         DeviceInfo info = c.info();
-        subtitle.setText(context.text("review.subtitle", Printable.of(info.product()), Printable.of(info.deviceId()),
-                c.device().address()));
+        subtitle.setText(c.device().capabilities().identity()
+                ? context.text("review.subtitle", Printable.of(info.product()), Printable.of(info.deviceId()), c.device().address())
+                : context.text("review.subtitleUnidentified", Printable.of(c.device().transport()), c.device().address()));
         fromVersion.setText(Printable.of(info.firmware().version()));
         toVersion.setText(Printable.of(m.version()));
         details.getChildren().clear();
@@ -80,6 +81,15 @@ public final class ReviewStepController implements StepController {
                 vb.signers().stream().map(TrustedKey::label).collect(Collectors.joining(", ")));
         if (!m.releaseNotes().isEmpty()) Cards.detailLines(context, details, row, "field.notes", m.releaseNotes());
 
+        if (!c.device().capabilities().identity()) {
+            // a stock updater page does not say what it is: nothing to check against, the person was told on Connect
+            fromVersion.setText(context.text("review.unknownVersion"));
+            mayStart.set(true);
+            Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint, true, context.text("review.ready"),
+                    context.text("review.readyUnidentified", Printable.of(m.version())),
+                    c.device().capabilities().resumable() ? "" : context.text("connect.noResume"));
+            return;
+        }
         Task<Preflight.Verdict> check = new Task<>() {
             @Override
             protected Preflight.Verdict call() {
