@@ -1,18 +1,16 @@
 package io.fieldflash.bundle;
 
+import io.fieldflash.testing.CliRun;
+import static io.fieldflash.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fieldflash.cli.Main;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Bundle text that reaches the terminal through {@code fieldflash verify} and {@code fieldflash bundle inspect}:
@@ -30,20 +28,7 @@ class PrintedTextTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
 
-    private Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     /** Whether a terminal would act on {@code c} (line feeds between lines are ours). */
     private static boolean unsafe(int c) {
@@ -73,12 +58,12 @@ class PrintedTextTest {
         TestBundle b = TestBundle.standard();
         b.manifest.put("product", "crossing-controller" + OVERWRITE + "x".repeat(500));
         Path f = write(b);
-        Run r = run("verify", "--trust", trustFile(SigningKey.generate(SignatureAlgorithm.ED25519)).toString(), f.toString());
+        CliRun r = run("verify", "--trust", trustFile(SigningKey.generate(SignatureAlgorithm.ED25519)).toString(), f.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).startsWith("INVALID").contains("[UNTRUSTED_KEY]").contains("\\x1b[2K\\x0dVALID");
         assertThat(r.out()).as("cut: not 500 x").doesNotContain("x".repeat(100));
         assertPrintable(r.all());
-        Run json = run("verify", "--json", "--trust", trustFile(SigningKey.generate(SignatureAlgorithm.ED25519)).toString(), f.toString());
+        CliRun json = run("verify", "--json", "--trust", trustFile(SigningKey.generate(SignatureAlgorithm.ED25519)).toString(), f.toString());
         assertPrintable(json.all());
         assertThat(json.out().trim().chars().allMatch(c -> c >= 0x20 && c < 0x7f)).as(json.out()).isTrue();
     }
@@ -89,7 +74,7 @@ class PrintedTextTest {
         b.writeSignatures = false;
         b.extraEntries = z -> z.stored("signatures.json", craftedSignatures());
         Path f = write(b);
-        Run r = run("verify", "--trust", trustFile(TestBundle.VENDOR).toString(), f.toString());
+        CliRun r = run("verify", "--trust", trustFile(TestBundle.VENDOR).toString(), f.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("[UNTRUSTED_KEY]");
         assertPrintable(r.all());
@@ -102,11 +87,11 @@ class PrintedTextTest {
             TestBundle b = TestBundle.standard();
             b.manifest.put(field, "2.4.1" + OVERWRITE + ERASE_UP + BIDI + C1_CSI);
             Path f = write(b);
-            Run verify = run("verify", "--trust", trust.toString(), f.toString());
+            CliRun verify = run("verify", "--trust", trust.toString(), f.toString());
             assertThat(verify.exit()).isEqualTo(1);
             assertThat(verify.out()).contains("[BAD_MANIFEST]").contains(field);
             assertPrintable(verify.all());
-            Run inspect = run("bundle", "inspect", f.toString());
+            CliRun inspect = run("bundle", "inspect", f.toString());
             assertThat(inspect.exit()).isEqualTo(1);
             assertThat(inspect.err()).contains("BAD_MANIFEST");
             assertPrintable(inspect.all());
@@ -114,7 +99,7 @@ class PrintedTextTest {
         TestBundle b = TestBundle.standard();
         b.manifest.putArray("images").addObject().put("name", "app").put("file", "images/app" + OVERWRITE + ".bin")
                 .put("size", 4096).put("sha256", TestBundle.sha256(b.images.get("app")));
-        Run r = run("verify", "--trust", trust.toString(), write(b).toString());
+        CliRun r = run("verify", "--trust", trust.toString(), write(b).toString());
         assertThat(r.out()).contains("[BAD_MANIFEST]");
         assertPrintable(r.all());
     }
@@ -128,14 +113,14 @@ class PrintedTextTest {
         b.writeSignatures = false;
         b.extraEntries = z -> z.stored("signatures.json", craftedSignatures());
         Path f = write(b);
-        Run r = run("bundle", "inspect", f.toString());
+        CliRun r = run("bundle", "inspect", f.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("UNVERIFIED: read from the bundle without checking");
         assertThat(r.out()).contains("Acme\\x1b[1A").contains("\\u202eevil").contains("\\x9b31m").contains("cafe");
         assertThat(r.out()).as("release notes keep their line break").contains("Fixes drift.\n");
         assertPrintable(r.all());
 
-        Run json = run("bundle", "inspect", "--json", f.toString());
+        CliRun json = run("bundle", "inspect", "--json", f.toString());
         assertThat(json.exit()).isZero();
         assertPrintable(json.all());
         assertThat(json.out().trim().chars().allMatch(c -> c >= 0x20 && c < 0x7f)).as(json.out()).isTrue();
@@ -150,11 +135,11 @@ class PrintedTextTest {
         b.manifest.put("vendor", "Acme" + BIDI).put("releaseNotes", "Line one\r\n" + ERASE_UP + "line two");
         Path f = write(b);
         Path trust = trustFile(TestBundle.VENDOR);
-        Run r = run("verify", "--trust", trust.toString(), f.toString());
+        CliRun r = run("verify", "--trust", trust.toString(), f.toString());
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(r.out()).startsWith("VALID  Acme\\u202eevil");
         assertPrintable(r.all());
-        Run json = run("verify", "--json", "--trust", trust.toString(), f.toString());
+        CliRun json = run("verify", "--json", "--trust", trust.toString(), f.toString());
         assertThat(json.exit()).isZero();
         assertPrintable(json.all());
         assertThat(Json.MAPPER.readTree(json.out()).get("vendor").asText()).isEqualTo("Acme" + BIDI);

@@ -1,5 +1,6 @@
 package io.fieldflash.cli;
 
+import io.fieldflash.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fieldflash.update.AuditLog;
@@ -39,13 +40,13 @@ class AuditCommandTest {
         Files.write(file, lines, StandardCharsets.UTF_8);
     }
 
-    private FlashCommandTest.Run verify() {
-        return FlashCommandTest.run("audit", "verify", "--file", file.toString());
+    private CliRun verify() {
+        return CliRun.run("audit", "verify", "--file", file.toString());
     }
 
     @Test
     void anIntactLogIsOk() {
-        FlashCommandTest.Run r = verify();
+        CliRun r = verify();
         assertThat(r.exit()).isZero();
         assertThat(r.out()).startsWith("OK").contains("4 entries");
         assertThat(original.getFirst()).contains("\"seq\":1,\"prev\":\"" + AuditLog.GENESIS + "\"");
@@ -56,7 +57,7 @@ class AuditCommandTest {
         List<String> l = new ArrayList<>(original);
         l.set(1, l.get(1).replace("tech-2", "someone-else"));
         write(l);
-        FlashCommandTest.Run r = verify();
+        CliRun r = verify();
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).startsWith("BROKEN").contains("line 2 was edited");
     }
@@ -74,7 +75,7 @@ class AuditCommandTest {
         List<String> l = new ArrayList<>(original);
         l.remove(1);
         write(l);
-        FlashCommandTest.Run r = verify();
+        CliRun r = verify();
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("entry #2 before line 2 was deleted");
     }
@@ -82,7 +83,7 @@ class AuditCommandTest {
     @Test
     void aDeletedLastLineIsNamed() throws Exception {
         write(original.subList(0, 3));
-        FlashCommandTest.Run r = verify();
+        CliRun r = verify();
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("entry #4 at the end of the log was deleted");
     }
@@ -93,7 +94,7 @@ class AuditCommandTest {
         l.set(1, original.get(2));
         l.set(2, original.get(1));
         write(l);
-        FlashCommandTest.Run r = verify();
+        CliRun r = verify();
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("line 2 holds entry #3").contains("reordered");
     }
@@ -107,7 +108,7 @@ class AuditCommandTest {
     @Test
     void exportsCsv() throws Exception {
         Path csv = tmp.resolve("out.csv");
-        FlashCommandTest.Run r = FlashCommandTest.run("audit", "export", "--csv", "--file", file.toString(), "--out", csv.toString());
+        CliRun r = CliRun.run("audit", "export", "--csv", "--file", file.toString(), "--out", csv.toString());
         assertThat(r.exit()).isZero();
         List<String> rows = Files.readAllLines(csv);
         assertThat(rows).hasSize(5);
@@ -124,7 +125,7 @@ class AuditCommandTest {
                 r.manifestSha256(), r.signers(), r.expiryOverridden(), "dev\r\nOK", r.transport(), r.deviceAddress(), version,
                 r.versionAfter(), r.result(), r.reason(), r.bytesSent(), r.resumes(), r.seconds()));
 
-        FlashCommandTest.Run out = FlashCommandTest.run("audit", "export", "--csv", "--file", file.toString());
+        CliRun out = CliRun.run("audit", "export", "--csv", "--file", file.toString());
         assertThat(out.exit()).isZero();
         assertThat(out.out()).contains("crossing\\x1b[2J\\x1b[1;1HVALID\\x1b]0;owned\\x07-controller")
                 .contains("2.4.0\\u202e\\x9b31m").contains("dev\\x0d\\x0aOK")
@@ -132,7 +133,7 @@ class AuditCommandTest {
         assertThat(out.out().lines()).as("one row per entry: no line break from a device").hasSize(6);
 
         Path csv = tmp.resolve("out.csv");
-        assertThat(FlashCommandTest.run("audit", "export", "--csv", "--file", file.toString(), "--out", csv.toString()).exit()).isZero();
+        assertThat(CliRun.run("audit", "export", "--csv", "--file", file.toString(), "--out", csv.toString()).exit()).isZero();
         assertThat(Files.readString(csv)).doesNotContain("\u001b").contains("crossing\\x1b[2J");
         assertThat(verify().out()).startsWith("OK").doesNotContain("\u001b");
     }

@@ -1,23 +1,20 @@
 package io.fieldflash.cli;
 
+import io.fieldflash.testing.CliRun;
+import static io.fieldflash.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fieldflash.bundle.Json;
 import io.fieldflash.sim.FaultSpec;
 import io.fieldflash.sim.SimulatedDevice;
 import io.fieldflash.testing.Sim;
 import io.fieldflash.testing.TestBundles;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code fieldflash flash} in-process, against the simulated device. */
 class FlashCommandTest {
@@ -25,12 +22,6 @@ class FlashCommandTest {
     Path tmp;
     String oldHome;
 
-    record Run(int exit, String out, String err) {
-        JsonNode json() throws Exception {
-            List<String> lines = out.lines().toList();
-            return Json.MAPPER.readTree(lines.getLast());
-        }
-    }
 
     @BeforeEach
     void home() {
@@ -44,20 +35,12 @@ class FlashCommandTest {
         else System.setProperty("fieldflash.home", oldHome);
     }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void flashesAndPrintsOneJsonObjectLast() throws Exception {
         TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 150_000, 3);
         try (SimulatedDevice sim = SimulatedDevice.start(Sim.config(tmp.resolve("dev")).faults(FaultSpec.parse("reboot-ms=100")).build())) {
-            Run r = run("flash", b.path().toString(), "--device", Sim.address(sim).toString(), "--token", Sim.TOKEN,
+            CliRun r = run("flash", b.path().toString(), "--device", Sim.address(sim).toString(), "--token", Sim.TOKEN,
                     "--trust", b.trustFile().toString(), "--json");
             assertThat(r.exit()).as(r.err()).isZero();
             JsonNode j = r.json();
@@ -74,11 +57,11 @@ class FlashCommandTest {
             assertThat(Files.readAllBytes(Sim.activeSlotFile(sim))).isEqualTo(Files.readAllBytes(b.image()));
             assertThat(sim.state().trial()).isFalse();
 
-            Run audit = run("audit", "verify");
+            CliRun audit = run("audit", "verify");
             assertThat(audit.exit()).isZero();
             assertThat(audit.out()).contains("OK").contains("1 entry");
 
-            Run again = run("flash", b.path().toString(), "--device", Sim.address(sim).toString(), "--token", Sim.TOKEN,
+            CliRun again = run("flash", b.path().toString(), "--device", Sim.address(sim).toString(), "--token", Sim.TOKEN,
                     "--trust", b.trustFile().toString());
             assertThat(again.exit()).isZero();
             assertThat(again.out()).contains("ALREADY INSTALLED");
@@ -89,7 +72,7 @@ class FlashCommandTest {
     void plainOutputShowsProgressEveryTenPercentAndTheResult() throws Exception {
         TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 200_000, 4);
         try (SimulatedDevice sim = SimulatedDevice.start(Sim.config(tmp.resolve("dev")).faults(FaultSpec.parse("reboot-ms=100")).build())) {
-            Run r = run("flash", b.path().toString(), "--device", Sim.address(sim).toString(), "--token", Sim.TOKEN,
+            CliRun r = run("flash", b.path().toString(), "--device", Sim.address(sim).toString(), "--token", Sim.TOKEN,
                     "--trust", b.trustFile().toString(), "--plain", "--chunk-size", "8192");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).doesNotContain("\r");
@@ -102,12 +85,12 @@ class FlashCommandTest {
     void wrongTokenFailsWithAClearMessageAndExitOne() throws Exception {
         TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 10_000, 5);
         try (SimulatedDevice sim = SimulatedDevice.start(Sim.config(tmp.resolve("dev")).build())) {
-            Run r = run("flash", b.path().toString(), "--device", Sim.address(sim).toString(), "--token", "nope",
+            CliRun r = run("flash", b.path().toString(), "--device", Sim.address(sim).toString(), "--token", "nope",
                     "--trust", b.trustFile().toString(), "--json");
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.json().get("ok").asBoolean()).isFalse();
             assertThat(r.json().get("reason").asText()).isEqualTo("AUTH_FAILED");
-            Run text = run("flash", b.path().toString(), "--device", Sim.address(sim).toString(), "--token", "nope",
+            CliRun text = run("flash", b.path().toString(), "--device", Sim.address(sim).toString(), "--token", "nope",
                     "--trust", b.trustFile().toString());
             assertThat(text.exit()).isEqualTo(1);
             assertThat(text.err()).contains("Failed [AUTH_FAILED]: The device at " + Sim.address(sim) + " refused the access token")
@@ -118,13 +101,13 @@ class FlashCommandTest {
     @Test
     void missingTokenOrBadAddressIsAUsageError() throws Exception {
         TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 1_000, 6);
-        Run noToken = run("flash", b.path().toString(), "--device", "http://127.0.0.1:1", "--protocol", "fieldflash-http",
+        CliRun noToken = run("flash", b.path().toString(), "--device", "http://127.0.0.1:1", "--protocol", "fieldflash-http",
                 "--trust", b.trustFile().toString());
         if (System.getenv(FlashCommand.TOKEN_ENV) == null) {
             assertThat(noToken.exit()).isEqualTo(2);
             assertThat(noToken.err()).contains("FIELDFLASH_TOKEN");
         }
-        Run badUrl = run("flash", b.path().toString(), "--device", "ftp://x", "--token", "t", "--trust", b.trustFile().toString());
+        CliRun badUrl = run("flash", b.path().toString(), "--device", "ftp://x", "--token", "t", "--trust", b.trustFile().toString());
         assertThat(badUrl.exit()).isEqualTo(2);
     }
 
@@ -132,7 +115,7 @@ class FlashCommandTest {
     void anInvalidBundleIsRefusedBeforeTheDeviceIsContacted() throws Exception {
         TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 1_000, 7);
         TestBundles.Made other = TestBundles.make(tmp.resolve("o"), "2.5.0", 7, 1_000, 8);
-        Run r = run("flash", b.path().toString(), "--device", "http://127.0.0.1:1", "--token", "t",
+        CliRun r = run("flash", b.path().toString(), "--device", "http://127.0.0.1:1", "--token", "t",
                 "--trust", other.trustFile().toString(), "--json");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.json().get("reason").asText()).isEqualTo("UNTRUSTED_KEY");

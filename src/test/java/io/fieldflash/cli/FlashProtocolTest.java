@@ -1,5 +1,6 @@
 package io.fieldflash.cli;
 
+import io.fieldflash.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fieldflash.sim.elegantota.ElegantOtaProfile;
@@ -38,7 +39,7 @@ class FlashProtocolTest {
         TestBundles.Made b = WebDevices.bundle(tmp.resolve("b"), WebDevices.espApp(tmp.resolve("v")));
         try (WebUpdaterProfile p = WebUpdaterProfile.start(WebProfile.Config.of(tmp.resolve("dev"), ArduinoUpdate.Chip.ESP32)
                 .withAuth(WebDevices.USER, WebDevices.PASSWORD))) {
-            FlashCommandTest.Run r = FlashCommandTest.run("flash", b.path().toString(), "--device", p.address().toString(),
+            CliRun r = CliRun.run("flash", b.path().toString(), "--device", p.address().toString(),
                     "--user", WebDevices.USER, "--password", WebDevices.PASSWORD, "--trust", b.trustFile().toString(), "--plain");
             assertThat(r.exit()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).contains("found: an Arduino web updater, cannot resume").contains("UPDATED")
@@ -52,12 +53,12 @@ class FlashProtocolTest {
         TestBundles.Made b = WebDevices.bundle(tmp.resolve("b"), WebDevices.espApp(tmp.resolve("v")));
         try (ElegantOtaProfile p = ElegantOtaProfile.start(WebProfile.Config.of(tmp.resolve("dev"), ArduinoUpdate.Chip.ESP32)
                 .withAuth(WebDevices.USER, WebDevices.PASSWORD))) {
-            FlashCommandTest.Run wrong = FlashCommandTest.run("flash", b.path().toString(), "--device", p.address().toString(),
+            CliRun wrong = CliRun.run("flash", b.path().toString(), "--device", p.address().toString(),
                     "--protocol", "elegantota", "--user", WebDevices.USER, "--password", "nope", "--trust", b.trustFile().toString(), "--json");
             assertThat(wrong.exit()).isEqualTo(1);
             assertThat(wrong.json().get("reason").asText()).isEqualTo("AUTH_FAILED");
 
-            FlashCommandTest.Run ok = FlashCommandTest.run("flash", b.path().toString(), "--device", p.address().toString(),
+            CliRun ok = CliRun.run("flash", b.path().toString(), "--device", p.address().toString(),
                     "--protocol", "elegantota", "--user", WebDevices.USER, "--password", WebDevices.PASSWORD,
                     "--trust", b.trustFile().toString(), "--json");
             assertThat(ok.exit()).as(ok.err()).isZero();
@@ -71,7 +72,7 @@ class FlashProtocolTest {
         TestBundles.Made b = WebDevices.bundle(tmp.resolve("b"), WebDevices.espApp(tmp.resolve("v")));
         try (var sim = io.fieldflash.sim.espota.EspOtaSimulator.start(io.fieldflash.sim.espota.EspOtaSimulator.Config.of(tmp.resolve("dev"),
                 io.fieldflash.sim.espota.EspOtaSimulator.Flavour.ESP32).password("otapw", io.fieldflash.device.espota.EspOtaAuth.SHA256))) {
-            FlashCommandTest.Run r = FlashCommandTest.run("flash", b.path().toString(), "--device", "espota://127.0.0.1:" + sim.port(),
+            CliRun r = CliRun.run("flash", b.path().toString(), "--device", "espota://127.0.0.1:" + sim.port(),
                     "--password", "otapw", "--trust", b.trustFile().toString(), "--json");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.json().get("outcome").asText()).isEqualTo("UPDATED");
@@ -83,7 +84,7 @@ class FlashProtocolTest {
     void aDetectedFieldFlashDeviceWithoutATokenSaysWhatIsMissing() throws Exception {
         TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 1_000, 6);
         try (io.fieldflash.sim.SimulatedDevice sim = io.fieldflash.testing.Sim.start(tmp.resolve("dev"), null)) {
-            FlashCommandTest.Run r = FlashCommandTest.run("flash", b.path().toString(), "--device", io.fieldflash.testing.Sim.address(sim).toString(),
+            CliRun r = CliRun.run("flash", b.path().toString(), "--device", io.fieldflash.testing.Sim.address(sim).toString(),
                     "--trust", b.trustFile().toString(), "--json");
             if (System.getenv(FlashCommand.TOKEN_ENV) != null) return;
             assertThat(r.exit()).isEqualTo(1);
@@ -96,7 +97,7 @@ class FlashProtocolTest {
     @Test
     void anUnknownProtocolIsAUsageError() throws Exception {
         TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.5.0", 7, 1_000, 6);
-        FlashCommandTest.Run r = FlashCommandTest.run("flash", b.path().toString(), "--device", "http://127.0.0.1:1",
+        CliRun r = CliRun.run("flash", b.path().toString(), "--device", "http://127.0.0.1:1",
                 "--protocol", "xmodem", "--trust", b.trustFile().toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("unknown protocol 'xmodem'");

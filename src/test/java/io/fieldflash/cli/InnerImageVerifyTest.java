@@ -1,9 +1,10 @@
 package io.fieldflash.cli;
 
+import io.fieldflash.testing.CliRun;
+import static io.fieldflash.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fieldflash.AtomicFile;
 import io.fieldflash.bundle.Json;
@@ -19,8 +20,6 @@ import io.fieldflash.bundle.inner.InnerVectors;
 import io.fieldflash.bundle.inner.InnerVerdict;
 import io.fieldflash.sim.SimulatedDevice;
 import io.fieldflash.testing.Sim;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Real bundles carrying the inner-format vectors (src/test/resources/inner-formats, index.json), judged by
@@ -51,11 +49,6 @@ class InnerImageVerifyTest {
     Path tmp;
     String oldHome;
 
-    record Run(int exit, String out, String err) {
-        JsonNode json() throws Exception {
-            return Json.MAPPER.readTree(out.lines().toList().getLast());
-        }
-    }
 
     @BeforeEach
     void home() {
@@ -69,14 +62,6 @@ class InnerImageVerifyTest {
         else System.setProperty("fieldflash.home", oldHome);
     }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     /** A trust store: the vendor's bundle key for the product, and {@code boot} keys. */
     Path trust(List<TrustedKey> boot) throws Exception {
@@ -157,7 +142,7 @@ class InnerImageVerifyTest {
         SoftAssertions soft = new SoftAssertions();
         for (InnerVectors.Entry e : index) {
             String what = e.file() + " with " + e.key().orElse("no key") + " (" + e.expect() + ")";
-            Run r = run("verify", "--json", "--trust", trustFor(e).toString(), vectorBundle(e).toString());
+            CliRun r = run("verify", "--json", "--trust", trustFor(e).toString(), vectorBundle(e).toString());
             JsonNode j = r.json();
             if (e.expectedCode().equals("ok")) {
                 soft.assertThat(r.exit()).as(what + ": " + r.out()).isZero();
@@ -181,7 +166,7 @@ class InnerImageVerifyTest {
     @Test
     void refusalTextSaysWhichImageWhatIsWrongAndWhatTheVendorMustDo() throws Exception {
         InnerVectors.Entry e = entry("esp-app/esp32-app-chip-esp32s3.bin", null);
-        Run r = run("verify", "--trust", trustFor(e).toString(), vectorBundle(e).toString());
+        CliRun r = run("verify", "--trust", trustFor(e).toString(), vectorBundle(e).toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("INVALID").contains("Reason [INNER_IMAGE wrong-chip]")
                 .contains("Image \"app\" is not a valid esp-app image").contains("ESP32-S3")
@@ -192,7 +177,7 @@ class InnerImageVerifyTest {
     void aValidImageIsShownInsideInTextAndJson() throws Exception {
         InnerVectors.Entry e = entry("mcuboot/signed-ed25519.bin", "mcuboot/ed25519.pub.pem");
         Path b = vectorBundle(e);
-        Run text = run("verify", "--trust", trustFor(e).toString(), b.toString());
+        CliRun text = run("verify", "--trust", trustFor(e).toString(), b.toString());
         assertThat(text.exit()).as(text.out()).isZero();
         assertThat(text.out()).contains("inside       mcuboot: version 2.0.1+7, security counter 5, ed25519 signature, verified with boot key");
         JsonNode inner = run("verify", "--json", "--trust", trustFor(e).toString(), b.toString()).json().get("images").get(0).get("inner");
@@ -200,7 +185,7 @@ class InnerImageVerifyTest {
         assertThat(inner.get("facts").get("securityCounter").asLong()).isEqualTo(5);
         assertThat(inner.get("facts").get("verifiedBy").asText()).isEqualTo(InnerVectors.key("mcuboot/ed25519.pub.pem").keyid());
 
-        Run inspect = run("bundle", "inspect", b.toString());
+        CliRun inspect = run("bundle", "inspect", b.toString());
         assertThat(inspect.out()).contains("format mcuboot").contains("inside app  mcuboot: version 2.0.1+7")
                 .contains("[no-boot-keys; no keys used]");
         JsonNode ij = run("bundle", "inspect", "--json", b.toString()).json().get("images").get(0);
@@ -212,7 +197,7 @@ class InnerImageVerifyTest {
     void theSameBytesAsRawAreNotLookedInside() throws Exception {
         byte[] data = InnerVectors.bytes("esp-app/esp32-app-bad-checksum.bin");
         Path b = bundle("raw", manifest("1.2.3", 3, data, i -> i.put("format", "raw")), data, VENDOR);
-        Run r = run("verify", "--trust", trust(List.of()).toString(), b.toString());
+        CliRun r = run("verify", "--trust", trust(List.of()).toString(), b.toString());
         assertThat(r.exit()).as(r.out()).isZero();
         assertThat(r.out()).contains("inside       raw (not looked inside)");
     }
@@ -220,11 +205,11 @@ class InnerImageVerifyTest {
     @Test
     void theImageVersionAndCounterMustBeTheManifests() throws Exception {
         byte[] esp = InnerVectors.bytes("esp-app/esp32-app.bin");
-        Run v = run("verify", "--json", "--trust", trust(List.of()).toString(),
+        CliRun v = run("verify", "--json", "--trust", trust(List.of()).toString(),
                 bundle("esp", manifest("1.2.4", 3, esp, i -> i.put("format", "esp-app")), esp, VENDOR).toString());
         assertThat(v.json().get("innerReason").asText()).isEqualTo("version-mismatch");
         assertThat(v.json().get("message").asText()).contains("\"1.2.3\"").contains("1.2.4");
-        Run vOk = run("verify", "--json", "--trust", trust(List.of()).toString(),
+        CliRun vOk = run("verify", "--json", "--trust", trust(List.of()).toString(),
                 bundle("esp", manifest("1.2.3", 3, esp, i -> i.put("format", "esp-app")), esp, VENDOR).toString());
         assertThat(vOk.exit()).as(vOk.out()).isZero();
         assertThat(vOk.json().get("images").get(0).get("inner").get("facts").get("appDescriptor").get("secureVersion").asLong()).isEqualTo(5);
@@ -259,7 +244,7 @@ class InnerImageVerifyTest {
                 new Case("expired", List.of(TrustedKey.bootKey(k, "", List.of(PRODUCT), Instant.parse("2020-01-01T00:00:00Z"), false)),
                         "no-boot-keys", "expired on 2020-01-01"));
         for (Case c : cases) {
-            Run r = run("verify", "--json", "--trust", trust(c.boot()).toString(), b.toString());
+            CliRun r = run("verify", "--json", "--trust", trust(c.boot()).toString(), b.toString());
             assertThat(r.exit()).as(c.what()).isEqualTo(1);
             assertThat(r.json().get("innerReason").asText()).as(c.what()).isEqualTo(c.expect());
             assertThat(r.json().get("message").asText()).as(c.what()).contains(c.note());
@@ -276,7 +261,7 @@ class InnerImageVerifyTest {
         byte[] data = "plain firmware".getBytes(StandardCharsets.US_ASCII);
         Path b = bundle("raw", manifest("1.0.0", 1, data, i -> { }), data, bootSigner);
         Path t = trust(List.of(boot(bootSigner.publicKey())));
-        Run r = run("verify", "--json", "--trust", t.toString(), b.toString());
+        CliRun r = run("verify", "--json", "--trust", t.toString(), b.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.json().get("reason").asText()).isEqualTo("UNTRUSTED_KEY");
         assertThat(r.json().get("message").asText()).contains("only as a boot key").contains("may not sign a bundle");
@@ -289,11 +274,11 @@ class InnerImageVerifyTest {
     @Test
     void anUnknownFormatOrChipIsRefusedWithTheFieldNamed() throws Exception {
         byte[] data = InnerVectors.bytes("esp-app/esp32-app.bin");
-        Run f = run("verify", "--json", "--trust", trust(List.of()).toString(),
+        CliRun f = run("verify", "--json", "--trust", trust(List.of()).toString(),
                 bundle("x", manifest("1.2.3", 3, data, i -> i.put("format", "esp-ap")), data, VENDOR).toString());
         assertThat(f.json().get("reason").asText()).isEqualTo("BAD_MANIFEST");
         assertThat(f.json().get("message").asText()).contains("images[0].format is \"esp-ap\"").contains("esp-app, esp32-sbv2, esp8266-signed, mcuboot");
-        Run c = run("verify", "--json", "--trust", trust(List.of()).toString(),
+        CliRun c = run("verify", "--json", "--trust", trust(List.of()).toString(),
                 bundle("x", manifest("1.2.3", 3, data, i -> i.put("format", "esp-app").putObject("serial").put("chip", "esp31")), data, VENDOR).toString());
         assertThat(c.json().get("reason").asText()).isEqualTo("BAD_MANIFEST");
         assertThat(c.json().get("message").asText()).contains("images[0].serial.chip is \"esp31\"");
@@ -311,7 +296,7 @@ class InnerImageVerifyTest {
         Path app = tmp.resolve("app.bin");
         Files.write(app, InnerVectors.bytes("esp-app/esp32-app.bin"));
         Path out = tmp.resolve("b.fwb");
-        Run r = run("bundle", "create", "--manifest", template.toString(), "--image", "app=" + app, "--key", key.toString(),
+        CliRun r = run("bundle", "create", "--manifest", template.toString(), "--image", "app=" + app, "--key", key.toString(),
                 "--out", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("inside   esp-app: for ESP32, version 1.2.3");
@@ -322,7 +307,7 @@ class InnerImageVerifyTest {
         Path mc = tmp.resolve("mc.bin");
         Files.write(mc, InnerVectors.bytes("mcuboot/signed-ed25519.bin"));
         Files.writeString(template, Files.readString(template).replace("{\"name\":\"app\",", "{\"name\":\"app\",\"format\":\"esp-app\","));
-        Run wrong = run("bundle", "create", "--manifest", template.toString(), "--image", "app=" + mc, "--key", key.toString(),
+        CliRun wrong = run("bundle", "create", "--manifest", template.toString(), "--image", "app=" + mc, "--key", key.toString(),
                 "--out", tmp.resolve("w.fwb").toString());
         assertThat(wrong.exit()).isNotZero();
         assertThat(wrong.err() + wrong.out()).contains("INNER_IMAGE").contains("bad-magic");
@@ -330,7 +315,7 @@ class InnerImageVerifyTest {
 
         // declared raw: made, with a warning that nothing inside will be checked
         Files.writeString(template, Files.readString(template).replace("\"format\":\"esp-app\"", "\"format\":\"raw\""));
-        Run raw = run("bundle", "create", "--manifest", template.toString(), "--image", "app=" + app, "--key", key.toString(),
+        CliRun raw = run("bundle", "create", "--manifest", template.toString(), "--image", "app=" + app, "--key", key.toString(),
                 "--out", tmp.resolve("r.fwb").toString());
         assertThat(raw.exit()).as(raw.err()).isZero();
         assertThat(raw.err()).contains("warning: image \"app\" starts like an esp-app image but is left as format raw");
@@ -338,7 +323,7 @@ class InnerImageVerifyTest {
         // a signed MCUboot image: the vendor holds no boot key here, so the signature is reported as not checked
         Files.writeString(template, Files.readString(template).replace("\"format\":\"raw\",", "")
                 .replace("\"version\":\"1.2.3\"", "\"version\":\"2.0.1\""));
-        Run signed = run("bundle", "create", "--manifest", template.toString(), "--image", "app=" + mc, "--key", key.toString(),
+        CliRun signed = run("bundle", "create", "--manifest", template.toString(), "--image", "app=" + mc, "--key", key.toString(),
                 "--out", tmp.resolve("s.fwb").toString());
         assertThat(signed.exit()).as(signed.err()).isZero();
         assertThat(signed.out()).contains("inside   mcuboot: version 2.0.1+7");
@@ -351,7 +336,7 @@ class InnerImageVerifyTest {
         InnerVectors.Entry good = entry("mcuboot/signed-ed25519.bin", "mcuboot/ed25519.pub.pem");
         try (SimulatedDevice sim = SimulatedDevice.start(Sim.config(tmp.resolve("dev")).product(PRODUCT).hardware("ccx-rev-b")
                 .factoryVersion("1.0.0").factoryCounter(1).build())) {
-            Run r = run("flash", vectorBundle(bad).toString(), "--device", Sim.address(sim).toString(), "--token", Sim.TOKEN,
+            CliRun r = run("flash", vectorBundle(bad).toString(), "--device", Sim.address(sim).toString(), "--token", Sim.TOKEN,
                     "--trust", trustFor(bad).toString(), "--json");
             assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
             assertThat(r.json().get("reason").asText()).isEqualTo("INNER_IMAGE");
@@ -360,7 +345,7 @@ class InnerImageVerifyTest {
             assertThat(sim.stats().bytesReceived()).isZero();
 
             // the control: the same device takes the good image
-            Run ok = run("flash", vectorBundle(good).toString(), "--device", Sim.address(sim).toString(), "--token", Sim.TOKEN,
+            CliRun ok = run("flash", vectorBundle(good).toString(), "--device", Sim.address(sim).toString(), "--token", Sim.TOKEN,
                     "--trust", trustFor(good).toString(), "--json");
             assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
             assertThat(sim.stats().bytesReceived()).isGreaterThanOrEqualTo(InnerVectors.bytes(good.file()).length);

@@ -1,11 +1,11 @@
 package io.fieldflash.cli;
 
+import io.fieldflash.testing.CliRun;
+import static io.fieldflash.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fieldflash.AppDirs;
 import io.fieldflash.testing.TestBundles;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +18,6 @@ class PortableAndGuiArgsTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {}
 
     @AfterEach
     void clear() {
@@ -27,14 +26,6 @@ class PortableAndGuiArgsTest {
         System.clearProperty("fieldflash.machineHome");
     }
 
-    Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void portableKeepsTheTrustStoreBesideTheAppBeforeOrAfterTheCommand() throws Exception {
@@ -43,18 +34,18 @@ class PortableAndGuiArgsTest {
         System.setProperty("fieldflash.machineHome", dir.resolve("no-machine-store").toString());
         TestBundles.Made made = TestBundles.make(dir.resolve("b"), "2.4.1", 7, 1024, 3);
 
-        Run add = run("--portable", "trust", "add", made.trustFile().toString(), "--name", "Vendor");
+        CliRun add = run("--portable", "trust", "add", made.trustFile().toString(), "--name", "Vendor");
         assertThat(add.exit()).as(add.err()).isZero();
         assertThat(app.resolve("data/trust.json")).exists();
 
-        Run verify = run("verify", "--portable", made.path().toString());
+        CliRun verify = run("verify", "--portable", made.path().toString());
         assertThat(verify.exit()).as(verify.err()).isZero();
         assertThat(verify.out()).startsWith("VALID");
     }
 
     @Test
     void portableOutsideAnAppImageIsAUsageErrorThatSaysWhatToDoInstead() {
-        Run r = run("--portable", "trust", "list");
+        CliRun r = run("--portable", "trust", "list");
         assertThat(r.exit()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err()).contains("--portable applies to the installed or portable app only").contains("FIELDFLASH_HOME");
         assertThat(System.getProperty(AppDirs.PORTABLE)).isNull();

@@ -1,5 +1,6 @@
 package io.fieldflash.cli;
 
+import io.fieldflash.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,12 +48,12 @@ class ProvisionCommandTest {
         return transport.equals("tcp") ? "tcp://127.0.0.1:" + d.tcpPort() : "http://127.0.0.1:" + d.httpPort();
     }
 
-    static FlashCommandTest.Run provision(String device, String... more) {
+    static CliRun provision(String device, String... more) {
         String[] base = {"provision", "--device", device, "--ssid", SSID, "--password", PASSWORD, "--security", "wpa2-aes"};
         String[] all = new String[base.length + more.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(more, 0, all, base.length, more.length);
-        return FlashCommandTest.run(all);
+        return CliRun.run(all);
     }
 
     @ParameterizedTest
@@ -65,7 +66,7 @@ class ProvisionCommandTest {
             assertThat(hex).hasSize(2 * ParticleSoftApDevice.PUBLIC_KEY_SLOT).endsWith("0000000000").matches("[0-9A-F]+");
             assertThat(ParticleReply.publicKey(keyAnswer).bits()).isEqualTo(1024);
 
-            FlashCommandTest.Run r = provision(url(d, transport), "--claim-code", CLAIM, "--json");
+            CliRun r = provision(url(d, transport), "--claim-code", CLAIM, "--json");
             assertThat(r.exit()).as(r.err()).isZero();
             JsonNode j = r.json();
             assertThat(j.get("ok").asBoolean()).isTrue();
@@ -92,7 +93,7 @@ class ProvisionCommandTest {
     @ValueSource(strings = {"tcp", "http"})
     void aKeyLengthRefusalEndsWithExit1AndNoConnect(String transport) throws Exception {
         try (ParticleSoftApDevice d = start("configure=-4")) {
-            FlashCommandTest.Run r = provision(url(d, transport), "--claim-code", CLAIM);
+            CliRun r = provision(url(d, transport), "--claim-code", CLAIM);
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.err()).contains("Error [SOFTAP_BAD_KEY_LENGTH]: The device refused the password: its length does not fit the security type (code -4).")
                     .contains("What to do: WPA and WPA2 passwords are 8 to 63 characters").doesNotContain("Exception").doesNotContain("\tat ");
@@ -106,7 +107,7 @@ class ProvisionCommandTest {
     @ValueSource(strings = {"set=-1", "configure=-1"})
     void minusOneEndsWithExit1AndNoConnect(String fault) throws Exception {
         try (ParticleSoftApDevice d = start(fault)) {
-            FlashCommandTest.Run r = provision(url(d, "tcp"), "--claim-code", CLAIM, "--json");
+            CliRun r = provision(url(d, "tcp"), "--claim-code", CLAIM, "--json");
             assertThat(r.exit()).isEqualTo(1);
             JsonNode j = r.json();
             assertThat(j.get("ok").asBoolean()).isFalse();
@@ -127,7 +128,7 @@ class ProvisionCommandTest {
             {"none", "SOFTAP_NO_ANSWER", "gave no answer to configure-ap"}};
         for (String[] c : cases) {
             try (ParticleSoftApDevice d = start("configure=" + c[0])) {
-                FlashCommandTest.Run r = provision(url(d, "http"));
+                CliRun r = provision(url(d, "http"));
                 assertThat(r.exit()).as(c[0]).isEqualTo(1);
                 assertThat(r.err()).contains("Error [" + c[1] + "]").contains(c[2]).contains("What to do: ");
                 assertThat(d.state().commands()).doesNotContain("connect-ap");
@@ -138,7 +139,7 @@ class ProvisionCommandTest {
     @Test
     void anSsidWithAQuoteIsWarnedAboutAndSentWithOnlyTheNeededEscape() throws Exception {
         try (ParticleSoftApDevice d = start(null)) {
-            FlashCommandTest.Run r = FlashCommandTest.run("provision", "--device", url(d, "tcp"), "--ssid", "Caf\u00e9 \"Nord\"/2",
+            CliRun r = CliRun.run("provision", "--device", url(d, "tcp"), "--ssid", "Caf\u00e9 \"Nord\"/2",
                     "--password", PASSWORD, "--security", "wpa2-mixed", "--channel", "11");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.err()).contains("Warning: The network name contains \" or \\").contains("does not see");
@@ -152,13 +153,13 @@ class ProvisionCommandTest {
     @Test
     void aBadPasswordIsAUsageErrorAndNothingIsSent() throws Exception {
         try (ParticleSoftApDevice d = start(null)) {
-            FlashCommandTest.Run r = FlashCommandTest.run("provision", "--device", url(d, "tcp"), "--ssid", SSID, "--security", "wpa2-aes", "--password", "short");
+            CliRun r = CliRun.run("provision", "--device", url(d, "tcp"), "--ssid", SSID, "--security", "wpa2-aes", "--password", "short");
             assertThat(r.exit()).isEqualTo(2);
             assertThat(r.err()).contains("8 to 63 characters");
-            FlashCommandTest.Run s = FlashCommandTest.run("provision", "--device", url(d, "tcp"), "--ssid", SSID, "--security", "wpa3", "--password", PASSWORD);
+            CliRun s = CliRun.run("provision", "--device", url(d, "tcp"), "--ssid", SSID, "--security", "wpa3", "--password", PASSWORD);
             assertThat(s.exit()).isEqualTo(2);
             assertThat(s.err()).contains("'wpa3' is not one of open, wep, wpa-tkip, wpa-aes, wpa2-aes, wpa2-mixed");
-            assertThat(FlashCommandTest.run("provision", "--device", "ftp://127.0.0.1", "--ssid", SSID, "--security", "open").exit()).isEqualTo(2);
+            assertThat(CliRun.run("provision", "--device", "ftp://127.0.0.1", "--ssid", SSID, "--security", "open").exit()).isEqualTo(2);
             assertThat(d.state().commands()).isEmpty();
         }
     }
@@ -189,7 +190,7 @@ class ProvisionCommandTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        FlashCommandTest.Run r = provision("tcp://127.0.0.1:" + port);
+        CliRun r = provision("tcp://127.0.0.1:" + port);
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).startsWith("Error [SOFTAP_UNREACHABLE]: Cannot connect to the device at tcp://127.0.0.1:" + port);
     }
@@ -211,7 +212,7 @@ class ProvisionCommandTest {
                 assertThat(System.nanoTime()).as("simulate did not start: " + out).isLessThan(end);
                 Thread.sleep(20);
             }
-            FlashCommandTest.Run r = provision("http://127.0.0.1:" + m.group(2), "--claim-code", CLAIM);
+            CliRun r = provision("http://127.0.0.1:" + m.group(2), "--claim-code", CLAIM);
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(sim.get(10, TimeUnit.SECONDS)).as("simulate ends when the device leaves listening mode").isZero();
             assertThat(out.toString()).contains("The device left listening mode");
@@ -219,7 +220,7 @@ class ProvisionCommandTest {
             simThread.interrupt();     // stops the device if a step above failed
         }
         assertThat(ParticleState.read(state).networks().getFirst().password()).isEqualTo(PASSWORD);
-        assertThat(FlashCommandTest.run("simulate", "--profile", "particle-softap", "--state", state.toString(), "--faults", "reboot=0.1").exit())
+        assertThat(CliRun.run("simulate", "--profile", "particle-softap", "--state", state.toString(), "--faults", "reboot=0.1").exit())
                 .as("fieldflash-http faults are not this profile's").isEqualTo(2);
     }
 

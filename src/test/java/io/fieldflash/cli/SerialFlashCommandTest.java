@@ -1,5 +1,7 @@
 package io.fieldflash.cli;
 
+import io.fieldflash.testing.CliRun;
+import static io.fieldflash.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,9 +30,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -52,11 +52,6 @@ class SerialFlashCommandTest {
     Path tmp;
     String oldHome;
 
-    record Run(int exit, String out, String err) {
-        JsonNode json() throws Exception {
-            return Json.MAPPER.readTree(out.lines().toList().getLast());
-        }
-    }
 
     /** One image of a test bundle: its bytes and its manifest entry's serial/format parts. */
     record Img(String name, byte[] data, Long offset, String chip, String format) {}
@@ -73,14 +68,6 @@ class SerialFlashCommandTest {
         else System.setProperty("fieldflash.home", oldHome);
     }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     Path trust() throws Exception {
         Path f = tmp.resolve("trust.json");
@@ -138,7 +125,7 @@ class SerialFlashCommandTest {
         byte[] app = RomBench.random(40_001, 12);
         Path b = bundle("two", List.of(new Img("bootloader", boot, 0x1000L, "esp32", null), new Img("app", app, 0x10000L, "esp32", null)));
         try (RomBench bench = RomBench.start(tmp, Chip.ESP32, "")) {
-            Run r = run("flash", b.toString(), "--serial", bench.pty.a(), "--baud", "921600", "--trust", trust().toString(), "--plain");
+            CliRun r = run("flash", b.toString(), "--serial", bench.pty.a(), "--baud", "921600", "--trust", trust().toString(), "--plain");
             assertThat(r.exit()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).doesNotContain("download mode").contains("UPDATED").contains(Chip.macText(bench.rom.mac()));
             assertThat(bench.flash(0x1000, boot.length)).isEqualTo(boot);
@@ -187,7 +174,7 @@ class SerialFlashCommandTest {
         byte[] app = RomBench.random(20_000, 13);
         Path b = bundle("json", List.of(new Img("app", app, 0x10000L, null, null)));
         try (RomBench bench = RomBench.start(tmp, Chip.ESP32S3, "")) {
-            Run r = run("flash", b.toString(), "--serial", bench.pty.a(), "--no-compress", "--trust", trust().toString(), "--json");
+            CliRun r = run("flash", b.toString(), "--serial", bench.pty.a(), "--no-compress", "--trust", trust().toString(), "--json");
             assertThat(r.exit()).as(r.err()).isZero();
             JsonNode j = r.json();
             assertThat(j.get("ok").asBoolean()).isTrue();
@@ -205,7 +192,7 @@ class SerialFlashCommandTest {
         Path b = bundle("s3", List.of(new Img("app", RomBench.random(9_000, 14), 0x10000L, "esp32s3", null)));
         byte[] before = oldFlash();
         try (RomBench bench = RomBench.start(tmp, Chip.ESP32, "", before)) {
-            Run r = run("flash", b.toString(), "--serial", bench.pty.a(), "--trust", trust().toString());
+            CliRun r = run("flash", b.toString(), "--serial", bench.pty.a(), "--trust", trust().toString());
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.err()).contains("ESP32-S3").contains("Nothing was written").contains("What to do:");
             assertThat(Files.readAllBytes(bench.flashFile())).isEqualTo(before);
@@ -218,7 +205,7 @@ class SerialFlashCommandTest {
         Path b = bundle("bad", List.of(new Img("app", bad, 0x10000L, "esp32", "esp32-app-image")));
         byte[] before = oldFlash();
         try (RomBench bench = RomBench.start(tmp, Chip.ESP32, "", before)) {
-            Run r = run("flash", b.toString(), "--serial", bench.pty.a(), "--trust", trust().toString());
+            CliRun r = run("flash", b.toString(), "--serial", bench.pty.a(), "--trust", trust().toString());
             assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
             assertThat(r.err()).contains("Refused");
             assertThat(bench.rom.stats().commands()).as("the ROM heard nothing, no FLASH_BEGIN").isZero();
@@ -230,13 +217,13 @@ class SerialFlashCommandTest {
     void anImageWithoutAnOffsetIsAUsageError() throws Exception {
         Path b = bundle("nooffset", List.of(new Img("app", RomBench.random(100, 15), 0x10000L, null, null),
                 new Img("data", RomBench.random(100, 16), null, null, null)));
-        Run r = run("flash", b.toString(), "--serial", tmp.resolve("no-such-tty").toString(), "--trust", trust().toString());
+        CliRun r = run("flash", b.toString(), "--serial", tmp.resolve("no-such-tty").toString(), "--trust", trust().toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("\"data\"").contains("serial.flashOffset");
-        Run both = run("flash", b.toString(), "--serial", "/dev/null", "--device", "http://127.0.0.1:1", "--trust", trust().toString());
+        CliRun both = run("flash", b.toString(), "--serial", "/dev/null", "--device", "http://127.0.0.1:1", "--trust", trust().toString());
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err()).contains("exclude each other");
-        Run slow = run("flash", b.toString(), "--serial", "/dev/null", "--baud", "300", "--trust", trust().toString());
+        CliRun slow = run("flash", b.toString(), "--serial", "/dev/null", "--baud", "300", "--trust", trust().toString());
         assertThat(slow.exit()).isEqualTo(2);
         assertThat(slow.err()).contains("--baud");
     }

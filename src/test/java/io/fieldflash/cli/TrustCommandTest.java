@@ -1,5 +1,6 @@
 package io.fieldflash.cli;
 
+import io.fieldflash.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,8 +15,6 @@ import io.fieldflash.bundle.SigningKey;
 import io.fieldflash.bundle.TrustStore;
 import io.fieldflash.bundle.TrustStores;
 import io.fieldflash.bundle.TrustedKey;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code fieldflash trust ...} driven through the real command line, with a private FieldFlash folder per test. */
 class TrustCommandTest {
@@ -38,7 +36,6 @@ class TrustCommandTest {
     Path dir;
     AppDirs dirs;
 
-    record Run(int exit, String out, String err) {}
 
     @BeforeAll
     static void keys() {
@@ -61,21 +58,17 @@ class TrustCommandTest {
         System.clearProperty("fieldflash.machineHome");
     }
 
-    Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        assertThat(err.toString()).as("no stack trace for people").doesNotContain("\tat ").doesNotContain("Exception");
-        return new Run(exit, out.toString(), err.toString());
+    CliRun run(String... args) {
+        CliRun r = CliRun.run(args);
+        assertThat(r.err()).as("no stack trace for people").doesNotContain("\tat ").doesNotContain("Exception");
+        return r;
     }
 
     // ---- list ----
 
     @Test
     void listWithNoTrustStoreSaysEveryBundleWillBeRefused() {
-        Run r = run("trust", "list");
+        CliRun r = run("trust", "list");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("No keys are trusted").contains("fieldflash trust add");
         JsonNode json = json(run("trust", "list", "--json"));
@@ -87,7 +80,7 @@ class TrustCommandTest {
 
     @Test
     void addCreatesTheUsersTrustStoreAtVersionZeroAndSaysWhatItDid() throws Exception {
-        Run r = run("trust", "add", pub(release1, "acme-release").toString(), "--name", "Acme release",
+        CliRun r = run("trust", "add", pub(release1, "acme-release").toString(), "--name", "Acme release",
                 "--product", "crossing-controller", "--not-after", "2028-01-01T00:00:00Z");
 
         assertThat(r.exit()).as(r.err()).isZero();
@@ -106,7 +99,7 @@ class TrustCommandTest {
     void addKeepsTheVersionAndOtherKeysAndNamesTheKeyAfterItsFileByDefault() throws Exception {
         Files.createDirectories(dirs.user());
         Files.write(dirs.userTrustStore(), storeJson(7, root1, true));
-        Run r = run("trust", "add", pub(release1, "acme-release").toString(), "--root");
+        CliRun r = run("trust", "add", pub(release1, "acme-release").toString(), "--root");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("for any product, as a root key.");
         TrustStore store = TrustStore.read(dirs.userTrustStore());
@@ -122,7 +115,7 @@ class TrustCommandTest {
         assertThat(run("trust", "add", pub.toString()).exit()).isZero();
         byte[] before = Files.readAllBytes(dirs.userTrustStore());
 
-        Run again = run("trust", "add", pub.toString(), "--product", "other");
+        CliRun again = run("trust", "add", pub.toString(), "--product", "other");
         assertThat(again.exit()).isEqualTo(Main.EXIT_FAILED);
         assertThat(again.err()).contains("Error [KEY_ALREADY_TRUSTED]: Key 'acme-release'").contains("already in the trust store")
                 .contains("What to do: ").contains("fieldflash trust remove " + release1.keyid().substring(0, 16));
@@ -133,7 +126,7 @@ class TrustCommandTest {
     void addRefusesAKeyTheMachineStoreAlreadyTrusts() throws Exception {
         Files.createDirectories(dirs.machine());
         Files.write(dirs.machineTrustStore(), storeJson(0, release1, false));
-        Run r = run("trust", "add", pub(release1, "acme-release").toString());
+        CliRun r = run("trust", "add", pub(release1, "acme-release").toString());
         assertThat(r.exit()).isEqualTo(Main.EXIT_FAILED);
         assertThat(r.err()).contains("KEY_ALREADY_TRUSTED").contains(dirs.machineTrustStore().toString());
         assertThat(dirs.userTrustStore()).doesNotExist();
@@ -142,11 +135,11 @@ class TrustCommandTest {
     @Test
     void addRefusesAPrivateKeyAndABadDate() throws Exception {
         Path priv = Files.writeString(dir.resolve("release.key"), release1.toPem());
-        Run r = run("trust", "add", priv.toString());
+        CliRun r = run("trust", "add", priv.toString());
         assertThat(r.exit()).isEqualTo(Main.EXIT_FAILED);
         assertThat(r.err()).contains("Error [BAD_KEY]").contains("PUBLIC KEY");
 
-        Run date = run("trust", "add", pub(release1, "r").toString(), "--not-after", "next year");
+        CliRun date = run("trust", "add", pub(release1, "r").toString(), "--not-after", "next year");
         assertThat(date.exit()).isEqualTo(Main.EXIT_USAGE);
         assertThat(date.err()).contains("2028-01-01T00:00:00Z");
         assertThat(dirs.userTrustStore()).doesNotExist();
@@ -161,7 +154,7 @@ class TrustCommandTest {
         JsonNode one = json(run("trust", "list", "--trust", dirs.userTrustStore().toString(), "--json"));
         assertThat(one.get("fingerprint").asText()).isEqualTo(sha256(Files.readAllBytes(dirs.userTrustStore())));
 
-        Run text = run("trust", "list");
+        CliRun text = run("trust", "list");
         assertThat(text.out()).contains("acme-release  [ed25519]").contains(release1.keyid()).contains("crossing-controller")
                 .contains("ROOT").contains(dirs.machineTrustStore().toString());
         JsonNode json = json(run("trust", "list", "--json"));
@@ -188,7 +181,7 @@ class TrustCommandTest {
     void removeTakesAUniqueKeyidPrefix() throws Exception {
         run("trust", "add", pub(release1, "acme-release").toString());
         run("trust", "add", pub(release2, "acme-release-2").toString());
-        Run r = run("trust", "remove", release1.keyid().substring(0, 8).toUpperCase());
+        CliRun r = run("trust", "remove", release1.keyid().substring(0, 8).toUpperCase());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("Removed key 'acme-release' (" + release1.keyid().substring(0, 16) + ")");
         assertThat(TrustStore.read(dirs.userTrustStore()).keys()).extracting(TrustedKey::keyid).containsExactly(release2.keyid());
@@ -199,16 +192,16 @@ class TrustCommandTest {
         List<SigningKey> pair = twoKeysSharingAPrefix(4);
         run("trust", "add", pub(pair.get(0), "a").toString());
         run("trust", "add", pub(pair.get(1), "b").toString());
-        Run ambiguous = run("trust", "remove", pair.get(0).keyid().substring(0, 4));
+        CliRun ambiguous = run("trust", "remove", pair.get(0).keyid().substring(0, 4));
         assertThat(ambiguous.exit()).isEqualTo(Main.EXIT_FAILED);
         assertThat(ambiguous.err()).contains("AMBIGUOUS_KEYID").contains("Give more digits");
 
-        Run unknown = run("trust", "remove", "0000000000");
+        CliRun unknown = run("trust", "remove", "0000000000");
         assertThat(unknown.err()).contains("KEY_NOT_FOUND");
 
         Files.createDirectories(dirs.machine());
         Files.write(dirs.machineTrustStore(), storeJson(0, root1, true));
-        Run machine = run("trust", "remove", root1.keyid().substring(0, 12));
+        CliRun machine = run("trust", "remove", root1.keyid().substring(0, 12));
         assertThat(machine.exit()).isEqualTo(Main.EXIT_FAILED);
         assertThat(machine.err()).contains("KEY_NOT_IN_USER_STORE").contains(dirs.machineTrustStore().toString());
         assertThat(TrustStore.read(dirs.userTrustStore()).keys()).hasSize(2);
@@ -224,7 +217,7 @@ class TrustCommandTest {
         Files.write(dirs.userTrustStore(), Json.MAPPER.writeValueAsBytes(user));
         Files.write(dirs.machineTrustStore(), storeJson(0, release1, false));
 
-        Run r = run("trust", "remove", release1.keyid());
+        CliRun r = run("trust", "remove", release1.keyid());
         assertThat(r.exit()).isEqualTo(Main.EXIT_FAILED);
         assertThat(r.err()).contains("REVOCATION_WOULD_LAPSE").contains("trust it again");
         assertThat(TrustStores.loadDefault(dirs).find(release1.keyid()).orElseThrow().revoked()).isTrue();
@@ -243,35 +236,35 @@ class TrustCommandTest {
                 store(5, entry(root1, false).put("revoked", true), entry(root2, true), release(release1).put("revoked", true), release(release2))));
         Path update = dir.resolve("acme-trust-v5.json");
 
-        Run oldRootOnly = run("trust", "sign-update", "--store", v5.toString(), "--key", key(root1), "--out", update.toString());
+        CliRun oldRootOnly = run("trust", "sign-update", "--store", v5.toString(), "--key", key(root1), "--out", update.toString());
         assertThat(oldRootOnly.exit()).isEqualTo(Main.EXIT_FAILED);
         assertThat(oldRootOnly.err()).contains("TRUST_UPDATE_UNSIGNED").contains("No laptop could accept it");
         assertThat(update).doesNotExist();
 
-        Run newRootOnly = run("trust", "sign-update", "--store", v5.toString(), "--key", key(root2),
+        CliRun newRootOnly = run("trust", "sign-update", "--store", v5.toString(), "--key", key(root2),
                 "--current", dirs.userTrustStore().toString(), "--out", update.toString());
         assertThat(newRootOnly.exit()).isEqualTo(Main.EXIT_FAILED);
         assertThat(newRootOnly.err()).contains("TRUST_UPDATE_UNSIGNED").contains("current trust store (version 4)");
         assertThat(update).doesNotExist();
 
-        Run signed = run("trust", "sign-update", "--store", v5.toString(), "--key", key(root1), "--key", key(root2),
+        CliRun signed = run("trust", "sign-update", "--store", v5.toString(), "--key", key(root1), "--key", key(root2),
                 "--current", dirs.userTrustStore().toString(), "--out", update.toString());
         assertThat(signed.exit()).as(signed.err()).isZero();
         assertThat(signed.out()).contains("trust store version 5").contains("accepted by").contains(sha256(Files.readAllBytes(v5)));
 
-        Run applied = run("trust", "update", update.toString());
+        CliRun applied = run("trust", "update", update.toString());
         assertThat(applied.exit()).as(applied.err()).isZero();
         assertThat(applied.out()).contains("Trust store updated from version 4 to version 5.")
                 .contains("revoked").contains("added").contains(sha256(Files.readAllBytes(v5)));
         assertThat(Files.readAllBytes(dirs.userTrustStore())).isEqualTo(Files.readAllBytes(v5));
         assertThat(json(run("trust", "list", "--json")).get("fingerprint").asText()).isEqualTo(sha256(Files.readAllBytes(v5)));
 
-        Run verify = run("verify", oldBundle.toString());
+        CliRun verify = run("verify", oldBundle.toString());
         assertThat(verify.exit()).isEqualTo(Main.EXIT_FAILED);
         assertThat(verify.out()).contains("KEY_REVOKED");
         assertThat(run("verify", bundle(release2).toString()).exit()).isZero();
 
-        Run again = run("trust", "update", update.toString());
+        CliRun again = run("trust", "update", update.toString());
         assertThat(again.exit()).isEqualTo(Main.EXIT_FAILED);
         assertThat(again.err()).contains("Error [TRUST_ROLLBACK]").contains("already has version 5").contains("What to do: ");
     }
@@ -285,14 +278,14 @@ class TrustCommandTest {
         Path v6 = Files.write(dir.resolve("v6.json"), Json.MAPPER.writeValueAsBytes(store(6, entry(root1, true))));
         Path gap = dir.resolve("gap.json");
         assertThat(run("trust", "sign-update", "--store", v6.toString(), "--key", key(root1), "--out", gap.toString()).exit()).isZero();
-        Run r = run("trust", "update", gap.toString());
+        CliRun r = run("trust", "update", gap.toString());
         assertThat(r.exit()).isEqualTo(Main.EXIT_FAILED);
         assertThat(r.err()).contains("TRUST_UPDATE_GAP").contains("version 5 first");
 
         Path v5 = Files.write(dir.resolve("v5.json"), Json.MAPPER.writeValueAsBytes(store(5, entry(root2, true))));
         Path forged = dir.resolve("forged.json");
         assertThat(run("trust", "sign-update", "--store", v5.toString(), "--key", key(root2), "--out", forged.toString()).exit()).isZero();
-        Run f = run("trust", "update", forged.toString());
+        CliRun f = run("trust", "update", forged.toString());
         assertThat(f.exit()).isEqualTo(Main.EXIT_FAILED);
         assertThat(f.err()).contains("TRUST_UPDATE_UNSIGNED");
 
@@ -310,7 +303,7 @@ class TrustCommandTest {
         Path update = dir.resolve("update.json");
         assertThat(run("trust", "sign-update", "--store", v5.toString(), "--key", key(root1), "--out", update.toString()).exit()).isZero();
 
-        Run r = run("trust", "update", update.toString());
+        CliRun r = run("trust", "update", update.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("note         release " + release1.keyid().substring(0, 6))
                 .doesNotContain("note         release " + release2.keyid().substring(0, 6))
@@ -325,13 +318,13 @@ class TrustCommandTest {
         Path bundle = bundle(p256);
         for (Map.Entry<String, byte[]> form : KeyEncodings.of(p256.publicKey()).entrySet()) {
             Path pub = Files.writeString(dir.resolve("reencoded.pub"), KeyEncodings.pem(form.getValue()));
-            Run add = run("trust", "add", pub.toString());
+            CliRun add = run("trust", "add", pub.toString());
             assertThat(add.exit()).as(form.getKey()).isEqualTo(Main.EXIT_FAILED);
             assertThat(add.err()).contains("KEY_ALREADY_TRUSTED").contains("revoked").contains(dirs.machineTrustStore().toString());
             assertThat(dirs.userTrustStore()).doesNotExist();
 
             Files.copy(pub, dirs.machine().resolve("trust.d/vendor.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Run verify = run("verify", bundle.toString());
+            CliRun verify = run("verify", bundle.toString());
             assertThat(verify.exit()).as(form.getKey()).isNotZero();
             assertThat(verify.out()).contains("KEY_REVOKED");
         }
@@ -342,7 +335,7 @@ class TrustCommandTest {
         ObjectNode k = release(release1).put("name", "Acme\u001b[2J\u001b[1;1HVALID");
         ((com.fasterxml.jackson.databind.node.ArrayNode) k.get("products")).add("\u202eevil\u0007");
         Path file = Files.write(dir.resolve("odd\u001b[31mname.json"), Json.MAPPER.writeValueAsBytes(store(3, k)));
-        Run list = run("trust", "list", "--trust", file.toString());
+        CliRun list = run("trust", "list", "--trust", file.toString());
         assertThat(list.exit()).as(list.err()).isZero();
         assertThat(list.out()).doesNotContain("\u001b").doesNotContain("\u202e").doesNotContain("\u0007")
                 .contains("Acme\\x1b[2J\\x1b[1;1HVALID").contains("\\u202eevil\\x07").contains("odd\\x1b[31mname.json");
@@ -355,7 +348,7 @@ class TrustCommandTest {
         Files.createSymbolicLink(dropIn, dropIn);
         for (String[] args : List.of(new String[] {"trust", "list"}, new String[] {"verify", bundle(release1).toString()},
                 new String[] {"trust", "add", pub(release1, "acme-release").toString()})) {
-            Run r = run(args);
+            CliRun r = run(args);
             assertThat(r.exit()).as(String.join(" ", args)).isNotZero();   // verify says 2: it could not start
             assertThat(r.err()).contains("TRUST_STORE_UNREADABLE").contains(dropIn.toString()).contains("What to do: ");
         }
@@ -363,7 +356,7 @@ class TrustCommandTest {
 
     @Test
     void trustIsRegisteredWithMain() {
-        Run r = run("trust");
+        CliRun r = run("trust");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("list").contains("add").contains("remove").contains("update").contains("sign-update");
     }
@@ -406,7 +399,7 @@ class TrustCommandTest {
         return Json.MAPPER.writeValueAsBytes(store(version, entry(k, root)));
     }
 
-    static JsonNode json(Run r) {
+    static JsonNode json(CliRun r) {
         assertThat(r.exit()).as(r.err()).isZero();
         try {
             return Json.MAPPER.readTree(r.out());

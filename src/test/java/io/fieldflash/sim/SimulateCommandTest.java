@@ -1,5 +1,7 @@
 package io.fieldflash.sim;
 
+import io.fieldflash.testing.CliRun;
+import static io.fieldflash.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fieldflash.cli.Main;
@@ -22,56 +24,47 @@ class SimulateCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {}
 
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void badFlagValuesAreUsageErrorsThatSayWhatIsWrong() {
         String state = dir.toString();
-        Run faults = run("simulate", "--port", "0", "--state", state, "--faults", "drop=2");
+        CliRun faults = run("simulate", "--port", "0", "--state", state, "--faults", "drop=2");
         assertThat(faults.exit()).isEqualTo(2);
         assertThat(faults.err()).contains("--faults: drop must be a probability between 0 and 1, got 2.0");
 
-        Run unknown = run("simulate", "--port", "0", "--state", state, "--faults", "jitter=5");
+        CliRun unknown = run("simulate", "--port", "0", "--state", state, "--faults", "jitter=5");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown fault 'jitter'");
 
-        Run version = run("simulate", "--port", "0", "--state", state, "--version", "two");
+        CliRun version = run("simulate", "--port", "0", "--state", state, "--version", "two");
         assertThat(version.exit()).isEqualTo(2);
         assertThat(version.err()).contains("version must be SemVer");
 
-        Run chunk = run("simulate", "--port", "0", "--state", state, "--max-chunk", "lots");
+        CliRun chunk = run("simulate", "--port", "0", "--state", state, "--max-chunk", "lots");
         assertThat(chunk.exit()).isEqualTo(2);
         assertThat(chunk.err()).contains("--max-chunk must be a number of bytes");
 
-        Run port = run("simulate", "--port", "70000", "--state", state);
+        CliRun port = run("simulate", "--port", "70000", "--state", state);
         assertThat(port.exit()).isEqualTo(2);
         assertThat(port.err()).contains("port must be 0..65535");
 
-        Run trust = run("simulate", "--port", "0", "--state", state, "--trust", dir.resolve("missing.pem").toString());
+        CliRun trust = run("simulate", "--port", "0", "--state", state, "--trust", dir.resolve("missing.pem").toString());
         assertThat(trust.exit()).isEqualTo(2);
         assertThat(trust.err()).contains("does not exist");
 
-        Run reboot = run("simulate", "--port", "0", "--state", state, "--faults", "reboot-ms=100", "--reboot-ms", "200");
+        CliRun reboot = run("simulate", "--port", "0", "--state", state, "--faults", "reboot-ms=100", "--reboot-ms", "200");
         assertThat(reboot.exit()).isEqualTo(2);
         assertThat(reboot.err()).contains("disagrees");
 
-        Run missing = run("simulate", "--port", "0");
+        CliRun missing = run("simulate", "--port", "0");
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("--state");
     }
 
     @Test
     void helpListsTheFaults() {
-        Run help = run("simulate", "--help");
+        CliRun help = run("simulate", "--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("--faults", "drop=P", "corrupt=P", "reboot=P", "rate=BYTES", "latency=MS", "seed=N", "--max-chunk");
     }

@@ -1,5 +1,7 @@
 package io.fieldflash.sim.esprom;
 
+import io.fieldflash.testing.CliRun;
+import static io.fieldflash.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fieldflash.cli.Main;
@@ -25,36 +27,28 @@ class SimulateSerialCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {}
 
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return new Run(cl.execute(args), out.toString(), err.toString());
-    }
 
     @Test
     void badFlagsAreUsageErrorsThatSayWhatIsWrong() {
         String state = dir.toString();
-        Run both = run("simulate", "--serial", "/dev/null", "--port", "0", "--state", state);
+        CliRun both = run("simulate", "--serial", "/dev/null", "--port", "0", "--state", state);
         assertThat(both.exit()).isEqualTo(Main.EXIT_USAGE);
         assertThat(both.err()).contains("either --port", "not both");
 
-        Run chip = run("simulate", "--serial", "/dev/null", "--state", state, "--chip", "esp32-c6");
+        CliRun chip = run("simulate", "--serial", "/dev/null", "--state", state, "--chip", "esp32-c6");
         assertThat(chip.exit()).isEqualTo(Main.EXIT_USAGE);
         assertThat(chip.err()).contains("--chip must be esp32, esp32s3, esp32c3 or esp8266");
 
-        Run faults = run("simulate", "--serial", "/dev/null", "--state", state, "--faults", "drop=0.1");
+        CliRun faults = run("simulate", "--serial", "/dev/null", "--state", state, "--faults", "drop=0.1");
         assertThat(faults.exit()).isEqualTo(Main.EXIT_USAGE);
         assertThat(faults.err()).contains("unknown serial fault 'drop'");
 
-        Run neither = run("simulate", "--state", state);
+        CliRun neither = run("simulate", "--state", state);
         assertThat(neither.exit()).isEqualTo(Main.EXIT_USAGE);
         assertThat(neither.err()).contains("--port PORT", "--serial PORT");
 
-        Run help = run("simulate", "--help");
+        CliRun help = run("simulate", "--help");
         assertThat(help.out()).contains("--serial", "--chip", "stall=P", "noise=P", "status=P", "hang=N", "max-block=N");
     }
 
