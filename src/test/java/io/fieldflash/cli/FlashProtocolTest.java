@@ -1,5 +1,7 @@
 package io.fieldflash.cli;
 
+import io.fieldflash.testing.HomeProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import io.fieldflash.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,8 +13,6 @@ import io.fieldflash.testing.TestBundles;
 import io.fieldflash.testing.WebDevices;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,19 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FlashProtocolTest {
     @TempDir
     Path tmp;
-    String oldHome;
-
-    @BeforeEach
-    void home() {
-        oldHome = System.getProperty("fieldflash.home");
-        System.setProperty("fieldflash.home", tmp.resolve("home").toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (oldHome == null) System.clearProperty("fieldflash.home");
-        else System.setProperty("fieldflash.home", oldHome);
-    }
+    @RegisterExtension
+    final HomeProperty home = new HomeProperty(() -> tmp.resolve("home"));
 
     @Test
     void detectsTheWebUpdaterSaysWhatItFoundAndFlashes() throws Exception {

@@ -1,5 +1,7 @@
 package io.fieldflash.cli;
 
+import io.fieldflash.testing.HomeProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import io.fieldflash.testing.CliRun;
 import static io.fieldflash.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,8 +33,6 @@ import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,21 +47,8 @@ class InnerImageVerifyTest {
 
     @TempDir
     Path tmp;
-    String oldHome;
-
-
-    @BeforeEach
-    void home() {
-        oldHome = System.getProperty("fieldflash.home");
-        System.setProperty("fieldflash.home", tmp.resolve("home").toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (oldHome == null) System.clearProperty("fieldflash.home");
-        else System.setProperty("fieldflash.home", oldHome);
-    }
-
+    @RegisterExtension
+    final HomeProperty home = new HomeProperty(() -> tmp.resolve("home"));
 
     /** A trust store: the vendor's bundle key for the product, and {@code boot} keys. */
     Path trust(List<TrustedKey> boot) throws Exception {

@@ -1,5 +1,7 @@
 package io.fieldflash.cli;
 
+import io.fieldflash.testing.HomeProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import io.fieldflash.testing.CliRun;
 import static io.fieldflash.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,8 +35,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -50,24 +50,11 @@ class SerialFlashCommandTest {
 
     @TempDir
     Path tmp;
-    String oldHome;
-
+    @RegisterExtension
+    final HomeProperty home = new HomeProperty(() -> tmp.resolve("home"));
 
     /** One image of a test bundle: its bytes and its manifest entry's serial/format parts. */
     record Img(String name, byte[] data, Long offset, String chip, String format) {}
-
-    @BeforeEach
-    void home() {
-        oldHome = System.getProperty("fieldflash.home");
-        System.setProperty("fieldflash.home", tmp.resolve("home").toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (oldHome == null) System.clearProperty("fieldflash.home");
-        else System.setProperty("fieldflash.home", oldHome);
-    }
-
 
     Path trust() throws Exception {
         Path f = tmp.resolve("trust.json");
