@@ -60,17 +60,23 @@ public final class ConnectStepController implements StepController {
     private WifiAdapter wifi;
     private WifiConnection joined;
     private Task<?> running;
+    private int round = -1;
+    private boolean scanned;
+    /** Wrong tokens in a row at the address in the field (the device does not say how many tries are left). */
+    private int wrongTokens;
 
     @FXML Label subtitle;
     @FXML ToggleButton wifiToggle;
     @FXML ToggleButton usbToggle;
-    @FXML VBox wifiPane;
+    @FXML javafx.scene.layout.HBox wifiPane;
     @FXML VBox joinCard;
+    @FXML VBox wifiControls;
+    @FXML VBox deviceCard;
+    @FXML javafx.scene.control.CheckBox rememberToken;
     @FXML Label wifiStatus;
     @FXML ListView<WifiNetwork> networks;
     @FXML Button scanButton;
     @FXML PasswordField wifiPassword;
-    @FXML Button joinButton;
     @FXML TextField address;
     @FXML PasswordField token;
     @FXML Label tokenLabel;
@@ -105,8 +111,20 @@ public final class ConnectStepController implements StepController {
         usbToggle.setOnAction(e -> usbToggle.setSelected(true));
         busy.visibleProperty().bind(busyFlag);
         connectButton.disableProperty().bind(busyFlag);
-        joinButton.disableProperty().bind(busyFlag.or(networks.getSelectionModel().selectedItemProperty().isNull()));
         scanButton.disableProperty().bind(busyFlag);
+        // one button: with a device network picked that the laptop is not on yet, Connect joins it first
+        networks.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> connectButton.setText(context.text(
+                needsJoin() ? "flow.connect.joinAndConnect" : "connect.connect")));
+        // Enter in a field goes on: to the next field still empty, or Connect when nothing is missing
+        for (TextField f : List.of(wifiPassword, address, token, user, pagePassword)) {
+            f.setOnAction(e -> {
+                e.consume();
+                enterIn(f);
+            });
+        }
+        rememberToken.visibleProperty().bind(token.visibleProperty());
+        rememberToken.managedProperty().bind(token.managedProperty());
+        rememberToken.selectedProperty().addListener((o, was, now) -> model.rememberToken(now ? token.getText().strip() : ""));
         networks.setCellFactory(v -> new ListCell<>() {
             @Override
             protected void updateItem(WifiNetwork n, boolean empty) {
@@ -117,8 +135,12 @@ public final class ConnectStepController implements StepController {
                         n.inUse() ? context.text("connect.inUse") : ""));
             }
         });
-        // editing what identifies the device forgets the device found before
-        address.textProperty().addListener((o, a, b) -> forgetDevice());
+        // editing what identifies the device forgets the device found before, and what the old address answered
+        address.textProperty().addListener((o, a, b) -> {
+            forgetDevice();
+            wrongTokens = 0;
+            if (!busyFlag.get()) Cards.hide(resultCard);
+        });
         token.textProperty().addListener((o, a, b) -> forgetDevice());
         user.textProperty().addListener((o, a, b) -> forgetDevice());
         pagePassword.textProperty().addListener((o, a, b) -> forgetDevice());
@@ -130,8 +152,79 @@ public final class ConnectStepController implements StepController {
                 model.connectionProperty(), busyFlag);
     }
 
+    /** Enter in {@code field}: the next empty field of those shown gets the keyboard, or Connect runs. */
+    private void enterIn(TextField field) {
+        if (busyFlag.get()) return;
+        List<TextField> order = List.of(wifiPassword, address, token);
+        int at = order.indexOf(field);
+        if (at >= 0) {
+            for (TextField next : order.subList(at + 1, order.size())) {
+                if (wants(next)) {
+                    next.requestFocus();
+                    return;
+                }
+            }
+        }
+        connect();
+    }
+
+    /** True when {@code f} is shown, usable and still empty. */
+    private boolean wants(TextField f) {
+        if (!io.fieldflash.ui.common.Reveal.shown(f) || f.isDisabled() || !f.getText().isEmpty()) return false;
+        return f != wifiPassword || needsJoin() && !networks.getSelectionModel().getSelectedItem().open();
+    }
+
+    /** The keyboard starts in the first field still empty, else on Connect. */
+    private void focusFirstEmpty() {
+        for (TextField f : List.of(wifiPassword, address, token, user, pagePassword)) {
+            if (f == user || f == pagePassword ? io.fieldflash.ui.common.Reveal.shown(f) && f.getText().isEmpty() : wants(f)) {
+                f.requestFocus();
+                return;
+            }
+        }
+        connectButton.requestFocus();
+    }
+
+    /** A device network is picked that the laptop has not joined yet. */
+    private boolean needsJoin() {
+        WifiNetwork n = networks.getSelectionModel().getSelectedItem();
+        return n != null && wifi != null && wifi.isSupported() && joinCard.isVisible() && !n.inUse()
+                && (joined == null || !joined.ssid().equals(n.ssid()));
+    }
+
+    /**
+     * Uses {@code adapter} for the device's Wi-Fi instead of the one for this operating system (tests give a simulated
+     * radio). Call before the page is first shown.
+     */
+    public void useWifi(WifiAdapter adapter) {
+        wifi = adapter;
+    }
+
+    /** After "Update another device": nothing of the last device stays, and the Wi-Fi list is read afresh. */
+    private void startAfresh() {
+        if (running != null) running.cancel(true);
+        busyFlag.set(false);
+        connectStatus.setText("");
+        Cards.hide(resultCard);
+        deviceDetails.getChildren().clear();
+        address.setText(DEFAULT_ADDRESS);
+        token.setText(model.rememberedToken());
+        user.clear();
+        pagePassword.clear();
+        wifiPassword.clear();
+        showUserPassword(false);
+        showToken(true);
+        wrongTokens = 0;
+        networks.getItems().clear();
+        scanned = false;
+    }
+
     @Override
     public void entered() {
+        if (round != model.deviceRoundProperty().get()) {
+            if (round >= 0) startAfresh();
+            round = model.deviceRoundProperty().get();
+        }
         Optional<DemoSession> demo = model.demo();
         joinCard.setVisible(demo.isEmpty());
         joinCard.setManaged(demo.isEmpty());
@@ -144,10 +237,19 @@ public final class ConnectStepController implements StepController {
         } else {
             subtitle.setText(context.text("connect.subtitle"));
             String resume = model.resumeAddressProperty().get();
-            if (!resume.isEmpty() && model.connection().isEmpty()) address.setText(resume);
+            if (!resume.isEmpty() && model.connection().isEmpty()) {
+                address.setText(resume);
+                if (token.getText().isEmpty()) token.setText(model.rememberedToken());
+            }
             if (wifi == null) loadWifi();
+            else if (!scanned) wifiLoaded();
         }
-        javafx.application.Platform.runLater(() -> (model.connection().isPresent() ? connectButton : address).requestFocus());
+        javafx.application.Platform.runLater(() -> {
+            if (model.connection().isPresent()) connectButton.requestFocus();
+            else focusFirstEmpty();
+        });
+        // continuing an interrupted update with everything known: straight on
+        if (model.resumingProperty().get() && model.connection().isEmpty() && !model.rememberedToken().isEmpty()) connect();
     }
 
     private void showPane() {
@@ -176,18 +278,24 @@ public final class ConnectStepController implements StepController {
         };
         Tasks.run(context.background(), t, adapter -> {
             wifi = adapter;
-            if (adapter.isSupported()) {
-                wifiStatus.setText(context.text("connect.wifiReady"));
-                scan();
-            } else {
-                wifiStatus.setText(context.text("connect.wifiUnsupported",
-                        adapter instanceof io.fieldflash.wifi.UnsupportedWifiAdapter u ? u.message() : adapter.description()));
-                networks.setDisable(true);
-                wifiPassword.setDisable(true);
-                scanButton.setVisible(false);
-                joinButton.setVisible(false);
-            }
+            wifiLoaded();
         }, e -> wifiStatus.setText(String.valueOf(e.getMessage())), () -> {});
+    }
+
+    private void wifiLoaded() {
+        scanned = true;
+        boolean supported = wifi.isSupported();
+        wifiControls.setVisible(supported);
+        wifiControls.setManaged(supported);
+        if (supported) {
+            wifiStatus.setText(context.text("connect.wifiReady"));
+            scan();
+        } else {
+            // no way to join from here: one sentence, and the laptop's own settings do it
+            LOG.info("No Wi-Fi control from FieldFlash: {}",
+                    wifi instanceof io.fieldflash.wifi.UnsupportedWifiAdapter u ? u.message() : wifi.description());
+            wifiStatus.setText(context.text("flow.connect.wifiManual"));
+        }
     }
 
     @FXML
@@ -206,12 +314,21 @@ public final class ConnectStepController implements StepController {
             networks.getItems().setAll(list.stream().sorted(WifiNetwork.DEVICES_FIRST).toList());
             long devices = list.stream().filter(WifiNetwork::looksLikeDevice).count();
             wifiStatus.setText(context.text("connect.scanned", list.size(), devices));
-            if (!list.isEmpty()) networks.getSelectionModel().selectFirst();
+            // picked only when it looks like a device or is the one in use: Connect must not join an office network
+            if (!list.isEmpty() && (networks.getItems().getFirst().looksLikeDevice() || networks.getItems().getFirst().inUse())) {
+                networks.getSelectionModel().selectFirst();
+            } else {
+                networks.getSelectionModel().clearSelection();
+            }
+            if (model.step() == io.fieldflash.ui.WizardStep.CONNECT && model.connection().isEmpty() && !busyFlag.get()
+                    && (token.isFocused() || address.isFocused() || wifiPassword.isFocused() || connectButton.isFocused())) {
+                focusFirstEmpty();
+            }
         }, this::failedWifi, () -> busyFlag.set(false));
     }
 
-    @FXML
-    void join() {
+    /** Joins the picked network, then runs {@code then}. */
+    private void join(Runnable then) {
         WifiNetwork n = networks.getSelectionModel().getSelectedItem();
         if (n == null) return;
         char[] pw = wifiPassword.getText().toCharArray();
@@ -232,8 +349,12 @@ public final class ConnectStepController implements StepController {
             joined = c;
             wifiPassword.clear();
             wifiStatus.setText(context.text("connect.joined", Printable.of(c.ssid()), c.localAddress().getHostAddress()));
-            connectButton.requestFocus();
-        }, this::failedWifi, () -> busyFlag.set(false));
+            connectButton.setText(context.text("connect.connect"));
+            then.run();
+        }, e -> {
+            failedWifi(e);
+            wifiPassword.requestFocus();
+        }, () -> busyFlag.set(false));
     }
 
     private void failedWifi(Throwable e) {
@@ -282,11 +403,18 @@ public final class ConnectStepController implements StepController {
      */
     @FXML
     void connect() {
+        if (busyFlag.get()) return;
+        if (needsJoin()) join(this::reach);
+        else reach();
+    }
+
+    private void reach() {
         URI uri;
         try {
             uri = HttpDevice.parseAddress(address.getText());
         } catch (IllegalArgumentException e) {
             showError(context.text("connect.badAddress"), e.getMessage(), context.text("connect.badAddressHint"));
+            address.requestFocus();
             return;
         }
         Protocols.Credentials credentials = new Protocols.Credentials(token.getText().strip(), user.getText().strip(),
@@ -329,28 +457,42 @@ public final class ConnectStepController implements StepController {
                 LOG.info("Connected to {} at {}", r.detection().describe(), r.device().address());
                 showFinding(r.detection(), r.device());
             }
+            wrongTokens = 0;
+            if (rememberToken.isSelected()) model.rememberToken(token.getText().strip());
+            // found: the next page comes by itself (straight to the update when continuing an interrupted one)
+            WizardModel.Connection found = model.connection().orElseThrow();
+            boolean resume = model.resumingProperty().get();
+            model.moveOn(io.fieldflash.ui.WizardStep.CONNECT,
+                    resume ? io.fieldflash.ui.WizardStep.FLASH : io.fieldflash.ui.WizardStep.REVIEW,
+                    () -> model.connection().orElse(null) == found);
+            if (resume) model.resumingProperty().set(false);
         }, e -> {
             busyFlag.set(false);
             connectStatus.setText("");
-            failed(e);
-            address.requestFocus();
+            // the keyboard goes to what needs fixing (the field is enabled again only now)
+            failed(e).requestFocus();
         }, () -> busyFlag.set(false));
     }
 
-    private void failed(Throwable e) {
+    /** Shows why Connect did not get through; returns the control to fix it in. */
+    private javafx.scene.Node failed(Throwable e) {
         if (e instanceof NotReached n) {
             String found = Printable.of(n.detection.describe());
             askFor(n.detection.protocol().id());
+            boolean wrongCredentials = n.cause instanceof DeviceException d && d.reason() == DeviceException.Reason.AUTH_FAILED;
+            if (wrongCredentials) wrongTokens++;
             if (n.cause != null && n.detection.protocol().id().equals("fieldflash-http")) {
-                showError(context.text("connect.failed"), n.cause.getMessage(), n.cause.hint());   // as before detection
+                showError(context.text("connect.failed"), n.cause.getMessage(), withTriesWarning(n.cause.hint()));   // as before detection
             } else if (n.needsToken) {
                 showError(context.text("connect.detected", found), "", context.text("connect.needsToken"));
-            } else if (n.cause instanceof DeviceException d && d.reason() == DeviceException.Reason.AUTH_FAILED) {
-                showError(context.text("connect.refusedCredentials", found), n.cause.getMessage(), n.cause.hint());
+            } else if (wrongCredentials) {
+                showError(context.text("connect.refusedCredentials", found), n.cause.getMessage(), withTriesWarning(n.cause.hint()));
             } else {
                 showError(context.text("connect.failed"), context.text("connect.detected", found) + ". " + n.cause.getMessage(),
                         n.cause.hint());
             }
+            if (n.needsToken || wrongCredentials) return firstShown(token, user.getText().isEmpty() ? user : pagePassword);
+            return address;
         } else if (e instanceof DeviceException d && d.reason() == DeviceException.Reason.AUTH_FAILED) {
             // a page behind a password answered, and detection cannot see past it: ask for the password
             showUserPassword(true);
@@ -358,12 +500,30 @@ public final class ConnectStepController implements StepController {
             boolean given = !user.getText().isBlank() || !pagePassword.getText().isEmpty();
             showError(context.text(given ? "connect.passwordRefused" : "connect.passwordWanted"),
                     context.text("connect.passwordWantedText"), context.text("connect.passwordWantedHint"));
-            (user.getText().isEmpty() ? user : pagePassword).requestFocus();
+            return user.getText().isEmpty() ? user : pagePassword;
         } else if (e instanceof FieldFlashException f) {
             showError(context.text("connect.failed"), f.getMessage(), f.hint());
         } else {
             showError(context.text("connect.failed"), context.text("error.internal", String.valueOf(e)), "");
         }
+        return address;
+    }
+
+    /** The first of {@code nodes} that is shown; Connect when none is. */
+    private javafx.scene.Node firstShown(javafx.scene.Node... nodes) {
+        for (javafx.scene.Node n : nodes) {
+            if (n.isVisible()) return n;
+        }
+        return connectButton;
+    }
+
+    /**
+     * Devices lock updates after a few wrong tokens in a row and do not say how many tries are left, so from the
+     * second wrong one on the technician is warned before trying again.
+     */
+    private String withTriesWarning(String hint) {
+        if (wrongTokens < 2) return hint;
+        return (hint.isEmpty() ? "" : hint + " ") + context.text("flow.connect.triesWarning", wrongTokens);
     }
 
     /** Shows the fields the protocol needs and hides the others. */

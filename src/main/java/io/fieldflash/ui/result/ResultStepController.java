@@ -93,18 +93,17 @@ public final class ResultStepController implements StepController {
         javafx.application.Platform.runLater(() -> (canRetry ? retryButton : anotherButton).requestFocus());
     }
 
-    /** Tries the same update again: the transfer continues where it stopped. */
+    /** Runs the same update again at once: the transfer continues where it stopped. */
     @FXML
     void retry() {
         model.clearJob();
-        model.goTo(WizardStep.REVIEW);
+        model.goTo(WizardStep.FLASH);
     }
 
-    /** Same bundle, next device. */
+    /** Same bundle, next device: the Connect page starts afresh. */
     @FXML
     void another() {
-        model.clearJob();
-        model.connectionProperty().set(null);
+        model.nextDevice();
         model.goTo(WizardStep.CONNECT);
     }
 

@@ -1,0 +1,168 @@
+package io.fieldflash.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fieldflash.sim.FaultSpec;
+import io.fieldflash.sim.SimulatedDevice;
+import io.fieldflash.sim.SimulatorConfig;
+import io.fieldflash.ui.bundle.BundleStepController;
+import io.fieldflash.ui.common.Reveal;
+import io.fieldflash.ui.connect.ConnectStepController;
+import io.fieldflash.ui.flash.FlashStepController;
+import io.fieldflash.update.JobResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.geometry.BoundingBox;
+import javafx.geometry.Bounds;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Labeled;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.text.Text;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * Every page of the wizard at the size a maximised window has on a 1366×768 laptop screen (1366×700: the screen
+ * less title bar and task bar), at the usual and at the largest text size: the page's primary button and its
+ * result (style class {@code primary-result}) lie inside the visible part of the window without the person
+ * scrolling, and no text on it is cut short.
+ */
+@ExtendWith(ApplicationExtension.class)
+class WizardBoundsTest {
+    static final double WIDTH = 1366, HEIGHT = 700;
+    private static final String TOKEN = "label-token";
+
+    @TempDir
+    Path tmp;
+
+    private Stage stage;
+    private AppContext context;
+    private FieldFlashApp.Wizard wizard;
+    private SimulatedDevice sim;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+    }
+
+    @AfterEach
+    void stop() {
+        if (wizard != null) wizard.close();
+        if (context != null) context.close();
+        if (sim != null) sim.close();
+    }
+
+    /**
+     * At the usual and the largest text size: the primary nodes of the page shown lie inside the scene, and those
+     * inside the scrolling page inside its visible part; and no label or button shows its text cut short.
+     */
+    static void assertPrimaryVisible(FxRobot robot, FieldFlashApp.Wizard wizard, String page) throws Exception {
+        for (double size : new double[] {MainController.DEFAULT_FONT, MainController.MAX_FONT}) {
+            robot.interact(() -> wizard.main().setFontSize(size));
+            WaitForAsyncUtils.waitForFxEvents();
+            WaitForAsyncUtils.waitForFxEvents();
+            String at = page + " at " + size + " px";
+            Scene scene = wizard.root().getScene();
+            ScrollPane scroll = robot.lookup("#contentScroll").queryAs(ScrollPane.class);
+            Parent content = (Parent) scroll.getContent();
+            Parent shown = (Parent) ((Parent) content).getChildrenUnmodifiable().getFirst();
+            List<Node> primary = new ArrayList<>();
+            shown.lookupAll(".button.primary").stream().filter(Reveal::shown).findFirst().ifPresent(primary::add);
+            shown.lookupAll(".primary-result").stream().filter(Reveal::shown).forEach(primary::add);
+            Node next = robot.lookup("#nextButton").query();
+            if (Reveal.shown(next)) primary.add(next);
+            assertThat(primary).as(at + ": a primary button or result").isNotEmpty();
+            Bounds window = new BoundingBox(0, 0, scene.getWidth(), scene.getHeight());
+            Bounds viewport = scroll.localToScene(scroll.getLayoutBounds());
+            for (Node n : primary) {
+                Bounds b = n.localToScene(n.getLayoutBounds());
+                String what = at + ": " + (n.getId() != null ? "#" + n.getId() : n.getStyleClass().toString()) + " at " + b;
+                assertThat(contains(window, b)).as(what + " inside the window " + window).isTrue();
+                if (isInside(content, n)) assertThat(contains(viewport, b)).as(what + " inside the visible page " + viewport).isTrue();
+            }
+            for (Node n : shown.lookupAll(".labeled")) {
+                if (n instanceof Labeled l && !(l instanceof javafx.scene.control.Cell<?>) && Reveal.shown(l) && !l.getText().isEmpty() && l.lookup(".text") instanceof Text t) {
+                    String full = l.isMnemonicParsing() ? l.getText().replaceFirst("_(?=.)", "") : l.getText();
+                    assertThat(t.getText().replace("\n", " ").strip()).as(at + ": the text of " + l).isEqualTo(full.replace("\n", " ").strip());
+                }
+            }
+        }
+    }
+
+    private static boolean contains(Bounds outer, Bounds inner) {
+        double slack = 0.5;
+        return inner.getMinX() >= outer.getMinX() - slack && inner.getMinY() >= outer.getMinY() - slack
+                && inner.getMaxX() <= outer.getMaxX() + slack && inner.getMaxY() <= outer.getMaxY() + slack;
+    }
+
+    private static boolean isInside(Node ancestor, Node n) {
+        for (Node p = n; p != null; p = p.getParent()) if (p == ancestor) return true;
+        return false;
+    }
+
+    @Test
+    void everyPageShowsItsResultAndItsButtonAtBothTextSizes(FxRobot robot) throws Exception {
+        sim = SimulatedDevice.start(SimulatorConfig.builder(tmp.resolve("device")).port(0).token(TOKEN)
+                .faults(FaultSpec.parse("rate=150000,reboot-ms=300")).logRequests(false).build());
+        Path good = UiFixtures.bundle(tmp, "2.5.0", 7, 1_500_000);
+        Path bad = UiFixtures.tampered(UiFixtures.bundle(tmp, "2.5.1", 8, 64 * 1024));
+        context = new AppContext(UiFixtures.dirs(tmp));
+        robot.interact(() -> {
+            wizard = FieldFlashApp.Wizard.create(context);
+            stage.setScene(new Scene(wizard.root(), WIDTH, HEIGHT));
+            stage.show();
+        });
+        ConnectStepController connect = wizard.step(WizardStep.CONNECT);
+        connect.useWifi(new TestRadio("ccx-3f2a-setup"));
+        assertPrimaryVisible(robot, wizard, "bundle");
+
+        BundleStepController bundle = wizard.step(WizardStep.BUNDLE);
+        robot.interact(() -> bundle.verify(bad));
+        WizardInteractionsTest.waitUntil(20, () -> robot.lookup("#verdictCard").tryQuery().map(Reveal::shown).orElse(false));
+        assertPrimaryVisible(robot, wizard, "bundle refused");
+
+        robot.interact(() -> bundle.verify(good));
+        WizardInteractionsTest.waitUntil(20, () -> wizard.model().step() == WizardStep.CONNECT);
+        assertPrimaryVisible(robot, wizard, "connect");
+
+        robot.interact(() -> connect.fill("http://127.0.0.1:" + sim.port(), "not-" + TOKEN));
+        robot.clickOn(WizardInteractionsTest.visibleButton(robot, "Connect"));
+        WizardInteractionsTest.waitUntil(20, () -> robot.lookup("#resultCard").query().isVisible());
+        assertThat(robot.lookup("#token").query().isFocused()).as("the keyboard is in the field to fix").isTrue();
+        assertPrimaryVisible(robot, wizard, "connect refused");
+
+        robot.interact(() -> connect.fill("http://127.0.0.1:" + sim.port(), TOKEN));
+        robot.clickOn(WizardInteractionsTest.visibleButton(robot, "Connect"));
+        WizardInteractionsTest.waitUntil(20, () -> wizard.model().step() == WizardStep.REVIEW);
+        WizardInteractionsTest.waitUntil(10, () -> !robot.lookup("#nextButton").queryButton().isDisabled());
+        assertPrimaryVisible(robot, wizard, "review");
+
+        robot.clickOn(WizardInteractionsTest.visibleButton(robot, "Start update"));
+        WizardInteractionsTest.waitUntil(30, () -> robot.lookup(".progress-bar").queryAs(ProgressBar.class).getProgress() > 0.05);
+        assertPrimaryVisible(robot, wizard, "update");
+
+        FlashStepController flash = wizard.step(WizardStep.FLASH);
+        robot.interact(flash::stopJob);
+        WizardInteractionsTest.waitUntil(30, () -> wizard.model().step() == WizardStep.RESULT);
+        assertPrimaryVisible(robot, wizard, "result (cancelled)");
+
+        // "Try again" runs the update again at once, from where it stopped
+        robot.clickOn(WizardInteractionsTest.visibleButton(robot, "Try again"));
+        WizardInteractionsTest.waitUntil(5, () -> wizard.model().step() == WizardStep.FLASH);
+        WizardInteractionsTest.waitUntil(60, () -> wizard.model().step() == WizardStep.RESULT);
+        JobResult r = wizard.model().result().orElseThrow();
+        assertThat(r.outcome()).isEqualTo(JobResult.Outcome.UPDATED);
+        assertPrimaryVisible(robot, wizard, "result (updated)");
+    }
+}
