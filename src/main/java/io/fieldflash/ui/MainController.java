@@ -111,7 +111,6 @@ public final class MainController {
         } else if (node instanceof javafx.scene.control.Label l && !l.isWrapText() && l.getGraphic() == null) {
             l.setMinWidth(Region.USE_PREF_SIZE);
         }
-        if (node instanceof Labeled l) l.setTextOverrun(javafx.scene.control.OverrunStyle.CLIP);
         if (node instanceof javafx.scene.Parent p && !(node instanceof javafx.scene.control.ListView<?>)
                 && !(node instanceof javafx.scene.control.TableView<?>)) {
             p.getChildrenUnmodifiable().forEach(MainController::noEllipsis);

@@ -123,7 +123,7 @@ class WizardBoundsTest {
             stage.setScene(new Scene(wizard.root(), WIDTH, HEIGHT));
             stage.show();
         });
-        ConnectStepController connect = wizard.step(WizardStep.CONNECT);
+        ConnectStepController connect = WaitForAsyncUtils.asyncFx(() -> wizard.<ConnectStepController>step(WizardStep.CONNECT)).get();
         connect.useWifi(new TestRadio("ccx-3f2a-setup"));
         assertPrimaryVisible(robot, wizard, "bundle");
 

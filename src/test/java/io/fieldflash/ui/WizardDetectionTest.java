@@ -83,6 +83,7 @@ class WizardDetectionTest {
             stage.show();
         });
 
+        robot.interact(() -> wizard.<ConnectStepController>step(WizardStep.CONNECT).useWifi(new io.fieldflash.wifi.UnsupportedWifiAdapter("tests")));
         BundleStepController step1 = wizard.step(WizardStep.BUNDLE);
         robot.interact(() -> step1.verify(bundle));
         waitUntil(20, () -> wizard.model().step() == WizardStep.CONNECT);   // a good bundle moves on by itself

@@ -121,7 +121,7 @@ class WizardInteractionsTest {
         Path bundle = UiFixtures.bundle(tmp, "2.5.0", 7, 300_000);
         TestRadio radio = new TestRadio(WIFI_PASSWORD);
         open(robot);
-        ConnectStepController connect = wizard.step(WizardStep.CONNECT);
+        ConnectStepController connect = WaitForAsyncUtils.asyncFx(() -> wizard.<ConnectStepController>step(WizardStep.CONNECT)).get();
         connect.useWifi(radio);
 
         // 1, 2: "Choose bundle…" and the file in the chooser

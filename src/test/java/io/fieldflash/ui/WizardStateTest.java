@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * What the wizard remembers and what it forgets, headless: text size and contrast across launches, the operator
@@ -120,7 +121,7 @@ class WizardStateTest {
         sim = SimulatedDevice.start(SimulatorConfig.builder(tmp.resolve("device")).port(0).token(TOKEN)
                 .faults(FaultSpec.parse("reboot-ms=300")).logRequests(false).build());
         launch(robot);
-        ConnectStepController connect = wizard.step(WizardStep.CONNECT);
+        ConnectStepController connect = WaitForAsyncUtils.asyncFx(() -> wizard.<ConnectStepController>step(WizardStep.CONNECT)).get();
         connect.useWifi(new io.fieldflash.wifi.UnsupportedWifiAdapter("no Wi-Fi tool on this laptop"));
         BundleStepController bundle = wizard.step(WizardStep.BUNDLE);
         Path file = UiFixtures.bundle(tmp, "2.5.0", 7, 100_000);
@@ -161,7 +162,7 @@ class WizardStateTest {
                 .faults(FaultSpec.parse("reboot-ms=300")).logRequests(false).build());
         launch(robot);
         TestRadio radio = new TestRadio("pw");
-        ConnectStepController connect = wizard.step(WizardStep.CONNECT);
+        ConnectStepController connect = WaitForAsyncUtils.asyncFx(() -> wizard.<ConnectStepController>step(WizardStep.CONNECT)).get();
         connect.useWifi(radio);
         BundleStepController bundle = wizard.step(WizardStep.BUNDLE);
         Path file = UiFixtures.bundle(tmp, "2.5.0", 7, 100_000);
