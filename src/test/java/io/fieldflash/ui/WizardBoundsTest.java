@@ -115,7 +115,7 @@ class WizardBoundsTest {
     void everyPageShowsItsResultAndItsButtonAtBothTextSizes(FxRobot robot) throws Exception {
         sim = SimulatedDevice.start(SimulatorConfig.builder(tmp.resolve("device")).port(0).token(TOKEN)
                 .faults(FaultSpec.parse("rate=150000,reboot-ms=300")).logRequests(false).build());
-        Path good = UiFixtures.bundle(tmp, "2.5.0", 7, 1_500_000);
+        Path good = UiFixtures.bundle(tmp, "2.5.0", 7, 600_000);
         Path bad = UiFixtures.tampered(UiFixtures.bundle(tmp, "2.5.1", 8, 64 * 1024));
         context = new AppContext(UiFixtures.dirs(tmp));
         robot.interact(() -> {
