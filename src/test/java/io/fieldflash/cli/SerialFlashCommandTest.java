@@ -200,6 +200,23 @@ class SerialFlashCommandTest {
         }
     }
 
+    /**
+     * An ESP32-S3 application image in a bundle that names neither the chip nor the image format: the bundle's own
+     * checks cannot know it is for another chip; the ROM path holds its header against the chip it detected.
+     */
+    @Test
+    void anAppImageForAnotherChipIsRefusedByItsHeader() throws Exception {
+        byte[] s3 = InnerVectors.bytes("esp-app/esp32-app-chip-esp32s3.bin");
+        Path b = bundle("s3app", List.of(new Img("app", s3, 0x10000L, null, null)));
+        byte[] before = oldFlash();
+        try (RomBench bench = RomBench.start(tmp, Chip.ESP32, "", before)) {
+            CliRun r = run("flash", b.toString(), "--serial", bench.pty.a(), "--trust", trust().toString());
+            assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+            assertThat(r.err()).contains("built for an ESP32-S3, but the unit is an ESP32").contains("Nothing was written");
+            assertThat(Files.readAllBytes(bench.flashFile())).isEqualTo(before);
+        }
+    }
+
     @Test
     void anImageWithoutAnOffsetIsAUsageError() throws Exception {
         Path b = bundle("nooffset", List.of(new Img("app", RomBench.random(100, 15), 0x10000L, null, null),
