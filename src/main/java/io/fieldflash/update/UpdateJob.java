@@ -7,7 +7,6 @@ import io.fieldflash.bundle.BundleReader;
 import io.fieldflash.bundle.ImageIntegrityException;
 import io.fieldflash.bundle.ImageSpec;
 import io.fieldflash.bundle.Manifest;
-import io.fieldflash.bundle.TrustedKey;
 import io.fieldflash.bundle.VerifiedBundle;
 import io.fieldflash.device.Capabilities;
 import io.fieldflash.device.Device;
@@ -16,9 +15,7 @@ import io.fieldflash.device.DeviceInfo;
 import io.fieldflash.device.DeviceSession;
 import io.fieldflash.device.TransferControl;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -394,7 +391,7 @@ public final class UpdateJob {
         }
         Thread.interrupted();
         phase = Phase.DONE;
-        AuditRecord record = auditRecord(result);
+        AuditRecord record = JobAudit.record(result, source, run, fallback.firstTries());
         audited = record;
         try {
             stores.audit().append(record);
@@ -653,33 +650,5 @@ public final class UpdateJob {
         boolean kept = ids.stream().anyMatch(id -> stores.resume().load(id).isPresent());
         return new JobResult(outcome, reason, message, hint, deviceId, before, after, run.bytesSent, run.resumes,
                 Duration.ofNanos(System.nanoTime() - t0), kept, fallback.transports());
-    }
-
-    private AuditRecord auditRecord(JobResult r) {
-        VerifiedBundle vb = run.bundle;
-        Manifest m = vb == null ? null : vb.manifest();
-        List<String> signers = new ArrayList<>();
-        if (vb != null) vb.signers().stream().map(TrustedKey::keyid).forEach(signers::add);
-        String file = switch (source) {
-            case BundleSource.Verified v -> v.bundle().path().getFileName().toString();
-            case BundleSource.File f -> f.path().getFileName().toString();
-        };
-        return new AuditRecord(Instant.now(), stores.settings().operator(), HOST, file,
-                m == null ? "" : m.vendor(), m == null ? "" : m.product(), m == null ? "" : m.version(),
-                vb == null ? "" : vb.manifestSha256(), signers, vb != null && vb.expiryOverridden(),
-                r.deviceId(), run.device.transport(), run.device.address(), r.versionBefore(), r.versionAfter(),
-                r.outcome().name(), r.reason(), r.bytesSent(), r.resumes(), r.elapsed().toMillis() / 1000.0, fallback.firstTries());
-    }
-
-    private static final String HOST = hostName();
-
-    private static String hostName() {
-        String env = System.getenv(System.getProperty("os.name", "").toLowerCase().contains("win") ? "COMPUTERNAME" : "HOSTNAME");
-        if (env != null && !env.isBlank()) return env;
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 }
