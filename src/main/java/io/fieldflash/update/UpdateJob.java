@@ -489,6 +489,7 @@ public final class UpdateJob {
             pointOfNoReturn();
             onTrial = info;
         } else {
+            session.checkImages(m.images().stream().<io.fieldflash.device.ImageSource>map(i -> new CheckedImage(run.bundle, i)).toList());
             onTrial = sendAndInstall(session, m.images());
             for (int round = 1; onTrial == null && caps.rebootCommand(); round++) {
                 if (caps.identity()) {
