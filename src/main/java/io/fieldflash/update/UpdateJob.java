@@ -13,11 +13,13 @@ import io.fieldflash.device.Device;
 import io.fieldflash.device.DeviceException;
 import io.fieldflash.device.DeviceInfo;
 import io.fieldflash.device.DeviceSession;
+import io.fieldflash.device.ImageSource;
 import io.fieldflash.device.TransferControl;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -131,7 +133,7 @@ public final class UpdateJob {
      * ({@link Fallback#takesOver(Exception)}), on the same unit over {@code fallback}'s transport.
      */
     public static UpdateJob create(BundleSource bundle, Device device, Fallback fallback, UpdateStores stores, JobSettings settings) {
-        return new UpdateJob(bundle, device, java.util.Objects.requireNonNull(fallback), stores, settings);
+        return new UpdateJob(bundle, device, Objects.requireNonNull(fallback), stores, settings);
     }
 
     /** Adds a listener; add them before {@link #start()} to see every event. */
@@ -489,7 +491,7 @@ public final class UpdateJob {
             pointOfNoReturn();
             onTrial = info;
         } else {
-            session.checkImages(m.images().stream().<io.fieldflash.device.ImageSource>map(i -> new CheckedImage(run.bundle, i)).toList());
+            session.checkImages(m.images().stream().<ImageSource>map(i -> new CheckedImage(run.bundle, i)).toList());
             onTrial = sendAndInstall(session, m.images());
             for (int round = 1; onTrial == null && caps.rebootCommand(); round++) {
                 if (caps.identity()) {
