@@ -27,6 +27,8 @@ import javafx.scene.layout.StackPane;
 public final class MainController {
     static final double MIN_FONT = WizardPrefs.MIN_TEXT, MAX_FONT = WizardPrefs.MAX_TEXT, DEFAULT_FONT = WizardPrefs.DEFAULT_TEXT;
     /** The header's fixed text size: its buttons stay where they are when the page's text grows. */
+    /** The largest text size of the step bar and of Back/Next. */
+    static final double CHROME_MAX_FONT = 18;
     private static final String HEADER_FONT = "-fx-font-size: " + DEFAULT_FONT + "px;";
 
     private final AppContext context;
@@ -41,6 +43,7 @@ public final class MainController {
 
     @FXML BorderPane mainRoot;
     @FXML HBox titleBar;
+    @FXML HBox navBar;
     @FXML Pane stepBar;
     @FXML StackPane content;
     @FXML ScrollPane contentScroll;
@@ -106,7 +109,7 @@ public final class MainController {
 
     /** Never "…": buttons keep the width of their text, labels wrap (run on each page as it is shown). */
     static void noEllipsis(Node node) {
-        if (node instanceof javafx.scene.control.ButtonBase b) {
+        if (node instanceof javafx.scene.control.ButtonBase b && !b.isWrapText()) {
             b.setMinWidth(Region.USE_PREF_SIZE);
         } else if (node instanceof javafx.scene.control.Label l && !l.isWrapText() && l.getGraphic() == null) {
             l.setMinWidth(Region.USE_PREF_SIZE);
@@ -254,6 +257,10 @@ public final class MainController {
     private void applyFontSize(double size) {
         fontSize = Math.clamp(size, MIN_FONT, MAX_FONT);
         mainRoot.setStyle("-fx-font-size: " + fontSize + "px;");
+        // the step bar and Back/Next grow less than the page, so that the page keeps room for its result
+        String chrome = "-fx-font-size: " + Math.min(fontSize, CHROME_MAX_FONT) + "px;";
+        stepBar.setStyle(chrome);
+        navBar.setStyle(chrome);
         if (!content.getChildren().isEmpty()) noEllipsis(content.getChildren().getFirst());
     }
 

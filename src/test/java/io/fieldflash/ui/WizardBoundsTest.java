@@ -121,6 +121,7 @@ class WizardBoundsTest {
         robot.interact(() -> {
             wizard = FieldFlashApp.Wizard.create(context);
             stage.setScene(new Scene(wizard.root(), WIDTH, HEIGHT));
+            stage.getScene().getStylesheets().add(FieldFlashApp.stylesheet("fieldflash.css"));   // as the app has it
             stage.show();
         });
         ConnectStepController connect = WaitForAsyncUtils.asyncFx(() -> wizard.<ConnectStepController>step(WizardStep.CONNECT)).get();

@@ -70,6 +70,7 @@ class WizardStateTest {
         robot.interact(() -> {
             wizard = FieldFlashApp.Wizard.create(context);
             stage.setScene(new Scene(wizard.root(), 1366, 700));
+            stage.getScene().getStylesheets().add(FieldFlashApp.stylesheet("fieldflash.css"));   // as the app has it
             stage.show();
         });
     }

@@ -122,6 +122,10 @@ public final class ConnectStepController implements StepController {
                 enterIn(f);
             });
         }
+        // two equal columns (one, full width, when the Wi-Fi column is hidden); real widths, so heights are right too
+        javafx.beans.binding.DoubleBinding half = wifiPane.widthProperty().subtract(wifiPane.getSpacing()).divide(2);
+        joinCard.prefWidthProperty().bind(half);
+        deviceCard.prefWidthProperty().bind(Bindings.when(joinCard.visibleProperty()).then(half).otherwise(wifiPane.widthProperty()));
         rememberToken.visibleProperty().bind(token.visibleProperty());
         rememberToken.managedProperty().bind(token.managedProperty());
         rememberToken.selectedProperty().addListener((o, was, now) -> model.rememberToken(now ? token.getText().strip() : ""));
