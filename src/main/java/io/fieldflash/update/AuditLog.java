@@ -174,6 +174,7 @@ public final class AuditLog {
         ObjectNode d = n.putObject("device");
         d.put("id", r.deviceId()).put("transport", r.transport()).put("address", r.deviceAddress())
                 .put("versionBefore", r.versionBefore()).put("versionAfter", r.versionAfter());
+        if (r.unitConfirmed()) d.put("confirmedByOperator", true);
         n.put("result", r.result());
         if (r.reason().isEmpty()) n.putNull("reason");
         else n.put("reason", r.reason());

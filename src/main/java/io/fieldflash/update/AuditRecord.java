@@ -27,12 +27,24 @@ import java.util.List;
  * @param bytesSent        payload bytes put on the wire, retransmissions included
  * @param resumes          times the transfer continued after a break or from an earlier run
  * @param seconds          how long the job took
+ * @param unitConfirmed    the connection could not tell which product the unit is (a ROM bootloader), and the
+ *                         technician confirmed by hand that it is the right one before the update started
  */
 public record AuditRecord(Instant time, String operator, String host, String bundleFile, String vendor, String product,
                           String version, String manifestSha256, List<String> signers, boolean expiryOverridden,
                           String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
-                          String result, String reason, long bytesSent, int resumes, double seconds) {
+                          String result, String reason, long bytesSent, int resumes, double seconds,
+                          boolean unitConfirmed) {
     public AuditRecord {
         signers = List.copyOf(signers);
+    }
+
+    /** A record without a confirmation by hand (the connection identified the unit, or nobody was asked). */
+    public AuditRecord(Instant time, String operator, String host, String bundleFile, String vendor, String product,
+                       String version, String manifestSha256, List<String> signers, boolean expiryOverridden,
+                       String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
+                       String result, String reason, long bytesSent, int resumes, double seconds) {
+        this(time, operator, host, bundleFile, vendor, product, version, manifestSha256, signers, expiryOverridden, deviceId,
+                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, false);
     }
 }

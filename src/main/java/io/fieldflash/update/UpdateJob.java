@@ -87,6 +87,7 @@ public final class UpdateJob {
     private boolean discardRequested;
     private final Object pauseLock = new Object();
     private volatile boolean paused;
+    private volatile boolean unitConfirmed;
     private volatile Phase phase = Phase.VERIFYING;
 
     // Facts of this run: written by the job thread only (the steps share them through the context).
@@ -126,6 +127,15 @@ public final class UpdateJob {
     /** A job that puts {@code bundle} on {@code device}; call {@link #start()} to run it. */
     public static UpdateJob create(BundleSource bundle, Device device, UpdateStores stores, JobSettings settings) {
         return new UpdateJob(bundle, device, stores, settings);
+    }
+
+    /**
+     * Records that the technician confirmed by hand that the unit is the right one, because the connection cannot
+     * tell its product (a ROM bootloader); the audit record carries it. Call before {@link #start()}.
+     */
+    public UpdateJob unitConfirmedByOperator() {
+        unitConfirmed = true;
+        return this;
     }
 
     /** Adds a listener; add them before {@link #start()} to see every event. */
@@ -642,7 +652,7 @@ public final class UpdateJob {
                 m == null ? "" : m.vendor(), m == null ? "" : m.product(), m == null ? "" : m.version(),
                 vb == null ? "" : vb.manifestSha256(), signers, vb != null && vb.expiryOverridden(),
                 r.deviceId(), device.transport(), device.address(), r.versionBefore(), r.versionAfter(),
-                r.outcome().name(), r.reason(), r.bytesSent(), r.resumes(), r.elapsed().toMillis() / 1000.0);
+                r.outcome().name(), r.reason(), r.bytesSent(), r.resumes(), r.elapsed().toMillis() / 1000.0, unitConfirmed);
     }
 
     private static final String HOST = hostName();

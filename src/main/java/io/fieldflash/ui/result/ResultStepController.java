@@ -34,6 +34,8 @@ public final class ResultStepController implements StepController {
     @FXML Button saveButton;
     @FXML Button anotherButton;
     @FXML Label savedLabel;
+    @FXML VBox usbFallback;
+    @FXML Button usbFallbackButton;
 
     private final java.util.function.Supplier<java.util.List<String>> logLines;
 
@@ -90,7 +92,37 @@ public final class ResultStepController implements StepController {
         retryButton.setVisible(canRetry);
         retryButton.setManaged(canRetry);
         savedLabel.setText("");
+        boolean offerUsb = offersUsb(r);
+        usbFallback.setVisible(offerUsb);
+        usbFallback.setManaged(offerUsb);
         javafx.application.Platform.runLater(() -> (canRetry ? retryButton : anotherButton).requestFocus());
+    }
+
+    /**
+     * The network path failed because the unit stopped answering (not a refusal): the same verified bundle can go
+     * over a USB cable, when the bundle says where its images go in flash.
+     */
+    private boolean offersUsb(JobResult r) {
+        if (r.outcome() != JobResult.Outcome.FAILED || model.demo().isPresent()) return false;
+        if (!r.reason().equals("UNREACHABLE") && !r.reason().equals("NOT_BACK")) return false;
+        if (model.connection().map(c -> c.device() instanceof io.fieldflash.device.esprom.EspRomDevice).orElse(true)) return false;
+        return model.bundle().map(b -> {
+            try {
+                io.fieldflash.device.esprom.SerialPlan.of(b.manifest());
+                return true;
+            } catch (io.fieldflash.device.esprom.SerialPlan.NotForSerial e) {
+                return false;
+            }
+        }).orElse(false);
+    }
+
+    /** Switches Connect to the USB cable, keeping the verified bundle. */
+    @FXML
+    void useUsb() {
+        model.clearJob();
+        model.connectionProperty().set(null);
+        model.usbChosenProperty().set(true);
+        model.goTo(WizardStep.CONNECT);
     }
 
     /** Tries the same update again: the transfer continues where it stopped. */
