@@ -41,6 +41,13 @@ public final class WizardModel {
             }
             unitConfirmed.set(false);
         });
+        // a unit found over USB was found for the bundle's flash layout and chip: another bundle needs it found again
+        bundle.addListener((o, before, now) -> {
+            Connection c = connection.get();
+            if (now != before && c != null && c.device() instanceof io.fieldflash.device.esprom.EspRomDevice && !updating()) {
+                connection.set(null);
+            }
+        });
     }
 
     /** True when Connect shows the USB cable path (the technician chose it, or the result page offered it). */

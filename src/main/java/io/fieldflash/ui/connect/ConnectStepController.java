@@ -517,7 +517,10 @@ public final class ConnectStepController implements StepController {
         usbNotForCable.setVisible(!open);
         usbNotForCable.setManaged(!open);
         usbBody.setDisable(!open);
-        if (model.usbChosenProperty().get()) usbToggle.setSelected(true);
+        if (model.usbChosenProperty().get()) {
+            usbToggle.setSelected(true);
+            if (model.connection().isEmpty() && !findingFlag.get()) Cards.hide(resultCard);
+        }
     }
 
     /** A name a person recognises: "USB cable (Silicon Labs CP210x)"; the raw path only under Details. */
