@@ -9,6 +9,9 @@ import io.fieldflash.device.esprom.Chip;
 import io.fieldflash.device.esprom.EspRomDevice;
 import io.fieldflash.device.http.HttpDevice;
 import io.fieldflash.device.http.HttpSettings;
+import io.fieldflash.sim.esprom.RomSimConfig;
+import io.fieldflash.sim.esprom.SimulatedRom;
+import io.fieldflash.testing.PtyPair;
 import io.fieldflash.testing.RomBench;
 import io.fieldflash.ui.bundle.BundleStepController;
 import io.fieldflash.ui.connect.ConnectStepController;
@@ -153,6 +156,50 @@ class WizardUsbTest {
         assertThat(wizard.model().connection()).isEmpty();
         assertThat(visibleButton(robot, "Next").isDisabled()).isTrue();
         assertThat(Files.readAllBytes(bench.flashFile())).isEqualTo(before);
+    }
+
+    /**
+     * A pty cannot reset the unit (no DTR/RTS) and nothing answers yet: the page asks for the buttons; the unit
+     * (the simulator) comes up after that and is found without another press.
+     */
+    @Test
+    void asksForTheButtonsAndGoesOnWhenTheUnitAnswers(FxRobot robot) throws Exception {
+        Path bundle = UiFixtures.serialBundle(tmp, "3.1.0", RomBench.random(4_000, 24), "esp32", OFFSET);
+        try (PtyPair pty = PtyPair.open(tmp)) {
+            ConnectStepController step2 = toUsbConnect(robot, bundle);
+            robot.interact(() -> step2.fillPort(pty.a(), Duration.ofSeconds(30)));
+            robot.clickOn(visibleButton(robot, "Find the unit"));
+            waitUntil(20, () -> robot.lookup("#bootPrompt").query().isVisible());
+            assertThat(visibleText(robot, "#bootPrompt")).startsWith("The unit did not answer by itself. Hold its BOOT button")
+                    .contains("30 seconds");
+            assertThat(visibleButton(robot, "Cancel").isVisible()).isTrue();
+            SimulatedRom rom = SimulatedRom.start(RomSimConfig.of(pty.b(), tmp.resolve("unit"), Chip.ESP32));
+            try {
+                waitUntil(30, () -> wizard.model().connection().isPresent());
+                assertThat(visibleText(robot, "#resultTitle")).isEqualTo("Found: ESP32, unit " + Chip.macText(rom.mac()));
+                assertThat(robot.lookup("#bootPrompt").query().isVisible()).isFalse();
+            } finally {
+                robot.interact(() -> wizard.model().connectionProperty().set(null));   // lets go of the port
+                rom.stop();
+            }
+        }
+    }
+
+    @Test
+    void cancelStopsWaitingForTheButtons(FxRobot robot) throws Exception {
+        Path bundle = UiFixtures.serialBundle(tmp, "3.1.0", RomBench.random(4_000, 25), "esp32", OFFSET);
+        try (PtyPair pty = PtyPair.open(tmp)) {
+            ConnectStepController step2 = toUsbConnect(robot, bundle);
+            robot.interact(() -> step2.fillPort(pty.a(), Duration.ofSeconds(60)));
+            robot.clickOn(visibleButton(robot, "Find the unit"));
+            waitUntil(20, () -> robot.lookup("#bootPrompt").query().isVisible());
+            robot.clickOn(visibleButton(robot, "Cancel"));
+            waitUntil(10, () -> !robot.lookup("#findCancelButton").query().isVisible());
+            assertThat(visibleText(robot, "#usbStatus")).isEqualTo("Stopped looking for the unit. Nothing was written.");
+            assertThat(robot.lookup("#bootPrompt").query().isVisible()).isFalse();
+            assertThat(robot.lookup("#findButton").queryButton().isDisabled()).isFalse();
+            assertThat(wizard.model().connection()).isEmpty();
+        }
     }
 
     @Test
