@@ -130,6 +130,9 @@ class WizardUsbTest {
         assertThat(r.outcome()).as(r.message()).isEqualTo(JobResult.Outcome.UPDATED);
         assertThat(r.deviceId()).isEqualTo(mac);
         assertThat(bench.flash(OFFSET, image.length)).isEqualTo(image);
+        assertThat(visibleText(robot, "#text")).isEqualTo("Firmware 3.1.0 was written to unit " + mac
+                + " over the cable and checked, and the unit restarts with it. Over a cable it cannot report which firmware it "
+                + "runs afterwards: check the unit once it is up.");
 
         JsonNode rec = Json.MAPPER.readTree(Files.readAllLines(tmp.resolve("user").resolve("audit.jsonl")).getLast());
         assertThat(rec.path("device").path("transport").asText()).isEqualTo("esp-rom");

@@ -175,12 +175,18 @@ public final class ConnectStepController implements StepController {
             if (!resume.isEmpty() && model.connection().isEmpty()) address.setText(resume);
             if (wifi == null) loadWifi();
         }
+        if (usbToggle.isSelected()) {
+            subtitle.setText(context.text("usb.subtitle"));
+            javafx.application.Platform.runLater(() -> (model.connection().isPresent() ? findButton : portPath).requestFocus());
+            return;
+        }
         javafx.application.Platform.runLater(() -> (model.connection().isPresent() ? connectButton : address).requestFocus());
     }
 
     private void showPane() {
         boolean usb = usbToggle.isSelected();
         model.usbChosenProperty().set(usb);
+        subtitle.setText(context.text(usb ? "usb.subtitle" : model.demo().isPresent() ? "connect.demoSubtitle" : "connect.subtitle"));
         if (model.connection().isPresent() && !model.updating()
                 && (model.connection().get().device() instanceof EspRomDevice) != usb) {
             model.connectionProperty().set(null);      // the unit found on the other path is not the one chosen now
@@ -483,7 +489,7 @@ public final class ConnectStepController implements StepController {
         ports.getSelectionModel().selectedItemProperty().addListener((o, a, p) -> {
             if (p != null && !portPath.getText().isEmpty()) portPath.clear();
             showPortDetails();
-            forgetUnit();
+            if (p != null) forgetUnit();      // another cable picked (a refreshed list alone forgets nothing)
         });
         portPath.textProperty().addListener((o, a, b) -> {
             if (!b.isEmpty()) ports.getSelectionModel().clearSelection();

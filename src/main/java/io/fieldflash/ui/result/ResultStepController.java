@@ -66,7 +66,10 @@ public final class ResultStepController implements StepController {
         String before = Printable.of(rawBefore);
         String after = Printable.of(rawAfter);
         String body = switch (r.outcome()) {
-            case UPDATED -> model.connection().map(c -> c.device().capabilities().identity()).orElse(true)
+            case UPDATED -> model.connection().map(c -> c.device() instanceof io.fieldflash.device.esprom.EspRomDevice).orElse(false)
+                    ? context.text("usb.updatedText", model.bundle().map(b -> Printable.of(b.manifest().version())).orElse(after),
+                            Printable.of(r.deviceId()))
+                    : model.connection().map(c -> c.device().capabilities().identity()).orElse(true)
                     ? context.text("result.updatedText", Printable.of(r.deviceId()), after, before)
                     // a stock updater page reports nothing back after its restart: say what is known, and no more
                     : context.text("result.updatedUnconfirmedText", model.bundle().map(b -> Printable.of(b.manifest().version())).orElse(after));
