@@ -128,9 +128,14 @@ public final class ResultStepController implements StepController {
         model.goTo(WizardStep.CONNECT);
     }
 
-    /** Tries the same update again: the transfer continues where it stopped. */
+    /** Tries the same update again: the transfer continues where it stopped (over a cable: Connect finds the unit again). */
     @FXML
     void retry() {
+        if (model.connection().map(c -> c.device() instanceof io.fieldflash.device.esprom.EspRomDevice).orElse(false)) {
+            // over a cable the unit is found again first, so that the page can ask for the buttons if it has to
+            useUsb();
+            return;
+        }
         model.clearJob();
         model.goTo(WizardStep.REVIEW);
     }
