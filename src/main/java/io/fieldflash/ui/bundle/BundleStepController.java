@@ -219,6 +219,14 @@ public final class BundleStepController implements StepController {
         running = Tasks.run(context.background(), task, this::showValid, this::showRefused, this::showCancelled);
     }
 
+    /** Opens "Set up a device's Wi-Fi", which needs no bundle. */
+    @FXML
+    void provisionWifi() {
+        javafx.stage.Window owner = dropZone.getScene().getWindow();
+        new io.fieldflash.ui.provision.ProvisionWindow(context, owner, dropZone.getScene().getStylesheets(),
+                () -> io.fieldflash.ui.common.LaptopWifi.adapter(context)).show();
+    }
+
     @FXML
     void cancel() {
         if (running != null) running.cancel(true);
