@@ -111,6 +111,7 @@ public final class ProvisionWindow {
     final TextArea technical = new TextArea();
     final TitledPane resultDetails = new TitledPane();
     private final List<String> log = new CopyOnWriteArrayList<>();
+    private final ScrollPane scroll;
 
     /**
      * @param wifiAdapters makes the laptop's Wi-Fi adapter the first time "Join" is pressed (the one the Connect page
@@ -119,13 +120,13 @@ public final class ProvisionWindow {
     public ProvisionWindow(AppContext context, Window owner, List<String> stylesheets, Callable<WifiAdapter> wifiAdapters) {
         this.context = context;
         this.wifiAdapters = wifiAdapters;
-        ScrollPane scroll = new ScrollPane(content());
+        scroll = new ScrollPane(content());
         scroll.setFitToWidth(true);
         BorderPane root = new BorderPane(scroll, null, null, buttonBar(), null);
         root.getStyleClass().add("provision-window");
         Parent ownerRoot = owner == null || owner.getScene() == null ? null : owner.getScene().getRoot();
         Rectangle2D screen = Screen.getPrimary().getVisualBounds();
-        Scene scene = new Scene(root, Math.min(780, screen.getWidth()), Math.min(700, screen.getHeight()));
+        Scene scene = new Scene(root, Math.min(780, screen.getWidth()), Math.min(740, screen.getHeight()));
         scene.getStylesheets().addAll(stylesheets);
         if (ownerRoot != null) {
             root.setStyle(ownerRoot.getStyle());
@@ -218,7 +219,7 @@ public final class ProvisionWindow {
 
         // 2. the site network, from the device's own scan
         networks.setId("provision-networks");
-        networks.setPrefHeight(150);
+        networks.setPrefHeight(130);
         networks.setPlaceholder(new Label(context.text("provision.networks.none")));
         networks.setCellFactory(v -> new ListCell<>() {
             @Override
@@ -557,8 +558,7 @@ public final class ProvisionWindow {
             status.setText("");
             password.clear();
             technical.setText(String.join("\n", log));
-            Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, true,
-                    context.text("provision.done.title"), context.text("provision.done.text", Printable.of(wifi.ssid())),
+            showResult(true, context.text("provision.done.title"), context.text("provision.done.text", Printable.of(wifi.ssid())),
                     context.text("provision.done.hint"));
             LOG.info("Wi-Fi set-up of device {}: it accepted \"{}\" and is joining it", r.deviceId(), Printable.of(wifi.ssid()));
         }, e -> {
@@ -594,8 +594,14 @@ public final class ProvisionWindow {
         }
         technical.setText(String.join("\n", log));
         boolean unconfirmed = e instanceof ProvisionException p && p.reason() == ProvisionException.Reason.CONNECT_UNCONFIRMED;
-        Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, unconfirmed, title, text, hint);
+        showResult(unconfirmed, title, text, hint);
         if (!(e instanceof FieldFlashException)) LOG.warn("Wi-Fi set-up failed", e);
+    }
+
+    /** Brings the result card into view (the window scrolls when the text is large). */
+    private void showResult(boolean ok, String title, String text, String hint) {
+        Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, ok, title, text, hint);
+        javafx.application.Platform.runLater(() -> scroll.setVvalue(scroll.getVmax()));
     }
 
     private String stepWords(String command) {
@@ -604,7 +610,7 @@ public final class ProvisionWindow {
     }
 
     private void showProblem(String text) {
-        Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, false, context.text("provision.check.title"), text, "");
+        showResult(false, context.text("provision.check.title"), text, "");
     }
 
     private void cancel() {
