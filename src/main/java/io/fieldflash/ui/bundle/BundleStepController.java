@@ -222,9 +222,16 @@ public final class BundleStepController implements StepController {
     /** Opens "Set up a device's Wi-Fi", which needs no bundle. */
     @FXML
     void provisionWifi() {
+        openProvisioning();
+    }
+
+    /** Opens the Wi-Fi set-up window over the wizard and returns it. */
+    public io.fieldflash.ui.provision.ProvisionWindow openProvisioning() {
         javafx.stage.Window owner = dropZone.getScene().getWindow();
-        new io.fieldflash.ui.provision.ProvisionWindow(context, owner, dropZone.getScene().getStylesheets(),
-                () -> io.fieldflash.ui.common.LaptopWifi.adapter(context)).show();
+        io.fieldflash.ui.provision.ProvisionWindow w = new io.fieldflash.ui.provision.ProvisionWindow(context, owner,
+                dropZone.getScene().getStylesheets(), () -> io.fieldflash.ui.common.LaptopWifi.adapter(context));
+        w.show();
+        return w;
     }
 
     @FXML

@@ -343,6 +343,29 @@ public final class ProvisionWindow {
         return stage;
     }
 
+    public void close() {
+        stage.hide();
+    }
+
+    /** Reads the device at {@code address} (the Details fields set to it), as "Find networks" does. */
+    public void findAt(SoftApAddress address) {
+        transport.setValue(address.transport());
+        host.setText(address.host());
+        port.setText(Integer.toString(address.port()));
+        find();
+    }
+
+    /** True once the device's networks are listed and nothing runs (for the documentation tour). */
+    public boolean listedForTour() {
+        return !busy.get() && !networks.getItems().isEmpty();
+    }
+
+    /** Picks {@code ssid} and types {@code password}, as the technician would (for the documentation tour). */
+    public void pickForTour(String ssid, String password) {
+        networks.getItems().stream().filter(n -> n.ssid().equals(ssid)).findFirst().ifPresent(n -> networks.getSelectionModel().select(n));
+        this.password.setText(password);
+    }
+
     // ---- the device ----
 
     /** Joins the device's set-up Wi-Fi (the strongest network named like a device) with the laptop's Wi-Fi adapter. */
