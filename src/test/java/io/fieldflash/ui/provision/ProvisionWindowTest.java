@@ -71,12 +71,17 @@ class ProvisionWindowTest {
     }
 
     private void open(FxRobot robot, String faults, SoftApAddress.Transport transport) throws Exception {
+        open(robot, faults, transport, () -> {
+            throw new AssertionError("no Wi-Fi join in this test");
+        });
+    }
+
+    private void open(FxRobot robot, String faults, SoftApAddress.Transport transport,
+                      java.util.concurrent.Callable<io.fieldflash.wifi.WifiAdapter> wifi) throws Exception {
         device = ParticleSoftApDevice.start(new ParticleSoftApDevice.Config(tmp.resolve("photon"), InetAddress.getLoopbackAddress(), 0, 0,
                 null, ParticleFaults.parse(faults)));
         robot.interact(() -> {
-            window = new ProvisionWindow(context, owner, List.of(), () -> {
-                throw new AssertionError("no Wi-Fi join in this test");
-            });
+            window = new ProvisionWindow(context, owner, List.of(), wifi);
             window.show();
             // the address is behind Details; the test gives loopback and the simulator's port explicitly
             window.addressDetails.setExpanded(true);
@@ -190,5 +195,15 @@ class ProvisionWindowTest {
         assertThat(window.result()).containsExactly("The device was not set up", "FieldFlash cannot reach the device.",
                 "Check that this laptop is connected to the device's Wi-Fi (named like Photon-ABCD) and that the device blinks blue.");
         assertThat(window.networks.getItems()).isEmpty();
+    }
+
+    @Test
+    void aLaptopWhoseWifiFieldFlashCannotDriveIsToldToJoinByHand(FxRobot robot) throws Exception {
+        open(robot, null, SoftApAddress.Transport.TCP, () -> new io.fieldflash.wifi.UnsupportedWifiAdapter("nmcli is not available"));
+        robot.clickOn("#provision-join");
+        waitUntil(() -> !window.busy());
+        assertThat(window.status.getText()).isEqualTo("FieldFlash cannot change this laptop's Wi-Fi here. Join the device's Wi-Fi "
+                + "(named like Photon-ABCD) in the laptop's network settings, then press \"Find networks\".");
+        assertThat(device.state().commands()).isEmpty();
     }
 }
