@@ -378,8 +378,7 @@ public final class ProvisionWindow {
             protected WifiConnection call() throws Exception {
                 if (wifi == null) wifi = wifiAdapters.call();
                 if (!wifi.isSupported()) throw new NoWifi();
-                Optional<WifiNetwork> device = wifi.scan().stream().filter(WifiNetwork::looksLikeDevice)
-                        .max(Comparator.comparingInt(WifiNetwork::signal));
+                Optional<WifiNetwork> device = deviceNetwork(wifi.scan());
                 if (device.isEmpty()) throw new NoDeviceNetwork();
                 if (joined != null) wifi.leave(joined);
                 joined = null;
@@ -400,6 +399,19 @@ public final class ProvisionWindow {
             else status.setText(context.text("error.internal", String.valueOf(e)));
         }, this::cancelled);
     }
+
+    /**
+     * The device's set-up Wi-Fi among {@code scan}: the strongest named as Particle names it (Photon-, P1-, P2-),
+     * else the strongest that looks like any device's.
+     */
+    static Optional<WifiNetwork> deviceNetwork(List<WifiNetwork> scan) {
+        Comparator<WifiNetwork> strongest = Comparator.comparingInt(WifiNetwork::signal);
+        Optional<WifiNetwork> particle = scan.stream().filter(WifiNetwork::looksLikeDevice)
+                .filter(n -> PARTICLE_NAME.matcher(n.ssid()).lookingAt()).max(strongest);
+        return particle.isPresent() ? particle : scan.stream().filter(WifiNetwork::looksLikeDevice).max(strongest);
+    }
+
+    private static final java.util.regex.Pattern PARTICLE_NAME = java.util.regex.Pattern.compile("(Photon|P1|P2)-");
 
     private static final class NoWifi extends Exception {
         NoWifi() {

@@ -206,4 +206,28 @@ class ProvisionWindowTest {
                 + "(named like Photon-ABCD) in the laptop's network settings, then press \"Find networks\".");
         assertThat(device.state().commands()).isEmpty();
     }
+
+    @Test
+    void aNameWithAQuoteIsWarnedAboutBeforeAnythingIsSent(FxRobot robot) throws Exception {
+        open(robot, null, SoftApAddress.Transport.TCP);
+        robot.clickOn("#provision-find");
+        waitUntil(() -> !window.networks.getItems().isEmpty() && !window.busy());
+        // as the device's scan would list a network named with a quote
+        io.fieldflash.provision.ParticleReply.Network quoted = new io.fieldflash.provision.ParticleReply.Network("Depot \"B\"", -50, 0x00400004, 6);
+        robot.interact(() -> {
+            window.networks.getItems().add(0, quoted);
+            window.networks.getSelectionModel().select(quoted);
+        });
+        robot.clickOn("#provision-password").write(PASSWORD);
+        List<String> before = device.state().commands();
+        robot.clickOn("#provision-set-up");
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.DialogPane warning = robot.lookup("#provision-warn-name").queryAs(javafx.scene.control.DialogPane.class);
+        assertThat(warning.getHeaderText()).isEqualTo("The device may not find this network");
+        assertThat(warning.getContentText()).contains("\"Depot \"B\"\"").contains("quotation mark or a backslash");
+        robot.interact(() -> ((javafx.scene.control.Button) warning.lookupButton(javafx.scene.control.ButtonType.CANCEL)).fire());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(device.state().commands()).as("nothing sent after Cancel").isEqualTo(before);
+        assertThat(window.busy()).isFalse();
+    }
 }
