@@ -85,7 +85,7 @@ public final class ProvisionWindow {
     private final Stage stage = new Stage();
     private final SimpleBooleanProperty busy = new SimpleBooleanProperty(false);
     private Task<?> running;
-    private WifiAdapter wifi;
+    private volatile WifiAdapter wifi;
     private volatile WifiConnection joined;
 
     final Label deviceLabel = new Label();
@@ -469,7 +469,9 @@ public final class ProvisionWindow {
                 return new Found(id, key.bits(), bestPerName(device.scan()));
             }
         };
-        status.textProperty().bind(t.messageProperty());
+        t.messageProperty().addListener((o, was, now) -> {
+            if (now != null && !now.isEmpty()) status.setText(now);
+        });
         running = Tasks.run(context.background(), t, f -> {
             finished();
             networks.getItems().setAll(f.networks());
@@ -658,7 +660,6 @@ public final class ProvisionWindow {
     }
 
     private void finished() {
-        status.textProperty().unbind();
         busy.set(false);
         running = null;
     }

@@ -230,4 +230,22 @@ class ProvisionWindowTest {
         assertThat(device.state().commands()).as("nothing sent after Cancel").isEqualTo(before);
         assertThat(window.busy()).isFalse();
     }
+
+    @Test
+    void cancelStopsWaitingForADeviceThatDoesNotAnswer(FxRobot robot) throws Exception {
+        open(robot, null, SoftApAddress.Transport.TCP);
+        // a port that takes the connection and never answers
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+            robot.interact(() -> window.port.setText(Integer.toString(silent.getLocalPort())));
+            robot.clickOn("#provision-find");
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(window.busy()).isTrue();
+            assertThat(window.cancelButton.isVisible()).isTrue();
+            robot.clickOn("#provision-cancel");
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(window.busy()).isFalse();
+            assertThat(window.status.getText()).isEqualTo("Stopped. The device was not told to join a network; it is still in set-up mode.");
+            assertThat(window.findButton.isDisabled()).isFalse();
+        }
+    }
 }
