@@ -107,8 +107,14 @@ class ProvisionWindowTest {
         assertThat(window.networks.getSelectionModel().getSelectedItem().ssid()).isEqualTo(ssid);
         robot.clickOn("#provision-password").write(password);
         if (!claim.isEmpty()) {
-            robot.interact(() -> window.more.setExpanded(true));
-            robot.clickOn("#provision-claim-code").write(claim);
+            // "More" opens below the list; the field may be scrolled out of view, so the keyboard goes to it
+            robot.interact(() -> {
+                window.more.setAnimated(false);
+                window.more.setExpanded(true);
+                window.claimCode.requestFocus();
+            });
+            robot.write(claim);
+            assertThat(window.claimCode.getText()).isEqualTo(claim);
         }
     }
 
