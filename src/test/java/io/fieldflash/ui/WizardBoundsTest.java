@@ -167,4 +167,44 @@ class WizardBoundsTest {
         assertThat(r.outcome()).isEqualTo(JobResult.Outcome.UPDATED);
         assertPrimaryVisible(robot, wizard, "result (updated)");
     }
+
+    @Test
+    void theCablePathShowsItsResultAndItsButtonAtBothTextSizes(FxRobot robot) throws Exception {
+        byte[] image = io.fieldflash.testing.RomBench.random(8_000, 23);
+        Path bundle = UiFixtures.serialBundle(tmp, "3.1.0", image, "esp32", 0x10000);
+        context = new AppContext(UiFixtures.dirs(tmp));
+        robot.interact(() -> {
+            wizard = FieldFlashApp.Wizard.create(context);
+            stage.setScene(new Scene(wizard.root(), WIDTH, HEIGHT));
+            stage.getScene().getStylesheets().add(FieldFlashApp.stylesheet("fieldflash.css"));   // as the app has it
+            stage.show();
+            wizard.<ConnectStepController>step(WizardStep.CONNECT).useWifi(new io.fieldflash.wifi.UnsupportedWifiAdapter("tests"));
+        });
+        BundleStepController step1 = wizard.step(WizardStep.BUNDLE);
+        robot.interact(() -> step1.verify(bundle));
+        WizardInteractionsTest.waitUntil(20, () -> wizard.model().step() == WizardStep.CONNECT);
+        robot.clickOn("#usbToggle");
+        assertPrimaryVisible(robot, wizard, "connect over a cable");
+        ConnectStepController connect = wizard.step(WizardStep.CONNECT);
+
+        // another chip on the cable: refused, the answer under "Find the unit"
+        try (io.fieldflash.testing.RomBench wrong = io.fieldflash.testing.RomBench.start(
+                java.nio.file.Files.createDirectories(tmp.resolve("wrong")), io.fieldflash.device.esprom.Chip.ESP32S3, "")) {
+            robot.interact(() -> connect.fillPort(wrong.pty.a(), java.time.Duration.ofSeconds(10)));
+            robot.clickOn("#findButton");
+            WizardInteractionsTest.waitUntil(30, () -> robot.lookup("#resultCard").query().isVisible());
+            assertThat(robot.lookup("#resultCard").query().getStyleClass()).contains("bad");
+            assertPrimaryVisible(robot, wizard, "connect over a cable, refused");
+        }
+
+        // the right chip: found, and the review (with the unit to confirm) comes by itself
+        try (io.fieldflash.testing.RomBench right = io.fieldflash.testing.RomBench.start(
+                java.nio.file.Files.createDirectories(tmp.resolve("right")), io.fieldflash.device.esprom.Chip.ESP32, "")) {
+            robot.interact(() -> connect.fillPort(right.pty.a(), java.time.Duration.ofSeconds(10)));
+            robot.clickOn("#findButton");
+            WizardInteractionsTest.waitUntil(30, () -> wizard.model().step() == WizardStep.REVIEW);
+            WizardInteractionsTest.waitUntil(10, () -> robot.lookup("#verdictCard").query().isVisible());
+            assertPrimaryVisible(robot, wizard, "review over a cable");
+        }
+    }
 }
