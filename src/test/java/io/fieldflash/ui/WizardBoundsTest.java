@@ -73,42 +73,11 @@ class WizardBoundsTest {
             WaitForAsyncUtils.waitForFxEvents();
             WaitForAsyncUtils.waitForFxEvents();
             String at = page + " at " + size + " px";
-            Scene scene = wizard.root().getScene();
             ScrollPane scroll = robot.lookup("#contentScroll").queryAs(ScrollPane.class);
-            Parent content = (Parent) scroll.getContent();
-            Parent shown = (Parent) ((Parent) content).getChildrenUnmodifiable().getFirst();
-            List<Node> primary = new ArrayList<>();
-            shown.lookupAll(".button.primary").stream().filter(Reveal::shown).findFirst().ifPresent(primary::add);
-            shown.lookupAll(".primary-result").stream().filter(Reveal::shown).forEach(primary::add);
-            Node next = robot.lookup("#nextButton").query();
-            if (Reveal.shown(next)) primary.add(next);
-            assertThat(primary).as(at + ": a primary button or result").isNotEmpty();
-            Bounds window = new BoundingBox(0, 0, scene.getWidth(), scene.getHeight());
-            Bounds viewport = scroll.localToScene(scroll.getLayoutBounds());
-            for (Node n : primary) {
-                Bounds b = n.localToScene(n.getLayoutBounds());
-                String what = at + ": " + (n.getId() != null ? "#" + n.getId() : n.getStyleClass().toString()) + " at " + b;
-                assertThat(contains(window, b)).as(what + " inside the window " + window).isTrue();
-                if (isInside(content, n)) assertThat(contains(viewport, b)).as(what + " inside the visible page " + viewport).isTrue();
-            }
-            for (Node n : shown.lookupAll(".labeled")) {
-                if (n instanceof Labeled l && !(l instanceof javafx.scene.control.Cell<?>) && Reveal.shown(l) && !l.getText().isEmpty() && l.lookup(".text") instanceof Text t) {
-                    String full = l.isMnemonicParsing() ? l.getText().replaceFirst("_(?=.)", "") : l.getText();
-                    assertThat(t.getText().replace("\n", " ").strip()).as(at + ": the text of " + l).isEqualTo(full.replace("\n", " ").strip());
-                }
-            }
+            Parent shown = (Parent) ((Parent) scroll.getContent()).getChildrenUnmodifiable().getFirst();
+            VisibleBounds.assertInView(at, wizard.root().getScene(), scroll, shown,
+                    VisibleBounds.primaryOf(shown, robot.lookup("#nextButton").query()));
         }
-    }
-
-    private static boolean contains(Bounds outer, Bounds inner) {
-        double slack = 0.5;
-        return inner.getMinX() >= outer.getMinX() - slack && inner.getMinY() >= outer.getMinY() - slack
-                && inner.getMaxX() <= outer.getMaxX() + slack && inner.getMaxY() <= outer.getMaxY() + slack;
-    }
-
-    private static boolean isInside(Node ancestor, Node n) {
-        for (Node p = n; p != null; p = p.getParent()) if (p == ancestor) return true;
-        return false;
     }
 
     @Test
