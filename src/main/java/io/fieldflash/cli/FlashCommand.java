@@ -4,14 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fieldflash.Printable;
 import io.fieldflash.bundle.BundleException;
 import io.fieldflash.bundle.BundleReader;
-import io.fieldflash.bundle.ImageSpec;
 import io.fieldflash.bundle.TrustStore;
 import io.fieldflash.bundle.VerifiedBundle;
-import io.fieldflash.bundle.inner.EspChip;
 import io.fieldflash.bundle.TrustStoreException;
 import io.fieldflash.device.Device;
 import io.fieldflash.device.Protocols;
-import io.fieldflash.device.esprom.Chip;
 import io.fieldflash.device.esprom.EspRomDevice;
 import io.fieldflash.device.esprom.EspRomOptions;
 import io.fieldflash.device.esprom.FlashLayout;
@@ -19,6 +16,7 @@ import io.fieldflash.device.esprom.ManualBoot;
 import io.fieldflash.device.http.HttpDevice;
 import io.fieldflash.device.http.HttpSettings;
 import io.fieldflash.update.BundleSource;
+import io.fieldflash.update.DepotRun;
 import io.fieldflash.update.JobEvent;
 import io.fieldflash.update.JobListener;
 import io.fieldflash.update.JobResult;
@@ -31,12 +29,9 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -84,8 +79,8 @@ final class FlashCommand implements Callable<Integer> {
     // ---- USB-serial: the unit's ESP ROM bootloader (esp-rom); see docs/serial.md ----
     @Option(names = "--serial", paramLabel = "PORT",
             description = "Instead of --device: write the bundle through the ESP ROM bootloader on this serial port, e.g. /dev/ttyUSB0 "
-                    + "(each image at its serial.flashOffset).")
-    String serial;
+                    + "(each image at its serial.flashOffset). Give it several times to update several units at once (depot).")
+    List<String> serial = List.of();
 
     @Option(names = "--baud", paramLabel = "RATE", defaultValue = "" + EspRomOptions.DEFAULT_BAUD,
             description = "With --serial: the line rate for the transfer (default ${DEFAULT-VALUE}; the ROM is reached at 115200 first).")
@@ -144,12 +139,12 @@ final class FlashCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter human = json ? err : out;
-        if ((device == null) == (serial == null)) {
+        if ((device == null) == serial.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), device == null
                     ? "give --device URL (over the network) or --serial PORT (a unit's ROM bootloader over USB-serial)"
                     : "--device and --serial exclude each other: give one");
         }
-        Device target = serial == null ? device(human) : null;
+        Device target = serial.isEmpty() ? device(human) : null;
         if (rebootTimeout < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--reboot-timeout must be at least 1 second");
         TrustStore store;
         try {
@@ -168,10 +163,11 @@ final class FlashCommand implements Callable<Integer> {
                 JobSettings.DEFAULT.rebootSettle(), JobSettings.DEFAULT.pollInterval());
 
         BundleSource source = new BundleSource.File(bundle, store, allowExpired);
-        if (serial != null) {
+        if (!serial.isEmpty()) {
             SerialTarget st = serialTarget(store, human);
+            if (serial.size() > 1) return new DepotOutput(json, out, err).run(st.source(), st.refused(), st.devices(), stores, settings);
             source = st.source();
-            target = st.device();
+            target = st.devices().getFirst();
         }
         UpdateJob job = UpdateJob.create(source, target, stores, settings);
         Console console = System.console();
@@ -197,7 +193,7 @@ final class FlashCommand implements Callable<Integer> {
             r = job.run();
             if (json) {
                 ObjectNode o = describe(r);
-                if (serial != null) o.put("transport", EspRomDevice.TRANSPORT);
+                if (!serial.isEmpty()) o.put("transport", EspRomDevice.TRANSPORT);
                 JsonOut.print(out, o);
             }
             else printResult(out, err, r);
@@ -253,8 +249,8 @@ final class FlashCommand implements Callable<Integer> {
         }
     }
 
-    /** The bundle to send over serial (verified when it could be) and the ROM bootloader to send it to. */
-    private record SerialTarget(BundleSource source, Device device) {}
+    /** The bundle to send over serial (verified when it could be) and the ROM bootloader on each port to send it to. */
+    private record SerialTarget(BundleSource source, List<EspRomDevice> devices, BundleException refused) {}
 
     /**
      * The ROM's flash layout and chip come from the bundle, so it is verified here first; the job then takes it as
@@ -272,35 +268,26 @@ final class FlashCommand implements Callable<Integer> {
         try {
             vb = new BundleReader(store).allowingExpired(allowExpired).read(bundle);
         } catch (BundleException e) {
-            return new SerialTarget(new BundleSource.File(bundle, store, allowExpired),
-                    new EspRomDevice(serial, options, new FlashLayout(Map.of()), null, ManualBoot.Prompt.NONE));
+            return new SerialTarget(new BundleSource.File(bundle, store, allowExpired), serial.stream()
+                    .map(p -> new EspRomDevice(p, options, new FlashLayout(Map.of()), null, ManualBoot.Prompt.NONE)).toList(), e);
         }
-        Map<String, Long> offsets = new LinkedHashMap<>();
-        Set<EspChip> chips = new LinkedHashSet<>();
-        for (ImageSpec image : vb.manifest().images()) {
-            if (image.serialFlashOffset().isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--serial: image \"" + Printable.cut(image.name(), 80)
-                        + "\" of this bundle has no serial.flashOffset, so FieldFlash does not know where it goes in flash. "
-                        + "Use a bundle made for USB-serial updates, or update the unit over Wi-Fi (--device).");
-            }
-            offsets.put(image.name(), image.serialFlashOffset().getAsLong());
-            image.chip().ifPresent(chips::add);
-        }
-        if (chips.size() > 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--serial: the bundle's images name different chips (serial.chip: "
-                    + chips.stream().map(EspChip::id).collect(Collectors.joining(", ")) + "); one unit has one chip.");
-        }
-        Chip chip = null;
-        if (!chips.isEmpty()) {
-            EspChip c = chips.iterator().next();
-            chip = Chip.of(c).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-                    "--serial: FieldFlash cannot write to an " + c.id() + " over its ROM bootloader (serial.chip)."));
+        DepotRun.Plan plan;
+        try {
+            plan = DepotRun.Plan.of(vb);
+        } catch (DepotRun.PlanException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--serial: " + e.getMessage() + " " + e.hint());
         }
         if (vb.expiryOverridden()) {
             human.println("  warning: the bundle expired on " + vb.manifest().expires()
                     + "; it is used because the operator allowed it. The audit log records this.");
         }
-        ManualBoot.Prompt prompt = new ManualBoot.Prompt() {
+        return new SerialTarget(new BundleSource.Verified(vb), serial.stream()
+                .map(p -> plan.device(p, options, prompt(human, serial.size() > 1 ? p + ": " : ""))).toList(), null);
+    }
+
+    /** Shows the instruction to press the unit's buttons once per port, and when its bootloader answers. */
+    private static ManualBoot.Prompt prompt(PrintWriter human, String port) {
+        return new ManualBoot.Prompt() {
             private boolean shown;
 
             @Override
@@ -313,11 +300,10 @@ final class FlashCommand implements Callable<Integer> {
 
             @Override
             public void bootloaderFound() {
-                human.println("  the bootloader answers.");
+                human.println("  " + Printable.of(port) + "the bootloader answers.");
                 human.flush();
             }
         };
-        return new SerialTarget(new BundleSource.Verified(vb), new EspRomDevice(serial, options, new FlashLayout(offsets), chip, prompt));
     }
 
     /** {@code espota://HOST[:PORT]}, or a bare host for --protocol espota. */
