@@ -262,8 +262,10 @@ public final class DepotWindow {
             for (SerialPortInfo info : list) {
                 if (choices.stream().noneMatch(c -> c.info().path().equals(info.path()))) {
                     listed++;
-                    String bridge = info.bridge().map(UsbBridge::name).orElse(context.text("depot.serialCable"));
-                    choices.add(new PortChoice(info, context.text("depot.usbCable", listed, bridge), new SimpleBooleanProperty(false)));
+                    String name = info.usb()
+                            ? context.text("depot.usbCable", listed, info.bridge().map(UsbBridge::name).orElse(context.text("depot.usbSerial")))
+                            : context.text("depot.serialPort", listed);
+                    choices.add(new PortChoice(info, name, new SimpleBooleanProperty(false)));
                 }
             }
             showDetails();
