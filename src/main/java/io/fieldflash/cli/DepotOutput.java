@@ -88,7 +88,7 @@ final class DepotOutput {
                 JsonOut.print(out, o);
                 return;
             }
-            String who = u.chip().map(c -> c.chip().displayName() + "  " + c.macText()).orElse("(no answer)");
+            String who = u.chip().map(c -> c.chip().displayName() + "  " + c.macText()).orElse("(not identified)");
             out.println(Printable.of(u.port()) + "  " + who + "  " + words(r));
             out.flush();
         }
@@ -117,9 +117,9 @@ final class DepotOutput {
                     case REFUSED -> "refused";
                     case CANCELLED -> "stopped";
                     default -> "failed";
-                } + ": " + r.result().message())
+                } + ": " + r.result().message().replaceAll("\\.$", ""))
                 .collect(Collectors.joining("; "));
-        String line = ok + " of " + results.size() + " units updated" + (failed.isEmpty() ? "." : "; " + failed);
+        String line = ok + " of " + results.size() + " units updated" + (failed.isEmpty() ? "" : "; " + failed) + ".";
         synchronized (this) {
             (json ? err : out).println(line);
             (json ? err : out).flush();

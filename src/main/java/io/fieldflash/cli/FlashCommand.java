@@ -62,7 +62,8 @@ import picocli.CommandLine.Parameters;
             "anything is written (docs/serial.md).",
             "", "Examples:",
             "  fieldflash flash --device http://192.168.4.1 --trust acme.pub cc-2.4.1.fwb",
-            "  fieldflash flash --serial /dev/ttyUSB0 --trust acme.pub cc-2.4.1.fwb"})
+            "  fieldflash flash --serial /dev/ttyUSB0 --trust acme.pub cc-2.4.1.fwb",
+            "  fieldflash flash --serial /dev/ttyUSB0 --serial /dev/ttyUSB1 cc-2.4.1.fwb   (depot)"})
 final class FlashCommand implements Callable<Integer> {
     static final String TOKEN_ENV = "FIELDFLASH_TOKEN";
     static final String PASSWORD_ENV = "FIELDFLASH_PASSWORD";
