@@ -109,10 +109,12 @@ public final class DepotWindow {
         Label intro = new Label(context.text("depot.intro"));
         intro.setWrapText(true);
         intro.getStyleClass().add("step-subtitle");
+        intro.setMinHeight(Region.USE_PREF_SIZE);
         bundleLine.setWrapText(true);
 
         ports.setId("depot-ports");
         ports.setPrefHeight(110);
+        ports.setMinHeight(80);
         ports.setPlaceholder(new Label(context.text("depot.noPorts")));
         ports.setCellFactory(CheckBoxListCell.forListView(PortChoice::ticked, new StringConverter<>() {
             @Override public String toString(PortChoice p) { return p == null ? "" : p.name(); }
@@ -197,13 +199,20 @@ public final class DepotWindow {
         TableColumn<UnitRow, String> result = new TableColumn<>(context.text("depot.col.result"));
         result.setCellValueFactory(c -> c.getValue().result);
         result.setCellFactory(c -> new TableCell<>() {
+            // a Text wraps at its own width, so the row grows to the whole sentence (a wrapped Label stops at two lines)
+            private final javafx.scene.text.Text t = new javafx.scene.text.Text();
+
+            {
+                t.wrappingWidthProperty().bind(result.widthProperty().subtract(14));
+                t.fillProperty().bind(textFillProperty());
+                t.fontProperty().bind(fontProperty());
+            }
+
             @Override
             protected void updateItem(String v, boolean empty) {
                 super.updateItem(v, empty);
-                Label l = new Label(v);
-                l.setWrapText(true);
-                l.setMaxWidth(Double.MAX_VALUE);
-                setGraphic(empty || v == null ? null : l);
+                t.setText(v == null ? "" : v);
+                setGraphic(empty || v == null || v.isEmpty() ? null : t);
             }
         });
         TableColumn<UnitRow, UnitRow> retry = new TableColumn<>("");
@@ -223,13 +232,13 @@ public final class DepotWindow {
                 setGraphic(b);
             }
         });
-        port.setPrefWidth(170);
-        unit.setPrefWidth(170);
-        status.setPrefWidth(150);
-        progress.setPrefWidth(120);
-        speed.setPrefWidth(80);
-        retry.setPrefWidth(80);
-        result.setPrefWidth(260);
+        port.setPrefWidth(115);
+        unit.setPrefWidth(180);
+        status.setPrefWidth(85);
+        progress.setPrefWidth(90);
+        speed.setPrefWidth(75);
+        retry.setPrefWidth(75);
+        result.setPrefWidth(300);
         table.getColumns().setAll(List.of(port, unit, status, progress, speed, retry, result));
     }
 

@@ -109,6 +109,23 @@ class DepotWindowTest {
         }
     }
 
+    /**
+     * With {@code -Dfieldflash.screenshots=DIR} (docs/make-screenshots.sh), writes the depot window as it is now to
+     * DIR/{@code name}: the user guide's picture of this view.
+     */
+    private void screenshot(String name) throws Exception {
+        String dir = System.getProperty("fieldflash.screenshots", "");
+        if (dir.isEmpty()) return;
+        javafx.scene.image.WritableImage img = onFx(() -> window.stage().getScene().snapshot(null));
+        int w = (int) img.getWidth(), h = (int) img.getHeight();
+        int[] argb = new int[w * h];
+        img.getPixelReader().getPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), argb, 0, w);
+        java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        out.setRGB(0, 0, w, h, argb, 0, w);
+        Files.createDirectories(Path.of(dir));
+        javax.imageio.ImageIO.write(out, "png", Path.of(dir, name).toFile());
+    }
+
     @Test
     void oneUnitDoneOneFailedAndRetryTakesItToDone(FxRobot robot) throws Exception {
         byte[] app = RomBench.random(24_000, 51);
@@ -125,7 +142,8 @@ class DepotWindowTest {
         WizardModel model = new WizardModel(context);
         fx(() -> {
             model.bundleProperty().set(verified);
-            window = new DepotWindow(context, model, owner, List.of());
+            window = new DepotWindow(context, model, owner,
+                    List.of(DepotWindow.class.getResource("/io/fieldflash/ui/css/fieldflash.css").toExternalForm()));
             window.show();
         });
         // ptys are not listed by the system: both are added by their path, and are ticked
@@ -157,6 +175,7 @@ class DepotWindowTest {
         assertThat(onFx(() -> window.summary.getText())).isEqualTo(context.text("depot.summary", 1, 2));
         List<Node> retries = onFx(() -> window.table.lookupAll(".depot-retry").stream().filter(Node::isVisible).toList());
         assertThat(retries).as("one Retry, on the failed row").hasSize(1);
+        screenshot("7-depot.png");
 
         // the right unit is plugged in on that cable
         bad.close();
