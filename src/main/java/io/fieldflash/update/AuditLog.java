@@ -79,6 +79,18 @@ public final class AuditLog {
 
     /** Appends {@code record} as one chained line; returns the line written. */
     public String append(AuditRecord record) throws IOException {
+        return appendLine(n -> fill(n, record));
+    }
+
+    /**
+     * Appends the settings a device accepted as one chained line ({@code "kind": "settings"}, result
+     * {@value SettingsAuditRecord#RESULT}); a secret is written as {@code "changed"}, never its value.
+     */
+    public String append(SettingsAuditRecord record) throws IOException {
+        return appendLine(n -> fill(n, record));
+    }
+
+    private String appendLine(java.util.function.Consumer<ObjectNode> filler) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         ReentrantLock local = IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), p -> new ReentrantLock());
         local.lock();
@@ -90,7 +102,7 @@ public final class AuditLog {
             ObjectNode n = Json.MAPPER.createObjectNode();
             n.put("seq", seq);
             n.put("prev", prev);
-            fill(n, record);
+            filler.accept(n);
             String line = LINE.writeValueAsString(n);
             byte[] bytes = ((tail.endsWithNewline ? "" : "\n") + line + "\n").getBytes(StandardCharsets.UTF_8);
             ByteBuffer b = ByteBuffer.wrap(bytes);
@@ -180,6 +192,23 @@ public final class AuditLog {
         n.put("bytesSent", r.bytesSent());
         n.put("resumes", r.resumes());
         n.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+    }
+
+    private static void fill(ObjectNode n, SettingsAuditRecord r) {
+        n.put("time", r.time().toString());
+        n.put("operator", r.operator());
+        n.put("host", UpdateJob.HOST);
+        n.put("kind", SettingsAuditRecord.KIND);
+        n.putObject("device").put("id", r.deviceId()).put("product", r.product()).put("transport", r.transport())
+                .put("address", r.deviceAddress());
+        ArrayNode changes = n.putArray("changes");
+        for (SettingsAuditRecord.Change c : r.changes()) {
+            ObjectNode o = changes.addObject().put("key", c.key()).put("label", c.label());
+            if (c.secret()) o.put("secret", true).put("change", "changed");
+            else o.put("old", c.oldValue()).put("new", c.newValue());
+        }
+        n.put("result", SettingsAuditRecord.RESULT);
+        n.putNull("reason");
     }
 
     /** The lines of the log, as written (empty when there is no log yet). */

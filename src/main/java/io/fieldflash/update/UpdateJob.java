@@ -645,7 +645,8 @@ public final class UpdateJob {
                 r.outcome().name(), r.reason(), r.bytesSent(), r.resumes(), r.elapsed().toMillis() / 1000.0);
     }
 
-    private static final String HOST = hostName();
+    /** This laptop's name, for the audit log. */
+    static final String HOST = hostName();
 
     private static String hostName() {
         String env = System.getenv(System.getProperty("os.name", "").toLowerCase().contains("win") ? "COMPUTERNAME" : "HOSTNAME");
