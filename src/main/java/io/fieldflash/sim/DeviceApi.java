@@ -279,14 +279,9 @@ final class DeviceApi implements Http1Server.Handler {
 
     /** {@code PUT /settings}: all of the change or none of it; {@code 422 INVALID_SETTING} names the first refused value. */
     private Reply changeSettings(Request r) throws IOException {
-        JsonNode body;
+        byte[] body = r.readSmallBody(SimSettings.MAX_BODY);
         try {
-            body = Json.MAPPER.readTree(r.readSmallBody(SimSettings.MAX_BODY));
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            return Reply.error(400, "BAD_REQUEST", "The body is not JSON; send {\"values\": {KEY: VALUE, ...}}.");
-        }
-        try {
-            List<String> changed = settings.apply(body);
+            List<String> changed = settings.apply(SimSettings.parse(body));
             LOG.info("settings changed: {}", changed);
             return Reply.json(200, settings.toJson());
         } catch (IllegalArgumentException e) {
