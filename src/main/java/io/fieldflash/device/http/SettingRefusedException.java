@@ -18,7 +18,7 @@ public final class SettingRefusedException extends FieldFlashException {
         super("The device at " + address + " refused " + (field.isEmpty() ? "the change" : "the value of " + label
                         + (label.equals(Printable.cut(field, 80)) ? "" : " (" + Printable.cut(field, 80) + ")"))
                         + (deviceMessage.isBlank() ? "" : ": " + Printable.cut(deviceMessage, 300)) + ". Nothing was changed.",
-                "Correct that value and save again; the other changes were not applied either.", null);
+                "Correct that value and send the change again; none of the other values was applied either.", null);
         this.field = field;
         this.deviceMessage = deviceMessage;
     }
