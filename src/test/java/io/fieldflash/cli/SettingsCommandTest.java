@@ -132,6 +132,24 @@ class SettingsCommandTest {
         }
     }
 
+    @Test
+    void auditShowListsUpdatesAndSettingsChangesEscaped() throws Exception {
+        Path file = tmp.resolve("audit.jsonl");
+        AuditLog log = new AuditLog(file);
+        log.append(AuditCommandTest.record(1));
+        log.append(new io.fieldflash.update.SettingsAuditRecord(java.time.Instant.parse("2026-12-01T10:00:00Z"), "tech\u001b[2J",
+                "dev\u202e1", "crossing-controller", "fieldflash-http/1", "http://192.168.4.1",
+                List.of(new io.fieldflash.update.SettingsAuditRecord.Change("siteName", "Site name", "Old\u0007", "New", false),
+                        io.fieldflash.update.SettingsAuditRecord.Change.secret("apPassword", "Access point password"))));
+        CliRun r = CliRun.run("audit", "show", "--file", file.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().lines().toList()).containsExactly(
+                "#1  2026-11-21T10:00:01Z  tech-1  update crossing-controller 2.5.1 on dev1 (2.4.0 -> 2.5.1): UPDATED",
+                "#2  2026-12-01T10:00:00Z  tech\\x1b[2J  settings of crossing-controller dev\\u202e1 at http://192.168.4.1: "
+                        + "siteName Old\\x07 -> New, apPassword changed");
+        assertThat(CliRun.run("audit", "verify", "--file", file.toString()).exit()).isZero();
+    }
+
     private static JsonNode setting(JsonNode answer, String key) {
         for (JsonNode s : answer.get("settings")) if (s.get("key").asText().equals(key)) return s;
         throw new AssertionError("no setting " + key + " in " + answer);

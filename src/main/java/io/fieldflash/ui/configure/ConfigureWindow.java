@@ -274,6 +274,22 @@ public final class ConfigureWindow {
             default -> Editors.createTextEditor(item);
         };
         Node n = e.getEditor();
+        if (n instanceof javafx.scene.control.ComboBox<?> box) {
+            // the choices are the device's texts: shown escaped (the value sent stays the device's own)
+            @SuppressWarnings("unchecked")
+            javafx.scene.control.ComboBox<Object> choices = (javafx.scene.control.ComboBox<Object>) box;
+            choices.setConverter(new javafx.util.StringConverter<>() {
+                @Override
+                public String toString(Object o) {
+                    return o == null ? "" : Printable.cut(o.toString(), 200);
+                }
+
+                @Override
+                public Object fromString(String text) {
+                    return text;
+                }
+            });
+        }
         if (n instanceof Control c) {
             c.setId("configure-field-" + item.spec.key());
             editors.put(item.spec.key(), c);

@@ -23,7 +23,8 @@ final class SettingItem implements PropertySheet.Item {
         this.spec = spec;
         this.original = original;
         this.description = description;
-        value.set(editable(original));
+        // a value that is only shown is shown escaped; one that can be edited must stay the device's own text
+        value.set(spec.readOnly() ? io.fieldflash.Printable.cut(editable(original).toString(), SettingSpec.MAX_TEXT) : editable(original));
     }
 
     /** The form's value for what the device holds. */
