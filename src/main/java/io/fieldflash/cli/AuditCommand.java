@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {"The audit log: one line per update or settings change, each chained to the one before by its SHA-256."},
+        description = {"The audit log: one line per update or settings change, each chained",
+            "to the one before by its SHA-256."},
         subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, AuditCommand.Show.class})
 final class AuditCommand implements Runnable {
     @CommandLine.Spec
@@ -67,8 +68,8 @@ final class AuditCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = {"Lists the audit log for people, one line per entry: updates, and settings changes",
-                "(old -> new; a secret only as \"changed\")."})
+            description = {"Lists the audit log for people, one line per entry: updates, and",
+                "settings changes (old -> new; a secret only as \"changed\")."})
     static final class Show implements Callable<Integer> {
         @Option(names = "--file", paramLabel = "F", description = "The log to show (default: this user's audit.jsonl).")
         Path file;

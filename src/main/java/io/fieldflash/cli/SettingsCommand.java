@@ -31,12 +31,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "settings", mixinStandardHelpOptions = true,
-        description = {"Reads and changes a device's own settings (gate timers, site name, time source, ...)",
-            "over its access point, when its firmware serves them (fieldflash-http devices).", ""},
+        description = {"Reads and changes a device's own settings (gate timers, site name,",
+            "time server, ...) over its access point, when its firmware serves them",
+            "(fieldflash-http devices).", ""},
         footer = {"", "The token can come from the environment: export " + FlashCommand.TOKEN_ENV + "=...",
             "", "Examples:",
             "  fieldflash settings get --device http://192.168.4.1",
-            "  fieldflash settings set --device http://192.168.4.1 gateDownDelay=12 timeZone=Europe/Berlin"},
+            "  fieldflash settings set --device http://192.168.4.1 gateDownDelay=12 \\",
+            "      timeZone=Europe/Berlin"},
         subcommands = {SettingsCommand.Get.class, SettingsCommand.Set.class})
 final class SettingsCommand implements Runnable {
     @CommandLine.Spec
@@ -121,8 +123,8 @@ final class SettingsCommand implements Runnable {
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true,
-            description = {"Shows the device's settings: name, value, unit, and the key to change it with.",
-                "Secrets show only whether they are set."})
+            description = {"Shows the device's settings: name, value, unit, and the key to change",
+                "it with. Secrets show only whether they are set."})
     static final class Get implements Callable<Integer> {
         @CommandLine.Mixin
         Target target = new Target();
@@ -177,11 +179,13 @@ final class SettingsCommand implements Runnable {
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
-            description = {"Changes settings on the device: all of them or, if the device refuses one, none.",
-                "Shows each old -> new value. A key the device does not have, or a value outside its",
-                "limits, is refused before anything is sent. Every accepted change is written to the",
-                "audit log ('fieldflash audit show'); a secret only as \"changed\".",
-                "Exit 0 when the device accepted the change, 1 when it refused it or failed, 2 on a usage error."})
+            description = {"Changes settings on the device: all of them or, if the device refuses",
+                "one, none. Shows each old -> new value. A key the device does not have,",
+                "or a value outside its limits, is refused before anything is sent.",
+                "Every accepted change is written to the audit log ('fieldflash audit",
+                "show'); a secret only as \"changed\".",
+                "Exit 0 when the device accepted the change, 1 when it refused it or",
+                "failed, 2 on a usage error."})
     static final class Set implements Callable<Integer> {
         @CommandLine.Mixin
         Target target = new Target();
