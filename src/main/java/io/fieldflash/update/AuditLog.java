@@ -308,7 +308,8 @@ public final class AuditLog {
     /** The CSV columns, in order. */
     public static final List<String> CSV_COLUMNS = List.of("seq", "time", "operator", "host", "bundle_file", "vendor", "product",
             "version", "manifest_sha256", "signers", "expiry_overridden", "device_id", "transport", "device_address",
-            "version_before", "version_after", "result", "reason", "bytes_sent", "resumes", "seconds", "transports", "fallback_from");
+            "version_before", "version_after", "result", "reason", "bytes_sent", "resumes", "seconds", "transports", "fallback_from",
+            "settings_changes");
 
     /**
      * Writes the log as CSV (RFC 4180, header line first); returns the number of entries. Unreadable lines are skipped.
@@ -336,12 +337,22 @@ public final class AuditLog {
                     d.path("address").asText(), d.path("versionBefore").asText(), d.path("versionAfter").asText(),
                     n.path("result").asText(), n.path("reason").isNull() ? "" : n.path("reason").asText(),
                     n.path("bytesSent").asText(), n.path("resumes").asText(), n.path("seconds").asText(),
-                    transports(d), fallbackFrom(d));
+                    transports(d), fallbackFrom(d), settingsChanges(n));
             out.write(String.join(",", row.stream().map(AuditLog::csv).toList()) + "\r\n");
             count++;
         }
         out.flush();
         return count;
+    }
+
+    /** A settings entry's changes, {@code key: old -> new; key: changed}; empty for an update. */
+    private static String settingsChanges(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode c : n.path("changes")) {
+            out.add(c.path("key").asText() + ": " + (c.path("secret").asBoolean() ? "changed"
+                    : c.path("old").asText() + " -> " + c.path("new").asText()));
+        }
+        return String.join("; ", out);
     }
 
     /** Every transport of the entry in order, space-separated (the one transport of a line written before fallbacks). */

@@ -148,6 +148,11 @@ class SettingsCommandTest {
                 "#2  2026-12-01T10:00:00Z  tech\\x1b[2J  settings of crossing-controller dev\\u202e1 at http://192.168.4.1: "
                         + "siteName Old\\x07 -> New, apPassword changed");
         assertThat(CliRun.run("audit", "verify", "--file", file.toString()).exit()).isZero();
+
+        List<String> csv = CliRun.run("audit", "export", "--csv", "--file", file.toString()).out().lines().toList();
+        assertThat(csv.getFirst()).endsWith(",settings_changes");
+        assertThat(csv.get(1)).endsWith(",");
+        assertThat(csv.get(2)).contains(",SETTINGS_CHANGED,").endsWith(",siteName: Old\\x07 -> New; apPassword: changed");
     }
 
     private static JsonNode setting(JsonNode answer, String key) {
