@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Takes the user guide's screenshots from the real app under Xvfb: runs 'fieldflash gui --tour' (the demo,
 # stopping at each page) and photographs the X screen at each stop with ImageMagick's import.
-# Needs: xvfb, imagemagick. Writes docs/images/*.png.
+# Needs: xvfb, imagemagick (and socat for the USB cable pictures). Writes docs/images/*.png.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/docs/images"
@@ -22,7 +22,7 @@ exec 3<>"$fifo"
 DISPLAY="$display" FIELDFLASH_HOME="$home" "$root/bin/fieldflash" gui --tour <&3 | while read -r word name; do
   case "$word" in
     SHOT) case "$name" in
-            6-*|7-*) DISPLAY="$display" import -window root "$out/$name.png" ;;                   # a second window: the whole screen
+            6-*|7-*) DISPLAY="$display" import -window root "$out/$name.png" ;;                       # a second window: the whole screen
             *)   DISPLAY="$display" import -window root -crop 1024x720+0+0 +repage "$out/$name.png" ;;
           esac
           echo "  $name.png"; echo ok >&3 ;;

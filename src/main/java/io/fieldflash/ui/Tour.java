@@ -88,6 +88,7 @@ final class Tour implements Runnable {
             fx(() -> wizard.main().toggleContrastForTour());
             shot("5-result-high-contrast");
             fx(() -> wizard.main().toggleContrastForTour());
+            usbTour();
             // a refused bundle, for the guide: the demo bundle with one byte changed
             java.nio.file.Path demoBundle = wizard.model().demo().orElseThrow().bundle();
             byte[] all = java.nio.file.Files.readAllBytes(demoBundle);
@@ -99,6 +100,20 @@ final class Tour implements Runnable {
             until(() -> find(n -> n.getId() != null && n.getId().equals("verdictCard") && n.isVisible()
                     && n.getStyleClass().contains("bad")), 30);
             shot("1-bundle-refused");
+            // setting up a new device's Wi-Fi, against a simulated Photon on this laptop
+            java.nio.file.Path photonDir = java.nio.file.Files.createTempDirectory("fieldflash-tour-photon");
+            try (io.fieldflash.sim.particle.ParticleSoftApDevice photon = io.fieldflash.sim.particle.ParticleSoftApDevice.start(
+                    new io.fieldflash.sim.particle.ParticleSoftApDevice.Config(photonDir, java.net.InetAddress.getLoopbackAddress(), 0, 0,
+                            null, io.fieldflash.sim.particle.ParticleFaults.NONE))) {
+                io.fieldflash.ui.provision.ProvisionWindow[] provision = {null};
+                fx(() -> provision[0] = bundle.openProvisioning());
+                fx(() -> provision[0].findAt(new io.fieldflash.provision.SoftApAddress(io.fieldflash.provision.SoftApAddress.Transport.TCP,
+                        "127.0.0.1", photon.tcpPort())));
+                until(() -> provision[0].listedForTour(), 30);
+                fx(() -> provision[0].pickForTour("Site Office WLAN", "example-password"));
+                shot("7-provision-wifi");
+                fx(() -> provision[0].close());
+            }
             fx(() -> wizard.main().openSettingsForTour());
             shot("6-settings-trust");
             System.out.println("TOUR done");
@@ -129,6 +144,53 @@ final class Tour implements Runnable {
     private static java.util.Optional<javafx.scene.Parent> form() {
         return javafx.stage.Window.getWindows().stream().filter(w -> w.getScene() != null)
                 .map(w -> w.getScene().getRoot()).filter(r -> "configure-root".equals(r.getId())).findFirst();
+    }
+
+    /**
+     * The USB cable path, when socat can make a pty pair: a simulated ESP32-S3 in its bootloader on the far end, the
+     * port typed in (ptys are not listed), Connect with the unit found, Review with the unit confirmed.
+     */
+    private void usbTour() throws Exception {
+        java.nio.file.Path dir = wizard.model().demo().orElseThrow().bundle().resolveSibling("usb");
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path a = dir.resolve("ttyA"), b = dir.resolve("ttyB");
+        Process socat;
+        try {
+            socat = new ProcessBuilder("socat", "pty,raw,echo=0,link=" + a, "pty,raw,echo=0,link=" + b)
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("socat.log").toFile()).start();
+        } catch (java.io.IOException e) {
+            System.out.println("TOUR no-socat (no USB pictures)");
+            return;
+        }
+        io.fieldflash.sim.esprom.SimulatedRom rom = null;
+        try {
+            until(() -> java.nio.file.Files.exists(a) && java.nio.file.Files.exists(b), 10);
+            rom = io.fieldflash.sim.esprom.SimulatedRom.start(io.fieldflash.sim.esprom.RomSimConfig.of(b.toString(), dir.resolve("unit"),
+                    io.fieldflash.device.esprom.Chip.ESP32S3));
+            WizardModel model = wizard.model();
+            fx(() -> {
+                model.clearJob();
+                model.connectionProperty().set(null);
+                model.usbChosenProperty().set(true);
+                model.goTo(WizardStep.CONNECT);
+            });
+            ConnectStepController connect = wizard.step(WizardStep.CONNECT);
+            fx(() -> connect.fillPort(a.toString(), Duration.ofSeconds(60)));
+            fx(() -> button("Find the unit").fire());
+            until(() -> model.connection().isPresent(), 30);
+            shot("2-connect-usb");
+            fx(() -> button("Next").fire());
+            until(() -> wizard.root().lookup("#confirmUnit") instanceof javafx.scene.control.CheckBox c && c.isVisible(), 10);
+            fx(() -> ((javafx.scene.control.CheckBox) wizard.root().lookup("#confirmUnit")).setSelected(true));
+            shot("3-review-usb");
+            fx(() -> {
+                model.connectionProperty().set(null);     // lets go of the port
+                model.usbChosenProperty().set(false);
+            });
+        } finally {
+            if (rom != null) rom.stop();
+            socat.destroy();
+        }
     }
 
     private void shot(String name) throws Exception {

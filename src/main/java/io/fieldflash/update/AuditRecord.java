@@ -29,12 +29,14 @@ import java.util.List;
  * @param seconds          how long the job took
  * @param fellBackFrom     the transports tried first whose path failed, in order, before {@code transport} took over
  *                         (the network path before USB-serial, see {@link Fallback}); empty when there was no fallback
+ * @param unitConfirmed    the connection could not tell which product the unit is (a ROM bootloader), and the
+ *                         technician confirmed by hand that it is the right one before the update started
  */
 public record AuditRecord(Instant time, String operator, String host, String bundleFile, String vendor, String product,
                           String version, String manifestSha256, List<String> signers, boolean expiryOverridden,
                           String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
                           String result, String reason, long bytesSent, int resumes, double seconds,
-                          List<FirstTry> fellBackFrom) {
+                          List<FirstTry> fellBackFrom, boolean unitConfirmed) {
     public AuditRecord {
         signers = List.copyOf(signers);
         fellBackFrom = List.copyOf(fellBackFrom);
@@ -46,7 +48,7 @@ public record AuditRecord(Instant time, String operator, String host, String bun
                        String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
                        String result, String reason, long bytesSent, int resumes, double seconds) {
         this(time, operator, host, bundleFile, vendor, product, version, manifestSha256, signers, expiryOverridden, deviceId,
-                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, List.of());
+                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, List.of(), false);
     }
 
     /**
@@ -65,5 +67,14 @@ public record AuditRecord(Instant time, String operator, String host, String bun
         fellBackFrom.forEach(f -> out.add(f.transport()));
         out.add(transport);
         return List.copyOf(out);
+    }
+
+    /** A record without a confirmation by hand (the connection identified the unit, or nobody was asked). */
+    public AuditRecord(Instant time, String operator, String host, String bundleFile, String vendor, String product,
+                       String version, String manifestSha256, List<String> signers, boolean expiryOverridden,
+                       String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
+                       String result, String reason, long bytesSent, int resumes, double seconds, List<FirstTry> fellBackFrom) {
+        this(time, operator, host, bundleFile, vendor, product, version, manifestSha256, signers, expiryOverridden, deviceId,
+                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, fellBackFrom, false);
     }
 }

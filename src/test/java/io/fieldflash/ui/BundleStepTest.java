@@ -107,4 +107,16 @@ class BundleStepTest {
         assertThat(robot.lookup("#verdictCard .hint").queryAs(Label.class).getText())
                 .contains("Ask the vendor for a bundle signed with a key this laptop trusts");
     }
+
+    @Test
+    void theLinkOpensTheWifiSetUpWithoutABundle(FxRobot robot) {
+        robot.clickOn("#provisionLink");
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        assertThat(javafx.stage.Window.getWindows().stream().filter(w -> w instanceof Stage st && st.isShowing())
+                .map(w -> ((Stage) w).getTitle())).contains("Set up a device's Wi-Fi");
+        assertThat(wizard.model().step()).isEqualTo(WizardStep.BUNDLE);
+        assertThat(wizard.model().bundle()).isEmpty();
+        robot.interact(() -> javafx.stage.Window.getWindows().stream()
+                .filter(w -> w instanceof Stage st && "Set up a device's Wi-Fi".equals(st.getTitle())).toList().forEach(javafx.stage.Window::hide));
+    }
 }
