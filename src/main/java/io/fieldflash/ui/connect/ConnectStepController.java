@@ -613,6 +613,7 @@ public final class ConnectStepController implements StepController {
         Cards.detail(context, deviceDetails, row, "field.deviceId", info.deviceId());
     }
 
+
     private void showError(String title, String text, String hint) {
         deviceDetails.getChildren().clear();
         Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, false, title, text, hint);
@@ -621,7 +622,7 @@ public final class ConnectStepController implements StepController {
     private void forgetDevice() {
         if (model.connection().isPresent() && !model.updating()) {
             model.connectionProperty().set(null);
-            Cards.hide(resultCard);
+                Cards.hide(resultCard);
         }
     }
 
@@ -802,7 +803,7 @@ public final class ConnectStepController implements StepController {
             usbStatus.setText("");
             LOG.info("Found over USB on {}: {}", Printable.of(f.port()), f.chip());
             model.connectionProperty().set(new WizardModel.Connection(f.device(), f.info()));
-            Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, true,
+                Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, true,
                     context.text("usb.found", f.chip().chip().displayName(), f.chip().macText()),
                     context.text("usb.foundText"), context.text("usb.foundHint"));
             deviceDetails.getChildren().clear();
@@ -869,6 +870,13 @@ public final class ConnectStepController implements StepController {
     public void fillPort(String path, java.time.Duration manualBootWait) {
         usbOptions = EspRomOptions.defaults().withManualBootWait(manualBootWait);
         portPath.setText(path);
+    }
+
+    /** Opens the depot view: several units on their own USB cables at once, with the bundle chosen in step 1. */
+    @FXML
+    void openDepot() {
+        javafx.scene.Scene scene = usbPane.getScene();
+        new io.fieldflash.ui.depot.DepotWindow(context, model, scene.getWindow(), scene.getStylesheets()).show();
     }
 
     /** For tests: the fields a technician types into. */

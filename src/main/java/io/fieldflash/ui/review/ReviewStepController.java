@@ -44,6 +44,7 @@ public final class ReviewStepController implements StepController {
     @FXML Label verdictText;
     @FXML Label verdictHint;
     @FXML GridPane details;
+    @FXML javafx.scene.control.Button configureButton;
     @FXML CheckBox confirmUnit;
 
     public ReviewStepController(AppContext context, WizardModel model) {
@@ -81,6 +82,9 @@ public final class ReviewStepController implements StepController {
         WizardModel.Connection c = model.connection().orElseThrow();
         Manifest m = vb.manifest();
         DeviceInfo info = c.info();
+        boolean configurable = io.fieldflash.device.http.SettingsSession.offers(c.device(), info);
+        configureButton.setVisible(configurable);
+        configureButton.setManaged(configurable);
         if (c.device() instanceof EspRomDevice rom) {
             enteredUsb(rom, info, vb);
             return;
@@ -175,5 +179,12 @@ public final class ReviewStepController implements StepController {
                     false, context.text("review.blocked") + ": " + context.text("refusal." + r.why().reason().name()),
                     r.why().getMessage(), r.why().hint());
         }
+    }
+
+    /** Opens the settings form of the connected device in its own window. */
+    @FXML
+    void configure() {
+        model.connection().ifPresent(c -> new io.fieldflash.ui.configure.ConfigureWindow(context, configureButton.getScene().getWindow(),
+                configureButton.getScene().getStylesheets(), c.device(), model.stores()).show());
     }
 }
