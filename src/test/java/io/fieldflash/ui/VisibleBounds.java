@@ -63,4 +63,25 @@ public final class VisibleBounds {
         for (Node p = n; p != null; p = p.getParent()) if (p == ancestor) return true;
         return false;
     }
+
+    /**
+     * Every primary button shown in {@code scene} lies inside it and, when it is in a scroll pane, inside that pane's
+     * visible part (for the wizard's own windows: settings, configure, depot).
+     */
+    public static void assertPrimaryButtonsInView(String at, Scene scene) {
+        List<Node> buttons = scene.getRoot().lookupAll(".button.primary").stream().filter(Reveal::shown).toList();
+        assertThat(buttons).as(at + ": a primary button").isNotEmpty();
+        Bounds window = new BoundingBox(0, 0, scene.getWidth(), scene.getHeight());
+        for (Node n : buttons) {
+            Bounds b = n.localToScene(n.getLayoutBounds());
+            String what = at + ": #" + n.getId() + " at " + b;
+            assertThat(contains(window, b)).as(what + " inside the window " + window).isTrue();
+            for (Node p = n.getParent(); p != null; p = p.getParent()) {
+                if (p instanceof ScrollPane sp) {
+                    assertThat(contains(sp.localToScene(sp.getLayoutBounds()), b)).as(what + " inside the visible part of its page").isTrue();
+                    break;
+                }
+            }
+        }
+    }
 }

@@ -118,6 +118,13 @@ class WizardBoundsTest {
         WizardInteractionsTest.waitUntil(20, () -> wizard.model().step() == WizardStep.REVIEW);
         WizardInteractionsTest.waitUntil(10, () -> !robot.lookup("#nextButton").queryButton().isDisabled());
         assertPrimaryVisible(robot, wizard, "review");
+        // the device serves its settings: "Configure the device…" opens its own window, its Save button in view
+        robot.interact(() -> robot.lookup("#configureButton").queryButton().fire());
+        WizardInteractionsTest.waitUntil(20, () -> robot.lookup("#configure-save").tryQuery().isPresent()
+                && !robot.lookup("#configure-status").queryAs(javafx.scene.control.Label.class).getText().startsWith("Reading"));
+        Scene configure = robot.lookup("#configure-save").query().getScene();
+        VisibleBounds.assertPrimaryButtonsInView("configure window", configure);
+        robot.interact(() -> ((Stage) configure.getWindow()).close());
 
         robot.clickOn(WizardInteractionsTest.visibleButton(robot, "Start update"));
         WizardInteractionsTest.waitUntil(30, () -> robot.lookup(".progress-bar").queryAs(ProgressBar.class).getProgress() > 0.05);
@@ -154,6 +161,12 @@ class WizardBoundsTest {
         WizardInteractionsTest.waitUntil(20, () -> wizard.model().step() == WizardStep.CONNECT);
         robot.clickOn("#usbToggle");
         assertPrimaryVisible(robot, wizard, "connect over a cable");
+        // several units at once: the depot window, its Start button in view
+        robot.interact(() -> robot.lookup("#depotButton").queryButton().fire());
+        WizardInteractionsTest.waitUntil(10, () -> robot.lookup("#depot-start").tryQuery().isPresent());
+        Scene depot = robot.lookup("#depot-start").query().getScene();
+        VisibleBounds.assertPrimaryButtonsInView("depot window", depot);
+        robot.interact(() -> ((Stage) depot.getWindow()).close());
         ConnectStepController connect = wizard.step(WizardStep.CONNECT);
 
         // another chip on the cable: refused, the answer under "Find the unit"
