@@ -78,10 +78,10 @@ final class Tour implements Runnable {
             until(() -> wizard.model().step() == WizardStep.REVIEW, 30);
             fx(() -> button("Back").fire());
             shot("2-connect");
-            configure();
             fx(() -> button("Next").fire());
             until(() -> find(n -> n instanceof Button b && b.isVisible() && "Start update".equals(plain(b)) && !b.isDisabled()), 30);
             shot("3-review");
+            configure();
             fx(() -> button("Start update").fire());
             until(() -> wizard.root().lookup(".progress-bar") instanceof ProgressBar p && p.getProgress() > 0.45, 60);
             shot("4-update");
@@ -179,7 +179,8 @@ final class Tour implements Runnable {
             ConnectStepController connect = wizard.step(WizardStep.CONNECT);
             fx(() -> connect.fillPort(a.toString(), Duration.ofSeconds(60)));
             fx(() -> button("Find the unit").fire());
-            until(() -> model.connection().isPresent(), 30);
+            until(() -> model.step() == WizardStep.REVIEW, 30);      // found: Review comes by itself; Back to photograph Connect
+            fx(() -> button("Back").fire());
             shot("2-connect-usb");
             fx(() -> button("Next").fire());
             until(() -> wizard.root().lookup("#confirmUnit") instanceof javafx.scene.control.CheckBox c && c.isVisible(), 10);
