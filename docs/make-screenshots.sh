@@ -31,5 +31,6 @@ DISPLAY="$display" FIELDFLASH_HOME="$home" "$root/bin/fieldflash" gui --tour <&3
 done
 # the depot view (several units at once) is photographed by its headless test, on two simulated units over ptys
 # (needs socat): one updated, one refused with its Retry
+[ -n "${JAVA_HOME:-}" ] || { [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ] && export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; }
 (cd "$root" && ./mvnw -B -q test -Dtest=DepotWindowTest -Dsurefire.failIfNoSpecifiedTests=false -Dfieldflash.screenshots="$out") \
   && echo "  7-depot.png"
