@@ -137,6 +137,9 @@ class WizardFlowTest {
         byte[] image = Files.readAllBytes(tmp.resolve("app-2.5.0.bin"));
         assertThat(Files.readAllBytes(sim.slotFile(sim.state().active()))).isEqualTo(image);
         assertThat(Files.readAllLines(context.dirs().user().resolve("audit.jsonl"))).hasSize(1);
+        // the update's log wraps its long lines instead of scrolling sideways
+        assertThat(wizard.main().page(WizardStep.FLASH).lookupAll(".log-list .list-cell")).isNotEmpty()
+                .allMatch(c -> ((javafx.scene.control.Labeled) c).isWrapText());
 
         Path report = tmp.resolve("report.html");
         io.fieldflash.ui.result.ResultStepController result = wizard.step(WizardStep.RESULT);
