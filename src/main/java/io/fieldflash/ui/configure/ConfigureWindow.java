@@ -500,7 +500,9 @@ public final class ConfigureWindow {
 
     private void failed(Throwable e) {
         busy.set(false);
-        if (e instanceof FieldFlashException f) {
+        if (e instanceof NoSettings) {
+            status.setText(context.text("configure.connect.noSettings"));
+        } else if (e instanceof FieldFlashException f) {
             status.setText(context.text("configure.failed", f.getMessage(), f.hint()));
         } else {
             status.setText(context.text("error.internal", String.valueOf(e)));
@@ -716,7 +718,11 @@ public final class ConfigureWindow {
             busy.set(false);
             if (e instanceof NoWifi) wifiStatus.setText(context.text("configure.connect.noWifi"));
             else if (e instanceof NoDeviceWifi) wifiStatus.setText(context.text("configure.connect.noDeviceWifi"));
-            else if (e instanceof FieldFlashException f) wifiStatus.setText(context.text("configure.connect.joinFailed", f.getMessage(), f.hint()));
+            else if (e instanceof FieldFlashException f) {
+                // the adapter's own words name its tools: behind Details
+                wifiStatus.setText(context.text("configure.connect.joinFailed"));
+                connectDetails.setText(Printable.of(f.getMessage()) + " " + Printable.of(f.hint()));
+            }
             else wifiStatus.setText(context.text("error.internal", String.valueOf(e)));
         }, () -> {
             busy.set(false);
