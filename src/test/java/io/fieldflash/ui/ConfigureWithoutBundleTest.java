@@ -48,6 +48,7 @@ class ConfigureWithoutBundleTest {
     private AppContext context;
     private FieldFlashApp.Wizard wizard;
     private SimulatedDevice sim;
+    private io.fieldflash.testing.DeviceProxy proxy;
 
     @Start
     void start(Stage stage) {
@@ -58,6 +59,7 @@ class ConfigureWithoutBundleTest {
     void stop() {
         if (wizard != null) wizard.close();
         if (context != null) context.close();
+        if (proxy != null) proxy.close();
         if (sim != null) sim.close();
     }
 
@@ -68,8 +70,19 @@ class ConfigureWithoutBundleTest {
 
     /** The wizard on its Bundle page, no bundle chosen, and the link clicked: the form's connect stage. */
     private void openFromBundlePage(FxRobot robot) throws Exception {
+        openFromBundlePage(robot, null);
+    }
+
+    /** As above; {@code via} (when not null) stands between the form and the simulator. */
+    private void openFromBundlePage(FxRobot robot, io.fieldflash.testing.DeviceProxy.Script via) throws Exception {
         sim = SimulatedDevice.start(SimulatorConfig.builder(tmp.resolve("device")).token(TOKEN)
                 .deviceId("3b0021001747353236343033").logRequests(false).build());
+        String at = "http://127.0.0.1:" + sim.port();
+        if (via != null) {
+            proxy = io.fieldflash.testing.DeviceProxy.in(java.net.URI.create(at)).script(via);
+            at = proxy.address().toString();
+        }
+        String deviceAddress = at;
         context = new AppContext(UiFixtures.dirs(tmp));
         robot.interact(() -> {
             wizard = FieldFlashApp.Wizard.create(context);
@@ -92,7 +105,7 @@ class ConfigureWithoutBundleTest {
         assertThat(robot.lookup("#configure-field-gateDownDelay").tryQuery()).as("no form before a device is reached").isEmpty();
 
         robot.clickOn(details);
-        robot.interact(() -> address.setText("http://127.0.0.1:" + sim.port()));
+        robot.interact(() -> address.setText(deviceAddress));
         assertThat(robot.lookup("#configure-device-words").queryAs(Label.class).getText())
                 .isEqualTo("FieldFlash connects to the device at the address given under Details.");
     }
@@ -154,5 +167,23 @@ class ConfigureWithoutBundleTest {
         typeToken(robot, TOKEN);
         waitUntil(20, () -> formShown(robot));
         assertThat(robot.lookup("#configure-field-gateDownDelay").queryAs(TextField.class).getText()).isEqualTo("8");
+    }
+
+    @Test
+    void aDeviceWithoutSettingsIsRefusedInPlainWords(FxRobot robot) throws Exception {
+        // the same device, but its /info says it serves no settings
+        openFromBundlePage(robot, (req, device) -> {
+            io.fieldflash.testing.DeviceProxy.Resp r = device.forward(req);
+            if (!req.path().endsWith("/info")) return r;
+            com.fasterxml.jackson.databind.node.ObjectNode info = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(r.text());
+            assertThat(info.get("settings").asBoolean()).as("the simulator serves settings").isTrue();
+            return r.withBody(info.put("settings", false).toString());
+        });
+        typeToken(robot, TOKEN);
+        Label problem = robot.lookup("#configure-connect-problem").queryAs(Label.class);
+        waitUntil(20, problem::isVisible);
+        assertThat(problem.getText()).isEqualTo("This device has no settings FieldFlash can change: its firmware does not offer them. "
+                + "Ask the vendor how to set it up.");
+        assertThat(robot.lookup("#configure-field-gateDownDelay").tryQuery()).isEmpty();
     }
 }
