@@ -14,17 +14,16 @@ import io.fieldflash.device.http.SettingType;
 import io.fieldflash.device.http.SettingValue;
 import io.fieldflash.device.http.SettingsSession;
 import io.fieldflash.ui.AppContext;
+import io.fieldflash.ui.common.DeviceWifiJoin;
 import io.fieldflash.ui.common.Tasks;
 import io.fieldflash.ui.connect.ConnectStepController;
 import io.fieldflash.update.SettingsAuditRecord;
 import io.fieldflash.update.UpdateStores;
 import io.fieldflash.wifi.WifiAdapter;
 import io.fieldflash.wifi.WifiConnection;
-import io.fieldflash.wifi.WifiNetwork;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -105,7 +104,6 @@ public final class ConfigureWindow {
 
     // the connect stage (only when opened without a device)
     private static final Duration JOIN_DEADLINE = Duration.ofSeconds(45);
-    private final Callable<WifiAdapter> wifiAdapters;   // null: opened with a device, no connect stage
     private final VBox connectPane = new VBox(8);
     private final VBox formPane = new VBox(10);
     private final TextField address = new TextField(ConnectStepController.DEFAULT_ADDRESS);
@@ -117,8 +115,7 @@ public final class ConfigureWindow {
     private final Label connectDetails = new Label();
     private final TitledPane connectMore = new TitledPane();
     private final BooleanProperty formShown = new SimpleBooleanProperty(true);
-    private volatile WifiAdapter wifi;
-    private volatile WifiConnection joined;
+    private final DeviceWifiJoin deviceWifi;   // joins nothing when opened with a device (no connect stage)
 
     /**
      * The form for a device reached without a firmware bundle: the window opens on its connect stage.
@@ -144,7 +141,7 @@ public final class ConfigureWindow {
         this.context = context;
         this.device = device;
         this.stores = stores;
-        this.wifiAdapters = wifiAdapters;
+        this.deviceWifi = new DeviceWifiJoin(wifiAdapters);
         stage.initOwner(owner);
         stage.initModality(Modality.WINDOW_MODAL);
         stage.setTitle(context.text("configure.title"));
@@ -231,7 +228,7 @@ public final class ConfigureWindow {
         stage.setOnHidden(e -> {
             if (running != null) running.cancel(true);
             if (session != null) session.close();
-            leaveDeviceWifi();
+            deviceWifi.leaveQuietly(context.background());
         });
         if (device == null) buildConnectStage();
         else show(connectPane, false);
@@ -632,7 +629,7 @@ public final class ConfigureWindow {
         show(connectProblem, false);
         connectDetails.setText("");
         HttpDevice d = new HttpDevice(uri, accessToken, HttpSettings.DEFAULT);
-        WifiConnection via = joined;
+        WifiConnection via = deviceWifi.joined();
         if (via != null) d = d.bindTo(via.localAddress());
         if (session != null) session.close();      // a session holds the token typed before
         session = null;
@@ -690,78 +687,27 @@ public final class ConfigureWindow {
         char[] pw = wifiPassword.getText().toCharArray();
         busy.set(true);
         wifiStatus.setText(context.text("configure.connect.joining"));
-        Task<WifiConnection> t = new Task<>() {
-            @Override
-            protected WifiConnection call() throws Exception {
-                try {
-                    if (wifi == null) wifi = wifiAdapters.call();
-                    if (!wifi.isSupported()) throw new NoWifi();
-                    WifiNetwork n = wifi.scan().stream().filter(WifiNetwork::looksLikeDevice).min(WifiNetwork.DEVICES_FIRST)
-                            .orElseThrow(NoDeviceWifi::new);
-                    WifiConnection before = joined;
-                    joined = null;
-                    if (before != null) wifi.leave(before);
-                    WifiConnection c = wifi.join(n.ssid(), pw, JOIN_DEADLINE);
-                    joined = c;
-                    return c;
-                } finally {
-                    Arrays.fill(pw, '\0');
-                }
-            }
-        };
-        running = Tasks.run(context.background(), t, c -> {
+        running = Tasks.run(context.background(), deviceWifi.task(name -> false, pw, JOIN_DEADLINE), c -> {
             busy.set(false);
             wifiPassword.clear();
             wifiStatus.setText(context.text("configure.connect.joined", Printable.of(c.ssid())));
             focusFirstEmpty();
         }, e -> {
             busy.set(false);
-            if (e instanceof NoWifi) wifiStatus.setText(context.text("configure.connect.noWifi"));
-            else if (e instanceof NoDeviceWifi) wifiStatus.setText(context.text("configure.connect.noDeviceWifi"));
-            else if (e instanceof FieldFlashException f) {
+            wifiStatus.setText(DeviceWifiJoin.problem(e, context, "configure.connect.noWifi", "configure.connect.noDeviceWifi", f -> {
                 // the adapter's own words name its tools: behind Details
-                wifiStatus.setText(context.text("configure.connect.joinFailed"));
                 connectDetails.setText(Printable.of(f.getMessage()) + " " + Printable.of(f.hint()));
-            }
-            else wifiStatus.setText(context.text("error.internal", String.valueOf(e)));
+                return context.text("configure.connect.joinFailed");
+            }));
         }, () -> {
             busy.set(false);
             wifiStatus.setText(context.text("configure.cancelled"));
         });
     }
 
-    /** Leaves the device's Wi-Fi when this window joined it, in the background (the window is closing). */
-    private void leaveDeviceWifi() {
-        WifiConnection c = joined;
-        joined = null;
-        if (c == null || wifi == null) return;
-        WifiAdapter w = wifi;
-        context.background().execute(() -> {
-            try {
-                w.leave(c);
-            } catch (FieldFlashException e) {
-                LOG.warn("Could not return to the previous network: {}", e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-    }
-
     /** The device answered, but its {@code /info} says it serves no settings. */
     private static final class NoSettings extends Exception {
         NoSettings() {
-            super(null, null, false, false);
-        }
-    }
-
-    private static final class NoWifi extends Exception {
-        NoWifi() {
-            super(null, null, false, false);
-        }
-    }
-
-    private static final class NoDeviceWifi extends Exception {
-        NoDeviceWifi() {
             super(null, null, false, false);
         }
     }
