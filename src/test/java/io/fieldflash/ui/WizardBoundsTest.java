@@ -70,7 +70,8 @@ class WizardBoundsTest {
     static void assertPrimaryVisible(FxRobot robot, FieldFlashApp.Wizard wizard, String page) throws Exception {
         for (double size : new double[] {MainController.DEFAULT_FONT, MainController.MAX_FONT}) {
             robot.interact(() -> wizard.main().setFontSize(size));
-            WaitForAsyncUtils.waitForFxEvents();
+            // the new size is laid out on the next frames, and the page scrolls after that: give it a few
+            WaitForAsyncUtils.sleep(250, java.util.concurrent.TimeUnit.MILLISECONDS);
             WaitForAsyncUtils.waitForFxEvents();
             String at = page + " at " + size + " px";
             ScrollPane scroll = robot.lookup("#contentScroll").queryAs(ScrollPane.class);
@@ -96,6 +97,14 @@ class WizardBoundsTest {
         ConnectStepController connect = WaitForAsyncUtils.asyncFx(() -> wizard.<ConnectStepController>step(WizardStep.CONNECT)).get();
         connect.useWifi(new TestRadio("ccx-3f2a-setup"));
         assertPrimaryVisible(robot, wizard, "bundle");
+        // "No update? Change a device's settings instead": the settings window's connect stage
+        robot.interact(() -> ((javafx.scene.control.Hyperlink) robot.lookup("#configureLink").query()).fire());
+        WizardInteractionsTest.waitUntil(10, () -> robot.listTargetWindows().stream()
+                .anyMatch(w -> w.getScene() != null && "configure-root".equals(w.getScene().getRoot().getId())));
+        Scene settingsOnly = robot.listTargetWindows().stream().map(javafx.stage.Window::getScene)
+                .filter(sc -> sc != null && "configure-root".equals(sc.getRoot().getId())).findFirst().orElseThrow();
+        VisibleBounds.assertPrimaryButtonsInView("configure without a bundle", settingsOnly);
+        robot.interact(() -> ((Stage) settingsOnly.getWindow()).close());
 
         BundleStepController bundle = wizard.step(WizardStep.BUNDLE);
         robot.interact(() -> bundle.verify(bad));
