@@ -1,22 +1,21 @@
 package io.fieldflash.ui;
 
 import io.fieldflash.AppInfo;
+import io.fieldflash.ui.common.Reveal;
+import io.fieldflash.ui.settings.OsUserName;
+import io.fieldflash.ui.settings.WizardPrefs;
 import java.util.EnumMap;
 import java.util.Map;
 import javafx.beans.binding.Bindings;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.fxml.FXML;
+import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.ToggleButton;
-import io.fieldflash.ui.common.Reveal;
-import io.fieldflash.ui.settings.OsUserName;
-import io.fieldflash.ui.settings.WizardPrefs;
-import javafx.scene.Node;
-import javafx.scene.control.Labeled;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
@@ -26,9 +25,9 @@ import javafx.scene.layout.StackPane;
 /** The main window: header with the step bar, the current step, and Back/Next. Navigation only; no business logic. */
 public final class MainController {
     static final double MIN_FONT = WizardPrefs.MIN_TEXT, MAX_FONT = WizardPrefs.MAX_TEXT, DEFAULT_FONT = WizardPrefs.DEFAULT_TEXT;
-    /** The header's fixed text size: its buttons stay where they are when the page's text grows. */
     /** The largest text size of the step bar and of Back/Next. */
     static final double CHROME_MAX_FONT = 18;
+    /** The header's fixed text size: its buttons stay where they are when the page's text grows. */
     private static final String HEADER_FONT = "-fx-font-size: " + DEFAULT_FONT + "px;";
 
     private final AppContext context;
