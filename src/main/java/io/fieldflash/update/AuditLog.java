@@ -180,6 +180,7 @@ public final class AuditLog {
         n.put("bytesSent", r.bytesSent());
         n.put("resumes", r.resumes());
         n.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+        n.put("downgradeConfirmed", r.downgradeConfirmed());
     }
 
     /** The lines of the log, as written (empty when there is no log yet). */
@@ -269,7 +270,8 @@ public final class AuditLog {
     /** The CSV columns, in order. */
     public static final List<String> CSV_COLUMNS = List.of("seq", "time", "operator", "host", "bundle_file", "vendor", "product",
             "version", "manifest_sha256", "signers", "expiry_overridden", "device_id", "transport", "device_address",
-            "version_before", "version_after", "result", "reason", "bytes_sent", "resumes", "seconds");
+            "version_before", "version_after", "result", "reason", "bytes_sent", "resumes", "seconds",
+            "downgrade_confirmed");
 
     /**
      * Writes the log as CSV (RFC 4180, header line first); returns the number of entries. Unreadable lines are skipped.
@@ -296,7 +298,8 @@ public final class AuditLog {
                     b.path("expiryOverridden").asText(), d.path("id").asText(), d.path("transport").asText(),
                     d.path("address").asText(), d.path("versionBefore").asText(), d.path("versionAfter").asText(),
                     n.path("result").asText(), n.path("reason").isNull() ? "" : n.path("reason").asText(),
-                    n.path("bytesSent").asText(), n.path("resumes").asText(), n.path("seconds").asText());
+                    n.path("bytesSent").asText(), n.path("resumes").asText(), n.path("seconds").asText(),
+                    Boolean.toString(n.path("downgradeConfirmed").asBoolean(false)));
             out.write(String.join(",", row.stream().map(AuditLog::csv).toList()) + "\r\n");
             count++;
         }

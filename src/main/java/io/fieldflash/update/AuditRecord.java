@@ -27,12 +27,24 @@ import java.util.List;
  * @param bytesSent        payload bytes put on the wire, retransmissions included
  * @param resumes          times the transfer continued after a break or from an earlier run
  * @param seconds          how long the job took
+ * @param downgradeConfirmed the operator confirmed installing an older version than the device ran (same or higher
+ *                         security counter); false when the bundle was no version downgrade
  */
 public record AuditRecord(Instant time, String operator, String host, String bundleFile, String vendor, String product,
                           String version, String manifestSha256, List<String> signers, boolean expiryOverridden,
                           String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
-                          String result, String reason, long bytesSent, int resumes, double seconds) {
+                          String result, String reason, long bytesSent, int resumes, double seconds,
+                          boolean downgradeConfirmed) {
     public AuditRecord {
         signers = List.copyOf(signers);
+    }
+
+    /** A record of a job that installed no older version (no downgrade to confirm). */
+    public AuditRecord(Instant time, String operator, String host, String bundleFile, String vendor, String product,
+                       String version, String manifestSha256, List<String> signers, boolean expiryOverridden,
+                       String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
+                       String result, String reason, long bytesSent, int resumes, double seconds) {
+        this(time, operator, host, bundleFile, vendor, product, version, manifestSha256, signers, expiryOverridden, deviceId,
+                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, false);
     }
 }

@@ -642,7 +642,8 @@ public final class UpdateJob {
                 m == null ? "" : m.vendor(), m == null ? "" : m.product(), m == null ? "" : m.version(),
                 vb == null ? "" : vb.manifestSha256(), signers, vb != null && vb.expiryOverridden(),
                 r.deviceId(), device.transport(), device.address(), r.versionBefore(), r.versionAfter(),
-                r.outcome().name(), r.reason(), r.bytesSent(), r.resumes(), r.elapsed().toMillis() / 1000.0);
+                r.outcome().name(), r.reason(), r.bytesSent(), r.resumes(), r.elapsed().toMillis() / 1000.0,
+                run.downgradeConfirmed);
     }
 
     private static final String HOST = hostName();

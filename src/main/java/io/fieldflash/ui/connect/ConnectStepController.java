@@ -14,6 +14,8 @@ import io.fieldflash.ui.AppContext;
 import io.fieldflash.ui.StepController;
 import io.fieldflash.ui.WizardModel;
 import io.fieldflash.ui.common.Cards;
+import io.fieldflash.ui.common.Details;
+import io.fieldflash.ui.common.Problems;
 import io.fieldflash.ui.common.Tasks;
 import io.fieldflash.ui.demo.DemoSession;
 import io.fieldflash.wifi.ProcessCommandRunner;
@@ -180,14 +182,15 @@ public final class ConnectStepController implements StepController {
                 wifiStatus.setText(context.text("connect.wifiReady"));
                 scan();
             } else {
-                wifiStatus.setText(context.text("connect.wifiUnsupported",
-                        adapter instanceof io.fieldflash.wifi.UnsupportedWifiAdapter u ? u.message() : adapter.description()));
+                wifiStatus.setText(context.text("connect.wifiUnsupported"));
+                Details.in(context, joinCard).clear().text(
+                        adapter instanceof io.fieldflash.wifi.UnsupportedWifiAdapter u ? u.message() : adapter.description());
                 networks.setDisable(true);
                 wifiPassword.setDisable(true);
                 scanButton.setVisible(false);
                 joinButton.setVisible(false);
             }
-        }, e -> wifiStatus.setText(String.valueOf(e.getMessage())), () -> {});
+        }, this::failedWifi, () -> {});
     }
 
     @FXML
@@ -231,18 +234,17 @@ public final class ConnectStepController implements StepController {
             busyFlag.set(false);
             joined = c;
             wifiPassword.clear();
-            wifiStatus.setText(context.text("connect.joined", Printable.of(c.ssid()), c.localAddress().getHostAddress()));
+            wifiStatus.setText(context.text("connect.joined", Printable.of(c.ssid())));
+            Details.in(context, joinCard).clear().text(context.text("details.joined", c.localAddress().getHostAddress()));
             connectButton.requestFocus();
         }, this::failedWifi, () -> busyFlag.set(false));
     }
 
     private void failedWifi(Throwable e) {
         busyFlag.set(false);
-        if (e instanceof FieldFlashException f) {
-            wifiStatus.setText(f.getMessage() + (f.hint().isEmpty() ? "" : " " + f.hint()));
-        } else {
-            wifiStatus.setText(context.text("error.internal", String.valueOf(e)));
-        }
+        Problems.Problem p = Problems.of(context, e);
+        wifiStatus.setText(p.title() + ". " + p.action());
+        Details.in(context, joinCard).clear().text(p.details());
     }
 
     /** Leaves the device's access point and rejoins the network the laptop was on (when FieldFlash joined it). */
@@ -286,7 +288,8 @@ public final class ConnectStepController implements StepController {
         try {
             uri = HttpDevice.parseAddress(address.getText());
         } catch (IllegalArgumentException e) {
-            showError(context.text("connect.badAddress"), e.getMessage(), context.text("connect.badAddressHint"));
+            showError(context.text("connect.badAddress"), "", context.text("connect.badAddressHint"));
+            Details.in(context, resultCard).text(e.getMessage());
             return;
         }
         Protocols.Credentials credentials = new Protocols.Credentials(token.getText().strip(), user.getText().strip(),
@@ -342,14 +345,11 @@ public final class ConnectStepController implements StepController {
             String found = Printable.of(n.detection.describe());
             askFor(n.detection.protocol().id());
             if (n.cause != null && n.detection.protocol().id().equals("fieldflash-http")) {
-                showError(context.text("connect.failed"), n.cause.getMessage(), n.cause.hint());   // as before detection
+                showProblem(Problems.of(context, n.cause), "");   // as before detection
             } else if (n.needsToken) {
                 showError(context.text("connect.detected", found), "", context.text("connect.needsToken"));
-            } else if (n.cause instanceof DeviceException d && d.reason() == DeviceException.Reason.AUTH_FAILED) {
-                showError(context.text("connect.refusedCredentials", found), n.cause.getMessage(), n.cause.hint());
             } else {
-                showError(context.text("connect.failed"), context.text("connect.detected", found) + ". " + n.cause.getMessage(),
-                        n.cause.hint());
+                showProblem(Problems.of(context, n.cause), context.text("connect.detected", found));
             }
         } else if (e instanceof DeviceException d && d.reason() == DeviceException.Reason.AUTH_FAILED) {
             // a page behind a password answered, and detection cannot see past it: ask for the password
@@ -358,12 +358,16 @@ public final class ConnectStepController implements StepController {
             boolean given = !user.getText().isBlank() || !pagePassword.getText().isEmpty();
             showError(context.text(given ? "connect.passwordRefused" : "connect.passwordWanted"),
                     context.text("connect.passwordWantedText"), context.text("connect.passwordWantedHint"));
+            Details.in(context, resultCard).text(Problems.of(context, e).details());
             (user.getText().isEmpty() ? user : pagePassword).requestFocus();
-        } else if (e instanceof FieldFlashException f) {
-            showError(context.text("connect.failed"), f.getMessage(), f.hint());
         } else {
-            showError(context.text("connect.failed"), context.text("error.internal", String.valueOf(e)), "");
+            showProblem(Problems.of(context, e), "");
         }
+    }
+
+    private void showProblem(Problems.Problem p, String body) {
+        deviceDetails.getChildren().clear();
+        Cards.problem(context, resultCard, resultIcon, resultTitle, resultText, resultHint, p, body);
     }
 
     /** Shows the fields the protocol needs and hides the others. */

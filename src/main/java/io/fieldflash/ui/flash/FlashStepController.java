@@ -129,7 +129,8 @@ public final class FlashStepController implements StepController {
         pauseButton.setDisable(false);
         cancelButton.setDisable(false);
         renderRows(false);
-        UpdateJob job = UpdateJob.create(new BundleSource.Verified(vb), c.device(), model.stores(), JobSettings.DEFAULT);
+        UpdateJob job = UpdateJob.create(new BundleSource.Verified(vb), c.device(), model.stores(),
+                JobSettings.DEFAULT.withDowngradeAllowed(model.downgradeConfirmedProperty().get()));
         job.addListener(this::fromJob);
         model.jobProperty().set(job);
         job.start();
@@ -186,7 +187,8 @@ public final class FlashStepController implements StepController {
             case JobEvent.Reconnecting r -> {
                 reconnecting = true;
                 stateText.setText(context.text("flash.reconnecting", r.failures(), r.maxAttempts()));
-                addLog(context.text("flash.reconnectingLog", r.reason(), duration(r.delay())));
+                addLog(context.text("flash.reconnectingLog", duration(r.delay())));
+                org.slf4j.LoggerFactory.getLogger(FlashStepController.class).info("Link lost ({}); trying again", r.reason());
             }
             case JobEvent.PauseChanged p -> {
                 paused = p.paused();

@@ -153,6 +153,16 @@ public final class SettingsWindow {
         trust.importKey(file);
     }
 
+    /**
+     * Shows the window on its trust page and imports a vendor's key: {@code file}, or one the person chooses when it is
+     * null (the Bundle page's "Import vendor key…"). The wizard re-checks its bundle when the key is added.
+     */
+    public void showImportKey(Path file) {
+        show(Page.TRUST);
+        if (file != null) trust.importKey(file);
+        else trust.chooseKey();
+    }
+
     void applyUpdate(Path file) {
         tabs.getSelectionModel().select(trustTab);
         trust.applyUpdate(file);
