@@ -46,6 +46,9 @@ class MessagesTest {
                 assertThat(p).as(o.name()).containsKey("result." + o.name().toLowerCase(Locale.ROOT));
             }
             for (WizardStep s : WizardStep.values()) assertThat(p).as(s.name()).containsKey(s.titleKey());
+            for (io.fieldflash.device.Protocols.Protocol pr : io.fieldflash.device.Protocols.all()) {
+                assertThat(p).as(pr.id()).containsKey("protocol." + pr.id());
+            }
         }
     }
 

@@ -342,7 +342,7 @@ public final class ConnectStepController implements StepController {
 
     private void failed(Throwable e) {
         if (e instanceof NotReached n) {
-            String found = Printable.of(n.detection.describe());
+            String found = protocolWords(n.detection);
             askFor(n.detection.protocol().id());
             if (n.cause != null && n.detection.protocol().id().equals("fieldflash-http")) {
                 showProblem(Problems.of(context, n.cause), "");   // as before detection
@@ -392,10 +392,16 @@ public final class ConnectStepController implements StepController {
         }
     }
 
+    /** What was found, in the wizard's language (the registry's English words when a protocol has none yet). */
+    private String protocolWords(Protocols.Detection d) {
+        String key = "protocol." + d.protocol().id();
+        return context.hasText(key) ? context.text(key) : Printable.of(d.describe());
+    }
+
     /** For a device that does not identify itself: what was found, in words, and what that means. */
     private void showFinding(Protocols.Detection d, Device device) {
         Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, true,
-                context.text("connect.detected", Printable.of(d.describe())), context.text("connect.noIdentity"),
+                context.text("connect.detected", protocolWords(d)), context.text("connect.noIdentity"),
                 device.capabilities().resumable() ? "" : context.text("connect.noResume"));
         deviceDetails.getChildren().clear();
     }

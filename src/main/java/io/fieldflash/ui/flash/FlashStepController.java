@@ -164,7 +164,9 @@ public final class FlashStepController implements StepController {
                 if (p.phase() != Phase.DONE) {
                     current = Row.of(p.phase());
                     renderRows(false);
-                    phaseText = phaseLabel(p.phase()) + (p.detail().isEmpty() ? "" : " (" + Printable.of(p.detail()) + ")") + "…";
+                    // the image being sent or installed is worth saying; the address a phase works on is for the log
+                    boolean image = p.phase() == Phase.TRANSFERRING || p.phase() == Phase.INSTALLING;
+                    phaseText = phaseLabel(p.phase()) + (p.detail().isEmpty() || !image ? "" : " (" + Printable.of(p.detail()) + ")") + "…";
                     stateText.setText(phaseText);
                     if (p.phase() == Phase.INSTALLING) {
                         cancelButton.setDisable(true);
