@@ -250,7 +250,7 @@ public final class FlashStepController implements StepController {
         UpdateJob job = model.job().orElse(null);
         if (job == null) return;
         Alert ask = new Alert(Alert.AlertType.CONFIRMATION, context.text("flash.cancelText",
-                model.connection().map(c -> c.info().firmware().version()).orElse("?")));
+                model.connection().map(c -> Printable.of(c.info().firmware().version())).orElse("?")));
         ask.initOwner(log.getScene().getWindow());
         ask.setTitle(context.text("flash.cancelTitle"));
         ask.setHeaderText(context.text("flash.cancelTitle"));
