@@ -35,9 +35,9 @@ public final class AppContext implements AutoCloseable {
     private final ExecutorService background;
     private final javafx.beans.property.ReadOnlyIntegerWrapper trustRevision = new javafx.beans.property.ReadOnlyIntegerWrapper(0);
 
-    /** In the laptop's language (English where there is no translation). */
+    /** In the language chosen in Settings, by default the laptop's (English where there is no translation). */
     public AppContext(AppDirs dirs) {
-        this(dirs, Locale.getDefault());
+        this(dirs, Language.load(io.fieldflash.update.Settings.file(dirs.user())).locale());
     }
 
     /** In {@code locale}'s language (English where there is no translation), dates in that locale's style. */
