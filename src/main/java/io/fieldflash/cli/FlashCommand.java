@@ -18,7 +18,9 @@ import io.fieldflash.device.esprom.FlashLayout;
 import io.fieldflash.device.esprom.ManualBoot;
 import io.fieldflash.device.http.HttpDevice;
 import io.fieldflash.device.http.HttpSettings;
+import io.fieldflash.device.RetryPolicy;
 import io.fieldflash.update.BundleSource;
+import io.fieldflash.update.Fallback;
 import io.fieldflash.update.JobEvent;
 import io.fieldflash.update.JobListener;
 import io.fieldflash.update.JobResult;
@@ -65,9 +67,16 @@ import picocli.CommandLine.Parameters;
             "", "USB-serial (--serial PORT): the unit's ESP ROM bootloader; each image goes to",
             "its serial.flashOffset, and a chip other than serial.chip is refused before",
             "anything is written (docs/serial.md).",
+            "", "Fallback (--device URL --fallback-serial PORT): when the network path fails",
+            "after its retries (no answer, link lost for good, device silent), the same",
+            "verified bundle is written over USB-serial on PORT instead; the report and the",
+            "audit log name both transports. A refusal by the device (token, product,",
+            "anti-rollback, install) never falls back. Every image needs serial.flashOffset.",
             "", "Examples:",
             "  fieldflash flash --device http://192.168.4.1 --trust acme.pub cc-2.4.1.fwb",
-            "  fieldflash flash --serial /dev/ttyUSB0 --trust acme.pub cc-2.4.1.fwb"})
+            "  fieldflash flash --serial /dev/ttyUSB0 --trust acme.pub cc-2.4.1.fwb",
+            "  fieldflash flash --device http://192.168.4.1 --fallback-serial /dev/ttyUSB0 \\",
+            "      --trust acme.pub cc-2.4.1.fwb"})
 final class FlashCommand implements Callable<Integer> {
     static final String TOKEN_ENV = "FIELDFLASH_TOKEN";
     static final String PASSWORD_ENV = "FIELDFLASH_PASSWORD";
@@ -88,11 +97,22 @@ final class FlashCommand implements Callable<Integer> {
     String serial;
 
     @Option(names = "--baud", paramLabel = "RATE", defaultValue = "" + EspRomOptions.DEFAULT_BAUD,
-            description = "With --serial: the line rate for the transfer (default ${DEFAULT-VALUE}; the ROM is reached at 115200 first).")
+            description = "With --serial or --fallback-serial: the line rate for the transfer (default ${DEFAULT-VALUE}; the ROM is reached at 115200 first).")
     int baud;
 
-    @Option(names = "--no-compress", description = "With --serial: send the images as they are, not deflated.")
+    @Option(names = "--no-compress", description = "With --serial or --fallback-serial: send the images as they are, not deflated.")
     boolean noCompress;
+
+    // ---- --fallback-serial: the same unit's ROM bootloader when the network path is gone (UpdateJob decides) ----
+    @Option(names = "--fallback-serial", paramLabel = "PORT",
+            description = "With --device: should the network path fail (no answer, link lost for good, device silent), write "
+                    + "the same verified bundle through the unit's ESP ROM bootloader on this serial port. A refusal by the "
+                    + "device never falls back.")
+    String fallbackSerial;
+
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "10", hidden = true,
+            description = "Failed tries in a row before the device's link counts as lost (default ${DEFAULT-VALUE}).")
+    int retries;
 
     @Option(names = "--token", paramLabel = "T", description = "The device's access token (default: $" + TOKEN_ENV + ").")
     String token;
@@ -148,6 +168,11 @@ final class FlashCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter human = json ? err : out;
+        if (fallbackSerial != null && device == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--fallback-serial goes with --device: it is the way to the "
+                    + "same unit should the network path fail (with --serial, the cable is the only path already)");
+        }
+        if (retries < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--retries must be at least 1");
         if ((device == null) == (serial == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), device == null
                     ? "give --device URL (over the network) or --serial PORT (a unit's ROM bootloader over USB-serial)"
@@ -169,15 +194,28 @@ final class FlashCommand implements Callable<Integer> {
         UpdateStores stores = UpdateStores.detect();
         if (operator != null && !operator.isBlank()) stores = stores.withSettings(stores.settings().withOperator(operator.strip()));
         JobSettings settings = JobSettings.DEFAULT.withReboot(Duration.ofSeconds(rebootTimeout),
-                JobSettings.DEFAULT.rebootSettle(), JobSettings.DEFAULT.pollInterval()).withDowngradeAllowed(allowDowngrade);
+                JobSettings.DEFAULT.rebootSettle(), JobSettings.DEFAULT.pollInterval())
+                .withRetry(new RetryPolicy(retries, RetryPolicy.DEFAULT.initialDelay(), RetryPolicy.DEFAULT.maxDelay(),
+                        RetryPolicy.DEFAULT.multiplier(), RetryPolicy.DEFAULT.jitter()))
+                .withDowngradeAllowed(allowDowngrade);
 
         BundleSource source = new BundleSource.File(bundle, store, allowExpired);
         if (serial != null) {
-            SerialTarget st = serialTarget(store, human);
+            SerialTarget st = serialTarget(serial, "--serial", store, human);
             source = st.source();
             target = st.device();
         }
-        UpdateJob job = UpdateJob.create(source, target, stores, settings);
+        Fallback fallback = null;
+        if (fallbackSerial != null) {
+            // Checked now, before the network is tried: a bundle that cannot go over the cable is said so up front.
+            SerialTarget st = serialTarget(fallbackSerial, "--fallback-serial", store, human);
+            if (st.source() instanceof BundleSource.Verified) {      // else the job refuses the bundle before any device
+                source = st.source();
+                fallback = new Fallback(st.device(), "USB-serial");
+            }
+        }
+        UpdateJob job = fallback == null ? UpdateJob.create(source, target, stores, settings)
+                : UpdateJob.create(source, target, fallback, stores, settings);
         Console console = System.console();
         boolean terminal = !plain && console != null && console.isTerminal();
         job.addListener(new Renderer(human, terminal));
@@ -265,40 +303,43 @@ final class FlashCommand implements Callable<Integer> {
      * verified. A bundle that fails verification goes to the job as the file, which refuses it the same way as on the
      * network path (and writes the audit line) before the port is opened.
      */
-    private SerialTarget serialTarget(TrustStore store, PrintWriter human) {
+    private SerialTarget serialTarget(String port, String option, TrustStore store, PrintWriter human) {
         EspRomOptions options;
         try {
             options = EspRomOptions.defaults().withBaud(baud).withCompress(!noCompress);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--baud: " + e.getMessage());
         }
+        boolean fallingBack = !option.equals("--serial");
         VerifiedBundle vb;
         try {
             vb = new BundleReader(store).allowingExpired(allowExpired).read(bundle);
         } catch (BundleException e) {
             return new SerialTarget(new BundleSource.File(bundle, store, allowExpired),
-                    new EspRomDevice(serial, options, new FlashLayout(Map.of()), null, ManualBoot.Prompt.NONE));
+                    new EspRomDevice(port, options, new FlashLayout(Map.of()), null, ManualBoot.Prompt.NONE));
         }
         Map<String, Long> offsets = new LinkedHashMap<>();
         Set<EspChip> chips = new LinkedHashSet<>();
         for (ImageSpec image : vb.manifest().images()) {
             if (image.serialFlashOffset().isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--serial: image \"" + Printable.cut(image.name(), 80)
-                        + "\" of this bundle has no serial.flashOffset, so FieldFlash does not know where it goes in flash. "
-                        + "Use a bundle made for USB-serial updates, or update the unit over Wi-Fi (--device).");
+                throw new CommandLine.ParameterException(spec.commandLine(), option + ": image \"" + Printable.cut(image.name(), 80)
+                        + "\" of this bundle has no serial.flashOffset, so FieldFlash does not know where it goes in flash"
+                        + (fallingBack ? " and could not write it over USB-serial should the network path fail. Use a bundle made for "
+                                + "USB-serial updates, or leave out --fallback-serial."
+                                : ". Use a bundle made for USB-serial updates, or update the unit over Wi-Fi (--device)."));
             }
             offsets.put(image.name(), image.serialFlashOffset().getAsLong());
             image.chip().ifPresent(chips::add);
         }
         if (chips.size() > 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--serial: the bundle's images name different chips (serial.chip: "
+            throw new CommandLine.ParameterException(spec.commandLine(), option + ": the bundle's images name different chips (serial.chip: "
                     + chips.stream().map(EspChip::id).collect(Collectors.joining(", ")) + "); one unit has one chip.");
         }
         Chip chip = null;
         if (!chips.isEmpty()) {
             EspChip c = chips.iterator().next();
             chip = Chip.of(c).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-                    "--serial: FieldFlash cannot write to an " + c.id() + " over its ROM bootloader (serial.chip)."));
+                    option + ": FieldFlash cannot write to an " + c.id() + " over its ROM bootloader (serial.chip)."));
         }
         if (vb.expiryOverridden()) {
             human.println("  warning: the bundle expired on " + vb.manifest().expires()
@@ -321,7 +362,7 @@ final class FlashCommand implements Callable<Integer> {
                 human.flush();
             }
         };
-        return new SerialTarget(new BundleSource.Verified(vb), new EspRomDevice(serial, options, new FlashLayout(offsets), chip, prompt));
+        return new SerialTarget(new BundleSource.Verified(vb), new EspRomDevice(port, options, new FlashLayout(offsets), chip, prompt));
     }
 
     /** {@code espota://HOST[:PORT]}, or a bare host for --protocol espota. */
@@ -344,6 +385,10 @@ final class FlashCommand implements Callable<Integer> {
                 .put("seconds", Math.round(r.elapsed().toMillis() / 10.0) / 100.0)
                 .put("deviceId", r.deviceId()).put("before", r.versionBefore()).put("after", r.versionAfter())
                 .put("resumeKept", r.resumeKept());
+        if (r.fellBack()) {      // the network path failed and another transport finished (or failed) the job
+            o.put("transport", r.transports().getLast()).put("fallbackFrom", r.transports().getFirst());
+            r.transports().forEach(o.putArray("transports")::add);
+        }
         return o;
     }
 

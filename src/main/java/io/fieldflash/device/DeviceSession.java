@@ -20,6 +20,13 @@ public interface DeviceSession extends AutoCloseable {
     default void checkAccess() throws DeviceException, InterruptedException {}
 
     /**
+     * Checks, before anything is sent, what this transport itself can tell about the images (an ESP ROM: that each
+     * application image is built for the chip it detected); {@code INSTALL_REFUSED} when one does not fit. Transports
+     * whose device checks the images itself do nothing.
+     */
+    default void checkImages(java.util.List<ImageSource> images) throws DeviceException, java.io.IOException, InterruptedException {}
+
+    /**
      * Prepares the transfer of {@code image}: continues the transfer the device already holds for exactly this
      * image (same name and SHA-256), or the one named by {@code resumeHandle} (from the resume file; empty
      * for none) when it still matches; otherwise drops any other transfer the device holds and starts a new one.

@@ -174,6 +174,16 @@ public final class AuditLog {
         ObjectNode d = n.putObject("device");
         d.put("id", r.deviceId()).put("transport", r.transport()).put("address", r.deviceAddress())
                 .put("versionBefore", r.versionBefore()).put("versionAfter", r.versionAfter());
+        if (!r.fellBackFrom().isEmpty()) {
+            // Only on lines of a job that switched transports: older lines and single-transport jobs stay as they were.
+            ArrayNode first = d.putArray("fallbackFrom");
+            for (AuditRecord.FirstTry f : r.fellBackFrom()) {
+                first.addObject().put("transport", f.transport()).put("address", f.address()).put("id", f.deviceId())
+                        .put("reason", f.reason());
+            }
+            ArrayNode all = d.putArray("transports");
+            r.transports().forEach(all::add);
+        }
         n.put("result", r.result());
         if (r.reason().isEmpty()) n.putNull("reason");
         else n.put("reason", r.reason());
@@ -270,8 +280,8 @@ public final class AuditLog {
     /** The CSV columns, in order. */
     public static final List<String> CSV_COLUMNS = List.of("seq", "time", "operator", "host", "bundle_file", "vendor", "product",
             "version", "manifest_sha256", "signers", "expiry_overridden", "device_id", "transport", "device_address",
-            "version_before", "version_after", "result", "reason", "bytes_sent", "resumes", "seconds",
-            "downgrade_confirmed");
+            "version_before", "version_after", "result", "reason", "bytes_sent", "resumes", "seconds", "downgrade_confirmed",
+            "transports", "fallback_from");
 
     /**
      * Writes the log as CSV (RFC 4180, header line first); returns the number of entries. Unreadable lines are skipped.
@@ -299,12 +309,28 @@ public final class AuditLog {
                     d.path("address").asText(), d.path("versionBefore").asText(), d.path("versionAfter").asText(),
                     n.path("result").asText(), n.path("reason").isNull() ? "" : n.path("reason").asText(),
                     n.path("bytesSent").asText(), n.path("resumes").asText(), n.path("seconds").asText(),
-                    Boolean.toString(n.path("downgradeConfirmed").asBoolean(false)));
+                    Boolean.toString(n.path("downgradeConfirmed").asBoolean(false)), transports(d), fallbackFrom(d));
             out.write(String.join(",", row.stream().map(AuditLog::csv).toList()) + "\r\n");
             count++;
         }
         out.flush();
         return count;
+    }
+
+    /** Every transport of the entry in order, space-separated (the one transport of a line written before fallbacks). */
+    private static String transports(JsonNode device) {
+        if (!device.path("transports").isArray()) return device.path("transport").asText();
+        List<String> out = new ArrayList<>();
+        device.path("transports").forEach(t -> out.add(t.asText()));
+        return String.join(" ", out);
+    }
+
+    /** The paths that failed before the last transport took over, as "TRANSPORT ADDRESS REASON", joined by "; ". */
+    private static String fallbackFrom(JsonNode device) {
+        List<String> out = new ArrayList<>();
+        device.path("fallbackFrom").forEach(f -> out.add(f.path("transport").asText() + " " + f.path("address").asText()
+                + " " + f.path("reason").asText()));
+        return String.join("; ", out);
     }
 
     /** One CSV field: quoted when needed; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula. */

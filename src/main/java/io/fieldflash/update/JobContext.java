@@ -31,7 +31,8 @@ final class JobContext {
         T call() throws DeviceException, InterruptedException;
     }
 
-    final Device device;
+    /** The transport in use: the job's device, or the {@link Fallback}'s after the first path failed. */
+    Device device;
     final JobSettings settings;
     final UpdateStores stores;
     final RandomGenerator random;

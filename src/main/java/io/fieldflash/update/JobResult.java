@@ -1,6 +1,7 @@
 package io.fieldflash.update;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,10 +18,28 @@ import java.util.Optional;
  * @param resumes        times the transfer continued from the device's offset (after a break, or from an earlier run)
  * @param elapsed        how long the job took
  * @param resumeKept     true when a resume point stays on disk, so the same command continues the transfer
+ * @param transports     the transports of the job in order: the one it started on, then, after a {@link Fallback}, the
+ *                       one that took over (the last one finished the job, or failed last); empty when it never got as
+ *                       far as a device
  */
 public record JobResult(Outcome outcome, String reason, String message, String hint, String deviceId,
                         String versionBefore, String versionAfter, long bytesSent, int resumes, Duration elapsed,
-                        boolean resumeKept) {
+                        boolean resumeKept, List<String> transports) {
+
+    public JobResult {
+        transports = List.copyOf(transports);
+    }
+
+    /** A result without the transports (a job that never reached a device, a report read back). */
+    public JobResult(Outcome outcome, String reason, String message, String hint, String deviceId, String versionBefore,
+                     String versionAfter, long bytesSent, int resumes, Duration elapsed, boolean resumeKept) {
+        this(outcome, reason, message, hint, deviceId, versionBefore, versionAfter, bytesSent, resumes, elapsed, resumeKept, List.of());
+    }
+
+    /** True when the job went over to a second transport after the first one's path failed. */
+    public boolean fellBack() {
+        return transports.size() > 1;
+    }
 
     /** How a job ended. */
     public enum Outcome {

@@ -152,6 +152,11 @@ final class TransferStep {
         }
     }
 
+    /** The job went over to another transport: the open transfer belongs to the first one's device, which is gone. */
+    void forgetTransfer() {
+        current = null;
+    }
+
     /** After a cancel: writes where the transfer stood, so the next run continues there. */
     void saveLastResumePoint() {
         if (lastResume != null) saveResume(lastResume);

@@ -7,20 +7,19 @@ import io.fieldflash.bundle.BundleReader;
 import io.fieldflash.bundle.ImageIntegrityException;
 import io.fieldflash.bundle.ImageSpec;
 import io.fieldflash.bundle.Manifest;
-import io.fieldflash.bundle.TrustedKey;
 import io.fieldflash.bundle.VerifiedBundle;
 import io.fieldflash.device.Capabilities;
 import io.fieldflash.device.Device;
 import io.fieldflash.device.DeviceException;
 import io.fieldflash.device.DeviceInfo;
 import io.fieldflash.device.DeviceSession;
+import io.fieldflash.device.ImageSource;
 import io.fieldflash.device.TransferControl;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -36,10 +35,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place that sequences an update:
- * verify → connect → identify → preflight → transfer (resumable) → install → reboot → wait → confirm → audit.
+ * verify → connect → identify → preflight → transfer (resumable) → install → reboot → wait → confirm → audit,
+ * and, when the first path is gone and the job has a {@link Fallback}, connect → … again over the fallback's transport.
  * Each step is a small class of its own ({@link IdentifyStep}, {@link PreflightStep}, {@link TransferStep},
- * {@link InstallStep}, {@link RebootStep}, {@link ConfirmStep}) with its own deadline and typed failures; the job keeps
- * their order, the events, pause/cancel and the audit record.
+ * {@link InstallStep}, {@link RebootStep}, {@link ConfirmStep}, {@link FallbackStep}) with its own deadline and typed
+ * failures; the job keeps their order, the events, pause/cancel and the audit record.
  *
  * <p>Runs on its own virtual thread ({@link #start()}); reports {@link JobEvent}s to listeners on a separate event
  * thread; takes commands from any thread: {@link #pause()}, {@link #resume()}, {@link #cancel()},
@@ -68,7 +68,6 @@ public final class UpdateJob {
     private static final Logger LOG = LoggerFactory.getLogger(UpdateJob.class);
 
     private final BundleSource source;
-    private final Device device;
     private final UpdateStores stores;
     private final JobSettings settings;
     private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
@@ -104,10 +103,10 @@ public final class UpdateJob {
     private final InstallStep install;
     private final RebootStep reboot;
     private final ConfirmStep confirm;
+    private final FallbackStep fallback;
 
-    private UpdateJob(BundleSource source, Device device, UpdateStores stores, JobSettings settings) {
+    private UpdateJob(BundleSource source, Device device, Fallback fallback, UpdateStores stores, JobSettings settings) {
         this.source = source;
-        this.device = device;
         this.stores = stores;
         this.settings = settings;
         this.run = new JobContext(device, settings, stores, random, control, new JobContext.Outlet() {
@@ -121,11 +120,20 @@ public final class UpdateJob {
         this.install = new InstallStep(run, transfer, identify);
         this.reboot = new RebootStep(run);
         this.confirm = new ConfirmStep(run);
+        this.fallback = new FallbackStep(run, fallback);
     }
 
     /** A job that puts {@code bundle} on {@code device}; call {@link #start()} to run it. */
     public static UpdateJob create(BundleSource bundle, Device device, UpdateStores stores, JobSettings settings) {
-        return new UpdateJob(bundle, device, stores, settings);
+        return new UpdateJob(bundle, device, null, stores, settings);
+    }
+
+    /**
+     * A job that puts {@code bundle} on {@code device} and, should the path to it be gone
+     * ({@link Fallback#takesOver(Exception)}), on the same unit over {@code fallback}'s transport.
+     */
+    public static UpdateJob create(BundleSource bundle, Device device, Fallback fallback, UpdateStores stores, JobSettings settings) {
+        return new UpdateJob(bundle, device, Objects.requireNonNull(fallback), stores, settings);
     }
 
     /** Adds a listener; add them before {@link #start()} to see every event. */
@@ -385,7 +393,7 @@ public final class UpdateJob {
         }
         Thread.interrupted();
         phase = Phase.DONE;
-        AuditRecord record = auditRecord(result);
+        AuditRecord record = JobAudit.record(result, source, run, fallback.firstTries());
         audited = record;
         try {
             stores.audit().append(record);
@@ -399,8 +407,23 @@ public final class UpdateJob {
     private JobResult execute(long t0) throws FieldFlashException, IOException, InterruptedException {
         run.bundle = verify();
         control.checkpoint();
-        phase(Phase.CONNECTING, device.address());
-        try (DeviceSession session = device.open()) {
+        try {
+            return over(t0);
+        } catch (DeviceException e) {
+            if (cancelled() || !fallback.takesOver(e)) throw e;
+            fallback.switchOver(e);
+            transfer.forgetTransfer();
+            JobResult r = over(t0);
+            if (!r.ok()) return r;
+            fallback.dropFirstResumePoints();
+            return result(t0, r.outcome(), r.reason(), fallback.finishedSentence() + " " + r.message(), r.hint());
+        }
+    }
+
+    /** Connects over the transport in use ({@link JobContext#device}) and updates the unit through it. */
+    private JobResult over(long t0) throws FieldFlashException, IOException, InterruptedException {
+        phase(Phase.CONNECTING, run.device.address());
+        try (DeviceSession session = run.device.open()) {
             try {
                 return update(session, t0);
             } catch (InterruptedException | CancellationException e) {
@@ -436,8 +459,8 @@ public final class UpdateJob {
     private JobResult update(DeviceSession session, long t0) throws FieldFlashException, IOException, InterruptedException {
         Manifest m = run.bundle.manifest();
         String manifestSha = run.bundle.manifestSha256();
-        Capabilities caps = device.capabilities();
-        phase(Phase.IDENTIFYING, device.address());
+        Capabilities caps = run.device.capabilities();
+        phase(Phase.IDENTIFYING, run.device.address());
         DeviceInfo info = identify.firstContact(session);
         run.first = info;
         if (caps.identity()) {
@@ -468,6 +491,7 @@ public final class UpdateJob {
             pointOfNoReturn();
             onTrial = info;
         } else {
+            session.checkImages(m.images().stream().<ImageSource>map(i -> new CheckedImage(run.bundle, i)).toList());
             onTrial = sendAndInstall(session, m.images());
             for (int round = 1; onTrial == null && caps.rebootCommand(); round++) {
                 if (caps.identity()) {
@@ -535,7 +559,7 @@ public final class UpdateJob {
      */
     private DeviceInfo sendAndInstall(DeviceSession session, List<ImageSpec> images)
             throws FieldFlashException, IOException, InterruptedException {
-        Capabilities caps = device.capabilities();
+        Capabilities caps = run.device.capabilities();
         long total = images.stream().mapToLong(ImageSpec::size).sum();
         long doneBefore = 0;
         for (ImageSpec image : images) {
@@ -556,7 +580,7 @@ public final class UpdateJob {
                 if (o == InstallStep.Outcome.ON_TRIAL) return install.onTrial();
                 if (attempt >= 3) {
                     throw new DeviceException(DeviceException.Reason.UPLOAD_GONE,
-                            "The device at " + device.address() + " lost \"" + image.name() + "\" before installing it, " + attempt + " times.",
+                            "The device at " + run.device.address() + " lost \"" + image.name() + "\" before installing it, " + attempt + " times.",
                             "Restart the device and run the same command again. It does not run the new firmware: FieldFlash "
                                     + "did not tell it to restart.");
                 }
@@ -581,7 +605,7 @@ public final class UpdateJob {
             Optional<ImageSpec> spec = m.image(name);
             if (spec.isEmpty()) {
                 throw new DeviceException(DeviceException.Reason.INSTALL_INCOMPLETE,
-                        "The device at " + device.address() + " refused to restart for lack of image \"" + Printable.cut(name, 80)
+                        "The device at " + run.device.address() + " refused to restart for lack of image \"" + Printable.cut(name, 80)
                                 + "\", which this bundle does not have: the install pending there is not this bundle's.",
                         "Restart the device (it keeps running its previous firmware), then run the same command again. If this "
                                 + "happens again, report it to the vendor with the audit log.", incomplete);
@@ -624,37 +648,10 @@ public final class UpdateJob {
         String deviceId = run.first == null ? "" : run.first.deviceId();
         String before = run.first == null ? "" : run.first.firmware().version();
         String after = versionAfter.isEmpty() ? before : versionAfter;
-        boolean kept = !deviceId.isEmpty() && stores.resume().load(deviceId).isPresent();
+        List<String> ids = new ArrayList<>(fallback.firstDeviceIds());
+        if (!deviceId.isEmpty()) ids.add(deviceId);
+        boolean kept = ids.stream().anyMatch(id -> stores.resume().load(id).isPresent());
         return new JobResult(outcome, reason, message, hint, deviceId, before, after, run.bytesSent, run.resumes,
-                Duration.ofNanos(System.nanoTime() - t0), kept);
-    }
-
-    private AuditRecord auditRecord(JobResult r) {
-        VerifiedBundle vb = run.bundle;
-        Manifest m = vb == null ? null : vb.manifest();
-        List<String> signers = new ArrayList<>();
-        if (vb != null) vb.signers().stream().map(TrustedKey::keyid).forEach(signers::add);
-        String file = switch (source) {
-            case BundleSource.Verified v -> v.bundle().path().getFileName().toString();
-            case BundleSource.File f -> f.path().getFileName().toString();
-        };
-        return new AuditRecord(Instant.now(), stores.settings().operator(), HOST, file,
-                m == null ? "" : m.vendor(), m == null ? "" : m.product(), m == null ? "" : m.version(),
-                vb == null ? "" : vb.manifestSha256(), signers, vb != null && vb.expiryOverridden(),
-                r.deviceId(), device.transport(), device.address(), r.versionBefore(), r.versionAfter(),
-                r.outcome().name(), r.reason(), r.bytesSent(), r.resumes(), r.elapsed().toMillis() / 1000.0,
-                run.downgradeConfirmed);
-    }
-
-    private static final String HOST = hostName();
-
-    private static String hostName() {
-        String env = System.getenv(System.getProperty("os.name", "").toLowerCase().contains("win") ? "COMPUTERNAME" : "HOSTNAME");
-        if (env != null && !env.isBlank()) return env;
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "unknown";
-        }
+                Duration.ofNanos(System.nanoTime() - t0), kept, fallback.transports());
     }
 }

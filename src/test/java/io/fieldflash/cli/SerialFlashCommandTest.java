@@ -200,6 +200,26 @@ class SerialFlashCommandTest {
         }
     }
 
+    /**
+     * An ESP32-S3 application image in a bundle that names neither the chip nor the image format: the bundle's own
+     * checks cannot know it is for another chip; the ROM path holds every image's header against the chip it
+     * detected before the first region is erased.
+     */
+    @Test
+    void anAppImageForAnotherChipIsRefusedByItsHeader() throws Exception {
+        byte[] s3 = InnerVectors.bytes("esp-app/esp32-app-chip-esp32s3.bin");
+        // A first image that is fine (data): it must not be written either, since the second is refused.
+        Path b = bundle("s3app", List.of(new Img("nvs", RomBench.random(8_000, 18), 0x9000L, null, null),
+                new Img("app", s3, 0x10000L, null, null)));
+        byte[] before = oldFlash();
+        try (RomBench bench = RomBench.start(tmp, Chip.ESP32, "", before)) {
+            CliRun r = run("flash", b.toString(), "--serial", bench.pty.a(), "--trust", trust().toString());
+            assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+            assertThat(r.err()).contains("built for an ESP32-S3, but the unit is an ESP32").contains("Nothing was written");
+            assertThat(Files.readAllBytes(bench.flashFile())).isEqualTo(before);
+        }
+    }
+
     @Test
     void anImageWithoutAnOffsetIsAUsageError() throws Exception {
         Path b = bundle("nooffset", List.of(new Img("app", RomBench.random(100, 15), 0x10000L, null, null),

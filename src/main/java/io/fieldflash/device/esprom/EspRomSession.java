@@ -130,7 +130,7 @@ public final class EspRomSession implements DeviceSession {
     }
 
     /**
-     * Checks an image before it is written: an ESP application image (first byte 0xE9, or {@code forceApp} when the
+     * Checks an image before it is written ({@link #checkImages}): an ESP application image (first byte 0xE9, or {@code forceApp} when the
      * manifest says {@code format: esp-app}) must have a sane header built for this chip; anything else is data
      * and passes.
      *
@@ -143,6 +143,20 @@ public final class EspRomSession implements DeviceSession {
         }
         if (!forceApp && !EspAppImage.looksLikeApp(head)) return Optional.empty();
         return Optional.of(EspAppImage.check(head, info.chip(), image.name()));
+    }
+
+    /**
+     * Every image's header against the chip, before the first region is erased. The bundle's inner check knows an
+     * application image only by the manifest's {@code format}, and the chip only by {@code serial.chip}; this needs
+     * neither: any image starting with 0xE9 is held against the chip the ROM reported.
+     */
+    @Override
+    public void checkImages(List<ImageSource> images) throws DeviceException, IOException {
+        try {
+            for (ImageSource image : images) checkImage(image, false);
+        } catch (EspRomException e) {
+            throw e.toDeviceException();
+        }
     }
 
     /** Nothing to install: every region was checked when written. */

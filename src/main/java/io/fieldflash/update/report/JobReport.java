@@ -133,6 +133,10 @@ public record JobReport(AuditRecord record, JobResult result, List<String> logLi
         p.row("report.device.id", device, "device-id");
         p.row("report.device.address", orUnknown(p, r.deviceAddress()), "device-address");
         p.row("report.device.transport", orUnknown(p, r.transport()), "device-transport");
+        for (AuditRecord.FirstTry f : r.fellBackFrom()) {      // the path that failed before this one finished the job
+            p.row("report.device.fallbackFrom", p.text("report.device.fallbackFrom.value", f.transport(), f.address(), f.reason()),
+                    "device-fallback-from");
+        }
         p.row("report.device.versions", orUnknown(p, r.versionBefore()) + "  →  " + orUnknown(p, r.versionAfter()), "versions");
         p.endSection();
 

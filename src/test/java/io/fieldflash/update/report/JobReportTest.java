@@ -57,6 +57,19 @@ class JobReportTest {
     }
 
     @Test
+    void aJobFinishedOverTheFallbackNamesThePathThatFailedFirst() {
+        AuditRecord r = new AuditRecord(END, "Sam", "laptop-07", "cc.fwb", "Acme", "crossing-controller", "2.4.1", SHA,
+                List.of(SIGNER), false, "24:0a:c4:4f:1a:23", "esp-rom", "/dev/ttyUSB0", "", "", "UPDATED", "", 9000, 0, 12.5,
+                List.of(new AuditRecord.FirstTry("fieldflash-http/1", "http://192.168.4.1", "ccx-0042", "UNREACHABLE")));
+        String html = JobReport.of(r, updated("24:0a:c4:4f:1a:23"), List.of()).withZone(BERLIN).html();
+        assertThat(shown(html, "device-transport")).isEqualTo("esp-rom");
+        assertThat(shown(html, "device-fallback-from")).isEqualTo("fieldflash-http/1 at http://192.168.4.1: failed (UNREACHABLE), "
+                + "so the connection above finished the update");
+        assertThat(JobReport.of(record("Acme", "ccx-0042", false, "UPDATED", ""), updated("ccx-0042"), List.of()).html())
+                .doesNotContain("device-fallback-from");
+    }
+
+    @Test
     void updatedJobShowsEverythingASupervisorNeeds() {
         String html = JobReport.of(record("Acme Rail Systems", "ccx-0042", false, "UPDATED", ""), updated("ccx-0042"),
                         List.of("12:00:01.000 INFO [UpdateJob] Connected to ccx-0042", "12:02:05.000 INFO [UpdateJob] Confirmed 2.4.1"))
