@@ -22,7 +22,7 @@ exec 3<>"$fifo"
 DISPLAY="$display" FIELDFLASH_HOME="$home" "$root/bin/fieldflash" gui --tour <&3 | while read -r word name; do
   case "$word" in
     SHOT) case "$name" in
-            6-*) DISPLAY="$display" import -window root "$out/$name.png" ;;                       # a second window: the whole screen
+            6-*|7-*) DISPLAY="$display" import -window root "$out/$name.png" ;;                       # a second window: the whole screen
             *)   DISPLAY="$display" import -window root -crop 1024x720+0+0 +repage "$out/$name.png" ;;
           esac
           echo "  $name.png"; echo ok >&3 ;;

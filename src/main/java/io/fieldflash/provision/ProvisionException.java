@@ -1,6 +1,9 @@
 package io.fieldflash.provision;
 
 import io.fieldflash.FieldFlashException;
+import java.text.MessageFormat;
+import java.util.Locale;
+import java.util.ResourceBundle;
 
 /** A set-up step over a device's access point failed: what went wrong, in plain words, and what to do. */
 public final class ProvisionException extends FieldFlashException {
@@ -35,43 +38,58 @@ public final class ProvisionException extends FieldFlashException {
 
     private final Reason reason;
     private final int deviceCode;
+    private final String command;
 
     public ProvisionException(Reason reason, String message, String hint) {
-        this(reason, 0, message, hint, null);
+        this(reason, 0, "", message, hint, null);
     }
 
     public ProvisionException(Reason reason, String message, String hint, Throwable cause) {
-        this(reason, 0, message, hint, cause);
+        this(reason, 0, "", message, hint, cause);
     }
 
-    private ProvisionException(Reason reason, int deviceCode, String message, String hint, Throwable cause) {
+    private ProvisionException(Reason reason, int deviceCode, String command, String message, String hint, Throwable cause) {
         super(message, hint, cause);
         this.reason = reason;
         this.deviceCode = deviceCode;
+        this.command = command;
     }
 
-    /** A non-zero {@code r} from {@code command}, said in plain words. */
+    /** Where the sentences of {@link #refused} live, shared with the wizard. */
+    static final String MESSAGES = "io.fieldflash.provision.messages";
+
+    /** A device's refusal in plain words and what to do about it. */
+    public record Plain(String message, String hint) {}
+
+    /**
+     * What the device's refusal with {@code reason} means and what to do, in {@code locale}: the same sentences the
+     * command line prints (without the device's code). {@code step} names the refused step for {@link Reason#REFUSED}.
+     */
+    public static Plain plain(Reason reason, Locale locale, String step) {
+        ResourceBundle b = ResourceBundle.getBundle(MESSAGES, locale);
+        String key = "refused." + (b.containsKey("refused." + reason.name()) ? reason.name() : Reason.REFUSED.name());
+        String message = b.getString(key);
+        if (message.contains("{0}")) message = MessageFormat.format(message, step);
+        return new Plain(message, b.getString(key + ".hint"));
+    }
+
+    /** A non-zero {@code r} from {@code command}, said in plain words (English, as the command line prints it). */
     public static ProvisionException refused(String command, int r) {
-        return switch (command + " " + r) {
-            case "configure-ap -2" -> new ProvisionException(Reason.NETWORK_NOT_FOUND, r,
-                    "The device cannot find the network in its own scan (code -2).",
-                    "Check the network name (it is case-sensitive) and that the site's access point is on and in range of the device.",
-                    null);
-            case "configure-ap -3" -> new ProvisionException(Reason.BAD_SSID, r,
-                    "The device refused the network name (code -3).",
-                    "A network name is 1 to 32 bytes; check it for typing errors.", null);
-            case "configure-ap -4" -> new ProvisionException(Reason.BAD_KEY_LENGTH, r,
-                    "The device refused the password: its length does not fit the security type (code -4).",
-                    "WPA and WPA2 passwords are 8 to 63 characters (or 64 hex digits), WEP keys 5 or 13 characters (10 or 26 hex digits). "
-                            + "Check the password and --security; nothing was changed on the device.", null);
-            case "configure-ap -16640" -> new ProvisionException(Reason.PASSWORD_NOT_DECRYPTED, r,
-                    "The device could not decrypt the password (code -16640).",
-                    "Its key may have changed since FieldFlash read it (was another phone or laptop setting it up?). "
-                            + "Run provision again; if it repeats, put the device back into listening mode (hold SETUP until it blinks blue).", null);
-            default -> new ProvisionException(Reason.REFUSED, r,
-                    "The device refused " + command + " (code " + r + ").",
-                    "connect-ap was not sent, so the device is still in listening mode: check the values and run provision again.", null);
+        Reason reason = switch (command + " " + r) {
+            case "configure-ap -2" -> Reason.NETWORK_NOT_FOUND;
+            case "configure-ap -3" -> Reason.BAD_SSID;
+            case "configure-ap -4" -> Reason.BAD_KEY_LENGTH;
+            case "configure-ap -16640" -> Reason.PASSWORD_NOT_DECRYPTED;
+            default -> Reason.REFUSED;
         };
+        Plain p = plain(reason, Locale.ROOT, command);
+        String sentence = p.message().endsWith(".") ? p.message().substring(0, p.message().length() - 1) : p.message();
+        return new ProvisionException(reason, r, command, sentence + " (code " + r + ").", p.hint(), null);
+    }
+
+    /** The command the device refused, empty when the failure was not a refusal. */
+    public String command() {
+        return command;
     }
 
     public Reason reason() {

@@ -98,6 +98,20 @@ final class Tour implements Runnable {
             until(() -> find(n -> n.getId() != null && n.getId().equals("verdictCard") && n.isVisible()
                     && n.getStyleClass().contains("bad")), 30);
             shot("1-bundle-refused");
+            // setting up a new device's Wi-Fi, against a simulated Photon on this laptop
+            java.nio.file.Path photonDir = java.nio.file.Files.createTempDirectory("fieldflash-tour-photon");
+            try (io.fieldflash.sim.particle.ParticleSoftApDevice photon = io.fieldflash.sim.particle.ParticleSoftApDevice.start(
+                    new io.fieldflash.sim.particle.ParticleSoftApDevice.Config(photonDir, java.net.InetAddress.getLoopbackAddress(), 0, 0,
+                            null, io.fieldflash.sim.particle.ParticleFaults.NONE))) {
+                io.fieldflash.ui.provision.ProvisionWindow[] provision = {null};
+                fx(() -> provision[0] = bundle.openProvisioning());
+                fx(() -> provision[0].findAt(new io.fieldflash.provision.SoftApAddress(io.fieldflash.provision.SoftApAddress.Transport.TCP,
+                        "127.0.0.1", photon.tcpPort())));
+                until(() -> provision[0].listedForTour(), 30);
+                fx(() -> provision[0].pickForTour("Site Office WLAN", "example-password"));
+                shot("7-provision-wifi");
+                fx(() -> provision[0].close());
+            }
             fx(() -> wizard.main().openSettingsForTour());
             shot("6-settings-trust");
             System.out.println("TOUR done");

@@ -115,7 +115,7 @@ class ProvisionCommandTest {
             assertThat(j.get("deviceCode").asInt()).isEqualTo(-1);
             String command = fault.startsWith("set") ? "set" : "configure-ap";
             assertThat(j.get("message").asText()).isEqualTo("The device refused " + command + " (code -1).");
-            assertThat(j.get("hint").asText()).contains("connect-ap was not sent");
+            assertThat(j.get("hint").asText()).contains("still in listening mode");
             assertThat(d.state().commands()).doesNotContain("connect-ap");
             if (command.equals("set")) assertThat(d.state().commands()).doesNotContain("configure-ap");
         }

@@ -150,4 +150,16 @@ class BundleStepTest {
     private static String details(FxRobot robot) {
         return robot.lookup(".details-text").queryAll().stream().map(n -> ((Label) n).getText()).reduce("", String::concat);
     }
+
+    @Test
+    void theLinkOpensTheWifiSetUpWithoutABundle(FxRobot robot) {
+        robot.clickOn("#provisionLink");
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        assertThat(javafx.stage.Window.getWindows().stream().filter(w -> w instanceof Stage st && st.isShowing())
+                .map(w -> ((Stage) w).getTitle())).contains("Set up a device's Wi-Fi");
+        assertThat(wizard.model().step()).isEqualTo(WizardStep.BUNDLE);
+        assertThat(wizard.model().bundle()).isEmpty();
+        robot.interact(() -> javafx.stage.Window.getWindows().stream()
+                .filter(w -> w instanceof Stage st && "Set up a device's Wi-Fi".equals(st.getTitle())).toList().forEach(javafx.stage.Window::hide));
+    }
 }

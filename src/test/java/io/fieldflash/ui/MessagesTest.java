@@ -61,9 +61,13 @@ class MessagesTest {
         for (Locale locale : List.of(Locale.ENGLISH, Locale.GERMAN)) {
             Properties p = locale == Locale.GERMAN ? german() : english();
             for (String code : Problems.codes()) {
-                for (String part : List.of("title", "action")) {
-                    String key = "reason." + code + "." + part;
+                for (String key : List.of(Problems.titleKey(code), Problems.actionKey(code))) {
                     assertThat(p).as(locale + " " + key).containsKey(key);
+                    if (!key.startsWith("reason.")) {
+                        // the Wi-Fi set-up window's own texts: plain, no arguments
+                        assertThat(p.getProperty(key)).as(key).doesNotContain("{").isNotBlank();
+                        continue;
+                    }
                     String shown = AppContext.format(p.getProperty(key), args, locale);
                     assertThat(shown).as(key + " formats completely").doesNotContain("{").doesNotContain("}").isNotBlank();
                     assertThat(p.getProperty(key).replace("''", "")).as(key + ": write '' for an apostrophe").doesNotContain("'");

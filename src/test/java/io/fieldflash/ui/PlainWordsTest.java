@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * Every text the wizard can show comes from its resource bundles; none of them, in any language, speaks the jargon a
  * technician met in the first-use trial (issue 11): tool names, addresses, URL paths, hashes, counters, reason codes,
  * HTTP methods, byte offsets, port names and command-line wording. Such detail belongs behind the "Details"
- * disclosure, whose texts are the keys under {@code details.} and are not scanned.
+ * disclosure, whose texts are the keys under {@code details.} (or {@code <page>.details.}) and are not scanned.
  */
 class PlainWordsTest {
     /** The bundles the wizard reads, by language. */
@@ -56,9 +56,12 @@ class PlainWordsTest {
         return p;
     }
 
-    /** Whether {@code key} is text for the Details disclosure (or for the job report's technical rows). */
+    /**
+     * Whether {@code key} is text for a Details disclosure: keys under {@code details.}, or a page's own
+     * {@code <page>.details.} keys (e.g. the provisioning window's address fields).
+     */
     static boolean detailsOnly(String key) {
-        return key.startsWith("details.");
+        return key.startsWith("details.") || key.contains(".details.");
     }
 
     @Test

@@ -243,6 +243,21 @@ public final class BundleStepController implements StepController {
         running = Tasks.run(context.background(), task, this::showValid, this::showRefused, this::showCancelled);
     }
 
+    /** Opens "Set up a device's Wi-Fi", which needs no bundle. */
+    @FXML
+    void provisionWifi() {
+        openProvisioning();
+    }
+
+    /** Opens the Wi-Fi set-up window over the wizard and returns it. */
+    public io.fieldflash.ui.provision.ProvisionWindow openProvisioning() {
+        javafx.stage.Window owner = dropZone.getScene().getWindow();
+        io.fieldflash.ui.provision.ProvisionWindow w = new io.fieldflash.ui.provision.ProvisionWindow(context, owner,
+                dropZone.getScene().getStylesheets(), () -> io.fieldflash.ui.common.LaptopWifi.adapter(context));
+        w.show();
+        return w;
+    }
+
     @FXML
     void cancel() {
         if (running != null) running.cancel(true);

@@ -73,13 +73,33 @@ public final class Problems {
 
     /** The problem of a code with the command line's sentence and hint (e.g. an update job's result). */
     public static Problem of(AppContext context, String code, String message, String hint, Map<String, ?> args) {
-        String known = context.hasText("reason." + code + ".title") ? code : UNKNOWN;
+        String known = context.hasText(titleKey(code)) ? code : UNKNOWN;
         Map<String, Object> all = new HashMap<>();
         ARGUMENTS.forEach(a -> all.put(a, "?"));
         all.putAll(args);
         String details = String.join("\n\n", Stream.of(message, hint, context.text("details.code", code))
                 .filter(s -> s != null && !s.isBlank()).toList());
-        return new Problem(code, context.text("reason." + known + ".title", all), context.text("reason." + known + ".action", all), details);
+        return new Problem(code, text(context, titleKey(known), all), text(context, actionKey(known), all), details);
+    }
+
+    /**
+     * The key of a code's title: {@code reason.<CODE>.title}; for the Wi-Fi set-up's codes ({@code SOFTAP_*}) the
+     * set-up window's own {@code provision.error.<REASON>}, so that each code has one text.
+     */
+    public static String titleKey(String code) {
+        return code.startsWith(SOFTAP) ? "provision.error." + code.substring(SOFTAP.length()) : "reason." + code + ".title";
+    }
+
+    /** The key of a code's "what to do": {@code reason.<CODE>.action}, or {@code provision.error.<REASON>.hint}. */
+    public static String actionKey(String code) {
+        return code.startsWith(SOFTAP) ? titleKey(code) + ".hint" : "reason." + code + ".action";
+    }
+
+    private static final String SOFTAP = "SOFTAP_";
+
+    /** {@code reason.*} texts are MessageFormat patterns with named arguments; the set-up window's are plain text. */
+    private static String text(AppContext context, String key, Map<String, ?> args) {
+        return key.startsWith("reason.") ? context.text(key, args) : context.text(key);
     }
 
     /**

@@ -18,8 +18,6 @@ import io.fieldflash.ui.common.Details;
 import io.fieldflash.ui.common.Problems;
 import io.fieldflash.ui.common.Tasks;
 import io.fieldflash.ui.demo.DemoSession;
-import io.fieldflash.wifi.ProcessCommandRunner;
-import io.fieldflash.wifi.SoftApPatterns;
 import io.fieldflash.wifi.WifiAdapter;
 import io.fieldflash.wifi.WifiConnection;
 import io.fieldflash.wifi.WifiNetwork;
@@ -165,15 +163,8 @@ public final class ConnectStepController implements StepController {
         wifiStatus.setText(context.text("connect.wifiChecking"));
         Task<WifiAdapter> t = new Task<>() {
             @Override
-            protected WifiAdapter call() throws Exception {
-                SoftApPatterns patterns = SoftApPatterns.defaults();
-                List<String> vendor = io.fieldflash.update.Settings.load(io.fieldflash.update.Settings.file(context.dirs().user())).softApPatterns();
-                try {
-                    patterns = patterns.withVendorPatterns(vendor);
-                } catch (FieldFlashException e) {
-                    LOG.warn("Ignoring the vendor SSID patterns in the settings: {}", e.getMessage());
-                }
-                return WifiAdapter.forCurrentOs(ProcessCommandRunner.forCurrentOs(), patterns);
+            protected WifiAdapter call() {
+                return io.fieldflash.ui.common.LaptopWifi.adapter(context);
             }
         };
         Tasks.run(context.background(), t, adapter -> {
