@@ -161,6 +161,7 @@ class PlainWizardTest {
         assertThat(expires).isEqualTo(DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(Locale.GERMAN)
                 .withZone(ZoneId.systemDefault()).format(Instant.parse("2099-01-01T00:00:00Z")));
         assertThat(ISO.matcher(expires).find()).isFalse();
+        assertThat(robot.lookup("#detail-images").queryAs(Label.class).getText()).as("German decimal mark").isEqualTo("app (19,5 KiB)");
 
         // a wrong token: the German words, the technical sentence behind Details
         robot.clickOn(visibleButton(robot, "Weiter"));

@@ -285,7 +285,7 @@ public final class BundleStepController implements StepController {
         row = detail(row, "field.signer", vb.signers().stream().map(TrustedKey::label).collect(Collectors.joining(", ")));
         row = detail(row, "field.expires", context.dateTime(m.expires()));
         row = detail(row, "field.images", m.images().stream()
-                .map(i -> i.name() + " (" + Format.bytes(i.size()) + ")").collect(Collectors.joining(", ")));
+                .map(i -> i.name() + " (" + Format.bytes(i.size(), context.locale()) + ")").collect(Collectors.joining(", ")));
         String inside = insideLine(vb);
         if (!inside.isEmpty()) row = Cards.detailLines(context, details, row, "field.inside", inside);
         if (!m.releaseNotes().isEmpty()) Cards.detailLines(context, details, row, "field.notes", m.releaseNotes());

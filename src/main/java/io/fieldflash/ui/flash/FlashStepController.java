@@ -181,8 +181,8 @@ public final class FlashStepController implements StepController {
                     stateText.setText(phaseText);
                 }
                 progress.setProgress(p.bytesTotal() <= 0 ? 0 : (double) p.bytesDone() / p.bytesTotal());
-                progressText.setText(context.text("flash.progress", Format.bytes(p.bytesDone()), Format.bytes(p.bytesTotal()),
-                        p.bytesPerSecond() > 0 ? Format.bytes((long) p.bytesPerSecond()) + "/s" : "…",
+                progressText.setText(context.text("flash.progress", Format.bytes(p.bytesDone(), context.locale()), Format.bytes(p.bytesTotal(), context.locale()),
+                        p.bytesPerSecond() > 0 ? Format.bytes((long) p.bytesPerSecond(), context.locale()) + "/s" : "…",
                         p.etaKnown() ? duration(p.eta()) : "…"));
             }
             case JobEvent.Message m -> addLog((m.level() == JobEvent.Level.INFO ? "" : m.level() + ": ") + m.text());

@@ -93,7 +93,7 @@ public final class ResultStepController implements StepController {
         int row = 0;
         if (!r.deviceId().isEmpty()) row = Cards.detail(context, details, row, "field.deviceId", r.deviceId());
         row = Cards.detail(context, details, row, "field.versions", rawBefore + "  →  " + rawAfter);
-        row = Cards.detail(context, details, row, "field.sent", context.text("result.sent", Format.bytes(r.bytesSent()), r.resumes()));
+        row = Cards.detail(context, details, row, "field.sent", context.text("result.sent", Format.bytes(r.bytesSent(), context.locale()), r.resumes()));
         Cards.detail(context, details, row, "field.duration", String.format(context.locale(), "%.1f s", r.elapsed().toMillis() / 1000.0));
         boolean canRetry = r.outcome() == JobResult.Outcome.FAILED || r.outcome() == JobResult.Outcome.CANCELLED;
         retryButton.setVisible(canRetry);
