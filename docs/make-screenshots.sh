@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Takes the user guide's screenshots from the real app under Xvfb: runs 'fieldflash gui --tour' (the demo,
 # stopping at each page) and photographs the X screen at each stop with ImageMagick's import.
-# Needs: xvfb, imagemagick. Writes docs/images/*.png.
+# Needs: xvfb, imagemagick (and socat for the USB cable pictures). Writes docs/images/*.png.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/docs/images"

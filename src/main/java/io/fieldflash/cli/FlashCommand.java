@@ -4,17 +4,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fieldflash.Printable;
 import io.fieldflash.bundle.BundleException;
 import io.fieldflash.bundle.BundleReader;
-import io.fieldflash.bundle.ImageSpec;
 import io.fieldflash.bundle.TrustStore;
 import io.fieldflash.bundle.VerifiedBundle;
-import io.fieldflash.bundle.inner.EspChip;
 import io.fieldflash.bundle.TrustStoreException;
 import io.fieldflash.device.Device;
 import io.fieldflash.device.Protocols;
-import io.fieldflash.device.esprom.Chip;
 import io.fieldflash.device.esprom.EspRomDevice;
 import io.fieldflash.device.esprom.EspRomOptions;
 import io.fieldflash.device.esprom.FlashLayout;
+import io.fieldflash.device.esprom.SerialPlan;
 import io.fieldflash.device.esprom.ManualBoot;
 import io.fieldflash.device.http.HttpDevice;
 import io.fieldflash.device.http.HttpSettings;
@@ -33,12 +31,8 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -318,28 +312,15 @@ final class FlashCommand implements Callable<Integer> {
             return new SerialTarget(new BundleSource.File(bundle, store, allowExpired),
                     new EspRomDevice(port, options, new FlashLayout(Map.of()), null, ManualBoot.Prompt.NONE));
         }
-        Map<String, Long> offsets = new LinkedHashMap<>();
-        Set<EspChip> chips = new LinkedHashSet<>();
-        for (ImageSpec image : vb.manifest().images()) {
-            if (image.serialFlashOffset().isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), option + ": image \"" + Printable.cut(image.name(), 80)
-                        + "\" of this bundle has no serial.flashOffset, so FieldFlash does not know where it goes in flash"
-                        + (fallingBack ? " and could not write it over USB-serial should the network path fail. Use a bundle made for "
-                                + "USB-serial updates, or leave out --fallback-serial."
-                                : ". Use a bundle made for USB-serial updates, or update the unit over Wi-Fi (--device)."));
-            }
-            offsets.put(image.name(), image.serialFlashOffset().getAsLong());
-            image.chip().ifPresent(chips::add);
-        }
-        if (chips.size() > 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + ": the bundle's images name different chips (serial.chip: "
-                    + chips.stream().map(EspChip::id).collect(Collectors.joining(", ")) + "); one unit has one chip.");
-        }
-        Chip chip = null;
-        if (!chips.isEmpty()) {
-            EspChip c = chips.iterator().next();
-            chip = Chip.of(c).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-                    option + ": FieldFlash cannot write to an " + c.id() + " over its ROM bootloader (serial.chip)."));
+        SerialPlan plan;
+        try {
+            plan = SerialPlan.of(vb.manifest());
+        } catch (SerialPlan.NotForSerial e) {
+            String what = e.reason() != SerialPlan.NotForSerial.Reason.NO_FLASH_OFFSET ? ""
+                    : fallingBack ? " FieldFlash could not write it over USB-serial should the network path fail. Use a bundle made for "
+                            + "USB-serial updates, or leave out --fallback-serial."
+                    : " Use a bundle made for USB-serial updates, or update the unit over Wi-Fi (--device).";
+            throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage() + what);
         }
         if (vb.expiryOverridden()) {
             human.println("  warning: the bundle expired on " + vb.manifest().expires()
@@ -362,7 +343,7 @@ final class FlashCommand implements Callable<Integer> {
                 human.flush();
             }
         };
-        return new SerialTarget(new BundleSource.Verified(vb), new EspRomDevice(port, options, new FlashLayout(offsets), chip, prompt));
+        return new SerialTarget(new BundleSource.Verified(vb), plan.device(port, options, prompt));
     }
 
     /** {@code espota://HOST[:PORT]}, or a bare host for --protocol espota. */

@@ -87,6 +87,7 @@ final class Tour implements Runnable {
             fx(() -> wizard.main().toggleContrastForTour());
             shot("5-result-high-contrast");
             fx(() -> wizard.main().toggleContrastForTour());
+            usbTour();
             // a refused bundle, for the guide: the demo bundle with one byte changed
             java.nio.file.Path demoBundle = wizard.model().demo().orElseThrow().bundle();
             byte[] all = java.nio.file.Files.readAllBytes(demoBundle);
@@ -121,6 +122,53 @@ final class Tour implements Runnable {
             System.out.println("TOUR failed: " + e);
             System.out.flush();
             Platform.exit();
+        }
+    }
+
+    /**
+     * The USB cable path, when socat can make a pty pair: a simulated ESP32-S3 in its bootloader on the far end, the
+     * port typed in (ptys are not listed), Connect with the unit found, Review with the unit confirmed.
+     */
+    private void usbTour() throws Exception {
+        java.nio.file.Path dir = wizard.model().demo().orElseThrow().bundle().resolveSibling("usb");
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path a = dir.resolve("ttyA"), b = dir.resolve("ttyB");
+        Process socat;
+        try {
+            socat = new ProcessBuilder("socat", "pty,raw,echo=0,link=" + a, "pty,raw,echo=0,link=" + b)
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("socat.log").toFile()).start();
+        } catch (java.io.IOException e) {
+            System.out.println("TOUR no-socat (no USB pictures)");
+            return;
+        }
+        io.fieldflash.sim.esprom.SimulatedRom rom = null;
+        try {
+            until(() -> java.nio.file.Files.exists(a) && java.nio.file.Files.exists(b), 10);
+            rom = io.fieldflash.sim.esprom.SimulatedRom.start(io.fieldflash.sim.esprom.RomSimConfig.of(b.toString(), dir.resolve("unit"),
+                    io.fieldflash.device.esprom.Chip.ESP32S3));
+            WizardModel model = wizard.model();
+            fx(() -> {
+                model.clearJob();
+                model.connectionProperty().set(null);
+                model.usbChosenProperty().set(true);
+                model.goTo(WizardStep.CONNECT);
+            });
+            ConnectStepController connect = wizard.step(WizardStep.CONNECT);
+            fx(() -> connect.fillPort(a.toString(), Duration.ofSeconds(60)));
+            fx(() -> button("Find the unit").fire());
+            until(() -> model.connection().isPresent(), 30);
+            shot("2-connect-usb");
+            fx(() -> button("Next").fire());
+            until(() -> wizard.root().lookup("#confirmUnit") instanceof javafx.scene.control.CheckBox c && c.isVisible(), 10);
+            fx(() -> ((javafx.scene.control.CheckBox) wizard.root().lookup("#confirmUnit")).setSelected(true));
+            shot("3-review-usb");
+            fx(() -> {
+                model.connectionProperty().set(null);     // lets go of the port
+                model.usbChosenProperty().set(false);
+            });
+        } finally {
+            if (rom != null) rom.stop();
+            socat.destroy();
         }
     }
 

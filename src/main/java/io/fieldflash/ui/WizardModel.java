@@ -28,9 +28,40 @@ public final class WizardModel {
     private final ObjectProperty<DemoSession> demo = new SimpleObjectProperty<>();
     private final javafx.beans.property.BooleanProperty downgradeConfirmed = new javafx.beans.property.SimpleBooleanProperty(false);
     private final javafx.beans.property.StringProperty resumeAddress = new javafx.beans.property.SimpleStringProperty("");
+    private final javafx.beans.property.BooleanProperty usbChosen = new javafx.beans.property.SimpleBooleanProperty(false);
+    private final javafx.beans.property.BooleanProperty unitConfirmed = new javafx.beans.property.SimpleBooleanProperty(false);
 
     public WizardModel(AppContext context) {
         this.context = context;
+        // A unit found over USB keeps its port open (in its bootloader) until the update takes it: let go of it when
+        // the connection is forgotten or replaced.
+        connection.addListener((o, before, now) -> {
+            if (before != null && before.device() instanceof io.fieldflash.device.esprom.EspRomDevice d
+                    && (now == null || now.device() != d)) {
+                d.release();
+            }
+            unitConfirmed.set(false);
+        });
+        // a unit found over USB was found for the bundle's flash layout and chip: another bundle needs it found again
+        bundle.addListener((o, before, now) -> {
+            Connection c = connection.get();
+            if (now != before && c != null && c.device() instanceof io.fieldflash.device.esprom.EspRomDevice && !updating()) {
+                connection.set(null);
+            }
+        });
+    }
+
+    /** True when Connect shows the USB cable path (the technician chose it, or the result page offered it). */
+    public javafx.beans.property.BooleanProperty usbChosenProperty() {
+        return usbChosen;
+    }
+
+    /**
+     * True when the technician ticked, on Review, that the unit found over USB is the right one (the cable cannot
+     * tell its product); the update's audit record carries it. Cleared whenever the connection changes.
+     */
+    public javafx.beans.property.BooleanProperty unitConfirmedProperty() {
+        return unitConfirmed;
     }
 
     public ReadOnlyObjectProperty<WizardStep> stepProperty() {

@@ -174,6 +174,7 @@ public final class AuditLog {
         ObjectNode d = n.putObject("device");
         d.put("id", r.deviceId()).put("transport", r.transport()).put("address", r.deviceAddress())
                 .put("versionBefore", r.versionBefore()).put("versionAfter", r.versionAfter());
+        if (r.unitConfirmed()) d.put("confirmedByOperator", true);
         if (!r.fellBackFrom().isEmpty()) {
             // Only on lines of a job that switched transports: older lines and single-transport jobs stay as they were.
             ArrayNode first = d.putArray("fallbackFrom");

@@ -29,6 +29,8 @@ import java.util.List;
  * @param seconds          how long the job took
  * @param fellBackFrom     the transports tried first whose path failed, in order, before {@code transport} took over
  *                         (the network path before USB-serial, see {@link Fallback}); empty when there was no fallback
+ * @param unitConfirmed    the connection could not tell which product the unit is (a ROM bootloader), and the
+ *                         technician confirmed by hand that it is the right one before the update started
  * @param downgradeConfirmed the operator confirmed installing an older version than the device ran (same or higher
  *                         security counter); false when the bundle was no version downgrade
  */
@@ -36,7 +38,7 @@ public record AuditRecord(Instant time, String operator, String host, String bun
                           String version, String manifestSha256, List<String> signers, boolean expiryOverridden,
                           String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
                           String result, String reason, long bytesSent, int resumes, double seconds,
-                          List<FirstTry> fellBackFrom, boolean downgradeConfirmed) {
+                          List<FirstTry> fellBackFrom, boolean unitConfirmed, boolean downgradeConfirmed) {
     public AuditRecord {
         signers = List.copyOf(signers);
         fellBackFrom = List.copyOf(fellBackFrom);
@@ -48,16 +50,7 @@ public record AuditRecord(Instant time, String operator, String host, String bun
                        String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
                        String result, String reason, long bytesSent, int resumes, double seconds) {
         this(time, operator, host, bundleFile, vendor, product, version, manifestSha256, signers, expiryOverridden, deviceId,
-                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, List.of(), false);
-    }
-
-    /** A record of a job that installed no older version (no downgrade to confirm). */
-    public AuditRecord(Instant time, String operator, String host, String bundleFile, String vendor, String product,
-                       String version, String manifestSha256, List<String> signers, boolean expiryOverridden,
-                       String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
-                       String result, String reason, long bytesSent, int resumes, double seconds, List<FirstTry> fellBackFrom) {
-        this(time, operator, host, bundleFile, vendor, product, version, manifestSha256, signers, expiryOverridden, deviceId,
-                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, fellBackFrom, false);
+                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, List.of(), false, false);
     }
 
     /** A record of a job that ran over one transport only, with or without a confirmed downgrade. */
@@ -66,8 +59,19 @@ public record AuditRecord(Instant time, String operator, String host, String bun
                        String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
                        String result, String reason, long bytesSent, int resumes, double seconds, boolean downgradeConfirmed) {
         this(time, operator, host, bundleFile, vendor, product, version, manifestSha256, signers, expiryOverridden, deviceId,
-                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, List.of(),
+                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, List.of(), false,
                 downgradeConfirmed);
+    }
+
+    /** A record of a job that installed no older version (no downgrade to confirm). */
+    public AuditRecord(Instant time, String operator, String host, String bundleFile, String vendor, String product,
+                       String version, String manifestSha256, List<String> signers, boolean expiryOverridden,
+                       String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
+                       String result, String reason, long bytesSent, int resumes, double seconds, List<FirstTry> fellBackFrom,
+                       boolean unitConfirmed) {
+        this(time, operator, host, bundleFile, vendor, product, version, manifestSha256, signers, expiryOverridden, deviceId,
+                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, fellBackFrom,
+                unitConfirmed, false);
     }
 
     /**
@@ -86,5 +90,14 @@ public record AuditRecord(Instant time, String operator, String host, String bun
         fellBackFrom.forEach(f -> out.add(f.transport()));
         out.add(transport);
         return List.copyOf(out);
+    }
+
+    /** A record without a confirmation by hand (the connection identified the unit, or nobody was asked). */
+    public AuditRecord(Instant time, String operator, String host, String bundleFile, String vendor, String product,
+                       String version, String manifestSha256, List<String> signers, boolean expiryOverridden,
+                       String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
+                       String result, String reason, long bytesSent, int resumes, double seconds, List<FirstTry> fellBackFrom) {
+        this(time, operator, host, bundleFile, vendor, product, version, manifestSha256, signers, expiryOverridden, deviceId,
+                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, fellBackFrom, false, false);
     }
 }

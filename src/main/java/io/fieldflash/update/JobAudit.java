@@ -15,9 +15,11 @@ final class JobAudit {
     private static final String HOST = hostName();
 
     /**
-     * @param fellBackFrom the transports whose path failed before the one in use ({@link FallbackStep})
+     * @param fellBackFrom  the transports whose path failed before the one in use ({@link FallbackStep})
+     * @param unitConfirmed the technician confirmed by hand that the unit is the right one
      */
-    static AuditRecord record(JobResult r, BundleSource source, JobContext run, List<AuditRecord.FirstTry> fellBackFrom) {
+    static AuditRecord record(JobResult r, BundleSource source, JobContext run, List<AuditRecord.FirstTry> fellBackFrom,
+                              boolean unitConfirmed) {
         VerifiedBundle vb = run.bundle;
         Manifest m = vb == null ? null : vb.manifest();
         List<String> signers = vb == null ? List.of() : vb.signers().stream().map(TrustedKey::keyid).toList();
@@ -30,7 +32,7 @@ final class JobAudit {
                 vb == null ? "" : vb.manifestSha256(), signers, vb != null && vb.expiryOverridden(),
                 r.deviceId(), run.device.transport(), run.device.address(), r.versionBefore(), r.versionAfter(),
                 r.outcome().name(), r.reason(), r.bytesSent(), r.resumes(), r.elapsed().toMillis() / 1000.0, fellBackFrom,
-                run.downgradeConfirmed);
+                unitConfirmed, run.downgradeConfirmed);
     }
 
     private static String hostName() {

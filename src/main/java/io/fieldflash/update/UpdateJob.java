@@ -86,6 +86,7 @@ public final class UpdateJob {
     private boolean discardRequested;
     private final Object pauseLock = new Object();
     private volatile boolean paused;
+    private volatile boolean unitConfirmed;
     private volatile Phase phase = Phase.VERIFYING;
 
     // Facts of this run: written by the job thread only (the steps share them through the context).
@@ -134,6 +135,15 @@ public final class UpdateJob {
      */
     public static UpdateJob create(BundleSource bundle, Device device, Fallback fallback, UpdateStores stores, JobSettings settings) {
         return new UpdateJob(bundle, device, Objects.requireNonNull(fallback), stores, settings);
+    }
+
+    /**
+     * Records that the technician confirmed by hand that the unit is the right one, because the connection cannot
+     * tell its product (a ROM bootloader); the audit record carries it. Call before {@link #start()}.
+     */
+    public UpdateJob unitConfirmedByOperator() {
+        unitConfirmed = true;
+        return this;
     }
 
     /** Adds a listener; add them before {@link #start()} to see every event. */
@@ -393,7 +403,7 @@ public final class UpdateJob {
         }
         Thread.interrupted();
         phase = Phase.DONE;
-        AuditRecord record = JobAudit.record(result, source, run, fallback.firstTries());
+        AuditRecord record = JobAudit.record(result, source, run, fallback.firstTries(), unitConfirmed);
         audited = record;
         try {
             stores.audit().append(record);

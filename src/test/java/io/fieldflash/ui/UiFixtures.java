@@ -58,6 +58,23 @@ final class UiFixtures {
         return out;
     }
 
+    /**
+     * A bundle for a cable update: its one image "app" ({@code image}) goes to {@code offset} in flash of an
+     * {@code chip} ({@code serial.flashOffset}, {@code serial.chip}).
+     */
+    static Path serialBundle(Path dir, String version, byte[] image, String chip, long offset) throws Exception {
+        Path img = Files.write(dir.resolve("serial-app-" + version + ".bin"), image);
+        String manifest = """
+                {"vendor": "Acme Rail Systems", "product": "crossing-controller", "hardware": ["ccx-rev-b"],
+                 "version": "%s", "securityCounter": 5, "expires": "2099-01-01T00:00:00Z",
+                 "images": [{"name": "app", "serial": {"chip": "%s", "flashOffset": %d}}]}
+                """.formatted(version, chip, offset);
+        Path out = dir.resolve("serial-" + chip + "-" + version + ".fwb");
+        BundleWriter.create(manifest.getBytes(StandardCharsets.UTF_8), Map.of("app", img), List.of(VENDOR), out,
+                BundleWriter.Compression.STORE);
+        return out;
+    }
+
     /** A copy of {@code bundle} with one byte of its image changed. */
     static Path tampered(Path bundle) throws IOException {
         byte[] all = Files.readAllBytes(bundle);

@@ -36,6 +36,7 @@ public final class EspRomDevice implements Device {
     private final FlashLayout layout;
     private final Chip expectedChip;
     private final ManualBoot.Prompt prompt;
+    private final java.util.concurrent.atomic.AtomicReference<EspRomSession> held = new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * @param expectedChip the chip the bundle is for ({@code serial.chip}); null when the bundle does not say
@@ -79,8 +80,33 @@ public final class EspRomDevice implements Device {
         }
     }
 
+    /**
+     * Keeps {@code session} (opened on this port to find the unit, e.g. by the wizard's Connect page) for the next
+     * {@link #open()}: the unit stays in its bootloader, so the update does not reset it again or ask a person for the
+     * buttons a second time. Later opens connect anew. A session held before is closed.
+     *
+     * @throws IllegalArgumentException when the session is on another port, or its chip is not the one expected
+     */
+    public void handOver(EspRomSession session) {
+        if (!session.port().equals(port)) throw new IllegalArgumentException("the session is on another port");
+        if (expectedChip != null && session.chipInfo().chip() != expectedChip) {
+            throw new IllegalArgumentException("the session's unit is an " + session.chipInfo().chip().displayName()
+                    + ", not an " + expectedChip.displayName());
+        }
+        EspRomSession before = held.getAndSet(session);
+        if (before != null && before != session) before.close();
+    }
+
+    /** Closes a session kept by {@link #handOver} that no update took (the technician went back, or left). */
+    public void release() {
+        EspRomSession s = held.getAndSet(null);
+        if (s != null) s.close();
+    }
+
     /** {@link #open()} with the ROM's own failures and the interruption as they are. */
     public EspRomSession connect() throws EspRomException, InterruptedException {
+        EspRomSession kept = held.getAndSet(null);
+        if (kept != null) return kept;
         SerialLink link;
         try {
             link = SerialLink.open(port, EspRomOptions.ROM_BAUD);

@@ -37,6 +37,11 @@ public final class EspRomSession implements DeviceSession {
         this.options = options;
     }
 
+    /** The port the unit is on. */
+    public String port() {
+        return device.address();
+    }
+
     /** Chip, MAC and flash size as the ROM revealed them. */
     public ChipInfo chipInfo() {
         return info;

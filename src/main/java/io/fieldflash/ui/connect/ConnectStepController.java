@@ -1,6 +1,5 @@
 package io.fieldflash.ui.connect;
 
-import com.fazecast.jSerialComm.SerialPort;
 import io.fieldflash.FieldFlashException;
 import io.fieldflash.Printable;
 import io.fieldflash.device.Device;
@@ -8,6 +7,16 @@ import io.fieldflash.device.DeviceException;
 import io.fieldflash.device.DeviceInfo;
 import io.fieldflash.device.DeviceSession;
 import io.fieldflash.device.Protocols;
+import io.fieldflash.device.esprom.ChipInfo;
+import io.fieldflash.device.esprom.EspRomDevice;
+import io.fieldflash.device.esprom.EspRomException;
+import io.fieldflash.device.esprom.EspRomOptions;
+import io.fieldflash.device.esprom.EspRomSession;
+import io.fieldflash.device.esprom.ManualBoot;
+import io.fieldflash.device.esprom.SerialPlan;
+import io.fieldflash.device.serial.SerialPortInfo;
+import io.fieldflash.device.serial.SerialPorts;
+import io.fieldflash.device.serial.UsbBridge;
 import io.fieldflash.device.http.HttpDevice;
 import io.fieldflash.device.http.HttpSettings;
 import io.fieldflash.ui.AppContext;
@@ -60,6 +69,9 @@ public final class ConnectStepController implements StepController {
     private WifiAdapter wifi;
     private WifiConnection joined;
     private Task<?> running;
+    private Task<?> finding;
+    private SerialPlan plan;                 // the bundle's flash layout and chip; null when it cannot go over a cable
+    private EspRomOptions usbOptions = EspRomOptions.defaults();
 
     @FXML Label subtitle;
     @FXML ToggleButton wifiToggle;
@@ -82,7 +94,18 @@ public final class ConnectStepController implements StepController {
     @FXML ProgressIndicator busy;
     @FXML Label connectStatus;
     @FXML VBox usbPane;
-    @FXML ListView<String> ports;
+    @FXML Label usbNotForCable;
+    @FXML VBox usbBody;
+    @FXML ListView<SerialPortInfo> ports;
+    @FXML Button refreshButton;
+    @FXML TextField portPath;
+    @FXML Button findButton;
+    @FXML Button findCancelButton;
+    @FXML ProgressIndicator usbBusy;
+    @FXML Label usbStatus;
+    @FXML Label bootPrompt;
+    @FXML javafx.scene.control.TitledPane portDetails;
+    @FXML Label portDetailsText;
     @FXML VBox resultCard;
     @FXML Label resultIcon;
     @FXML Label resultTitle;
@@ -100,6 +123,10 @@ public final class ConnectStepController implements StepController {
         address.setText(DEFAULT_ADDRESS);
         wifiToggle.selectedProperty().addListener((o, was, now) -> showPane());
         usbToggle.selectedProperty().addListener((o, was, now) -> showPane());
+        model.usbChosenProperty().addListener((o, was, now) -> {
+            if (now != usbToggle.isSelected()) (now ? usbToggle : wifiToggle).setSelected(true);
+        });
+        initUsb();
         // a toggle group lets both be unselected; keep one selected
         wifiToggle.setOnAction(e -> wifiToggle.setSelected(true));
         usbToggle.setOnAction(e -> usbToggle.setSelected(true));
@@ -132,6 +159,7 @@ public final class ConnectStepController implements StepController {
 
     @Override
     public void entered() {
+        enteredUsb();
         Optional<DemoSession> demo = model.demo();
         joinCard.setVisible(demo.isEmpty());
         joinCard.setManaged(demo.isEmpty());
@@ -147,11 +175,23 @@ public final class ConnectStepController implements StepController {
             if (!resume.isEmpty() && model.connection().isEmpty()) address.setText(resume);
             if (wifi == null) loadWifi();
         }
+        if (usbToggle.isSelected()) {
+            subtitle.setText(context.text("usb.subtitle"));
+            javafx.application.Platform.runLater(() -> (model.connection().isPresent() ? findButton : portPath).requestFocus());
+            return;
+        }
         javafx.application.Platform.runLater(() -> (model.connection().isPresent() ? connectButton : address).requestFocus());
     }
 
     private void showPane() {
         boolean usb = usbToggle.isSelected();
+        model.usbChosenProperty().set(usb);
+        subtitle.setText(context.text(usb ? "usb.subtitle" : model.demo().isPresent() ? "connect.demoSubtitle" : "connect.subtitle"));
+        if (model.connection().isPresent() && !model.updating()
+                && (model.connection().get().device() instanceof EspRomDevice) != usb) {
+            model.connectionProperty().set(null);      // the unit found on the other path is not the one chosen now
+            Cards.hide(resultCard);
+        }
         wifiPane.setVisible(!usb);
         wifiPane.setManaged(!usb);
         usbPane.setVisible(usb);
@@ -421,21 +461,247 @@ public final class ConnectStepController implements StepController {
         }
     }
 
+    // ---- USB cable: the unit's ROM bootloader over a serial port ----------------------------------------------
+
+    /** What "Find the unit" found: the port, the unit's chip and MAC, and the device the update will use. */
+    private record Found(String port, ChipInfo chip, EspRomDevice device, DeviceInfo info) {}
+
+    /** The unit answered, but it is another chip than the bundle is for; nothing was written. */
+    private static final class WrongChip extends Exception {
+        final ChipInfo found;
+
+        WrongChip(ChipInfo found) {
+            super("wrong chip");
+            this.found = found;
+        }
+    }
+
+    private final BooleanProperty findingFlag = new SimpleBooleanProperty(false);
+
+    private void initUsb() {
+        ports.setCellFactory(v -> new ListCell<>() {
+            @Override
+            protected void updateItem(SerialPortInfo p, boolean empty) {
+                super.updateItem(p, empty);
+                setText(empty || p == null ? null : portName(p));
+            }
+        });
+        ports.setPlaceholder(new Label(context.text("usb.noPorts")));
+        ports.getSelectionModel().selectedItemProperty().addListener((o, a, p) -> {
+            if (p != null && !portPath.getText().isEmpty()) portPath.clear();
+            showPortDetails();
+            if (p != null) forgetUnit();      // another cable picked (a refreshed list alone forgets nothing)
+        });
+        portPath.textProperty().addListener((o, a, b) -> {
+            if (!b.isEmpty()) ports.getSelectionModel().clearSelection();
+            showPortDetails();
+            forgetUnit();
+        });
+        usbBusy.visibleProperty().bind(findingFlag);
+        findButton.disableProperty().bind(findingFlag);
+        refreshButton.disableProperty().bind(findingFlag);
+        findCancelButton.visibleProperty().bind(findingFlag);
+        findCancelButton.managedProperty().bind(findingFlag);
+        wifiToggle.disableProperty().bind(findingFlag);
+        showPortDetails();
+    }
+
+    /** The bundle decides whether the cable path is open at all, and which chip it wants. */
+    private void enteredUsb() {
+        plan = null;
+        String why = "";
+        Optional<io.fieldflash.bundle.VerifiedBundle> vb = model.bundle();
+        if (vb.isPresent()) {
+            try {
+                plan = SerialPlan.of(vb.get().manifest());
+            } catch (SerialPlan.NotForSerial e) {
+                why = context.text(e.reason() == SerialPlan.NotForSerial.Reason.NO_FLASH_OFFSET ? "usb.notForCable" : "usb.notForCableChip");
+                LOG.info("This bundle cannot be written over a cable: {}", e.getMessage());
+            }
+        }
+        boolean open = plan != null;
+        usbNotForCable.setText(why);
+        usbNotForCable.setVisible(!open);
+        usbNotForCable.setManaged(!open);
+        usbBody.setDisable(!open);
+        if (model.usbChosenProperty().get()) {
+            usbToggle.setSelected(true);
+            if (model.connection().isEmpty() && !findingFlag.get()) Cards.hide(resultCard);
+        }
+    }
+
+    /** A name a person recognises: "USB cable (Silicon Labs CP210x)"; the raw path only under Details. */
+    private String portName(SerialPortInfo p) {
+        String base = p.bridge().map(b -> context.text("usb.port.bridge", b.name()))
+                .orElse(context.text(p.usb() ? "usb.port.usb" : "usb.port.other"));
+        // two cables of the same kind: number them in list order
+        List<SerialPortInfo> same = ports.getItems().stream().filter(q -> q.bridge().map(UsbBridge::name).equals(p.bridge().map(UsbBridge::name))
+                && q.usb() == p.usb()).toList();
+        return same.size() > 1 ? context.text("usb.port.nth", base, same.indexOf(p) + 1) : base;
+    }
+
+    private void showPortDetails() {
+        String path = portPath.getText().strip();
+        SerialPortInfo p = ports.getSelectionModel().getSelectedItem();
+        if (!path.isEmpty()) {
+            portDetailsText.setText(context.text("usb.detailsPort", Printable.of(path)));
+        } else if (p != null) {
+            portDetailsText.setText(context.text("usb.detailsPort", p.label()));
+        } else {
+            portDetailsText.setText(context.text("usb.detailsNone"));
+        }
+    }
+
+    /** The port to open: the one typed in, else the one picked in the list. */
+    private Optional<String> chosenPort() {
+        String typed = portPath.getText().strip();
+        if (!typed.isEmpty()) return Optional.of(typed);
+        return Optional.ofNullable(ports.getSelectionModel().getSelectedItem()).map(SerialPortInfo::path);
+    }
+
     @FXML
     void refreshPorts() {
-        Task<List<String>> t = new Task<>() {
+        Task<List<SerialPortInfo>> t = new Task<>() {
             @Override
-            protected List<String> call() {
-                return Arrays.stream(SerialPort.getCommPorts())
-                        .map(p -> p.getSystemPortPath() + "  —  " + p.getDescriptivePortName()
-                                + (p.getPortDescription().isBlank() ? "" : " (" + p.getPortDescription() + ")"))
-                        .toList();
+            protected List<SerialPortInfo> call() {
+                return SerialPorts.list();
             }
         };
         Tasks.run(context.background(), t, list -> {
+            SerialPortInfo was = ports.getSelectionModel().getSelectedItem();
             ports.getItems().setAll(list);
-            ports.setPlaceholder(new Label(context.text("connect.noPorts")));
-        }, e -> ports.setPlaceholder(new Label(String.valueOf(e.getMessage()))), () -> {});
+            ports.setPlaceholder(new Label(context.text("usb.noPorts")));
+            if (was != null && list.contains(was)) ports.getSelectionModel().select(was);
+            else if (list.size() == 1 && portPath.getText().isBlank()) ports.getSelectionModel().selectFirst();
+        }, e -> ports.setPlaceholder(new Label(context.text("usb.noPorts"))), () -> {});
+    }
+
+    /**
+     * Opens the port, brings the unit into its bootloader (reset lines where the cable has them, else the person is
+     * asked to press the buttons, with the wait's deadline from {@link EspRomOptions}), and reads its chip and MAC.
+     * The port stays open: the update takes the unit over as it waits.
+     */
+    @FXML
+    void findUnit() {
+        if (plan == null) return;
+        Optional<String> chosen = chosenPort();
+        if (chosen.isEmpty()) {
+            usbStatus.setText(context.text("usb.pickFirst"));
+            return;
+        }
+        String port = chosen.get();
+        SerialPlan p = plan;
+        EspRomOptions options = usbOptions;
+        forgetUnit();
+        Cards.hide(resultCard);
+        findingFlag.set(true);
+        usbStatus.setText(context.text("usb.finding"));
+        ManualBoot.Prompt prompt = new ManualBoot.Prompt() {
+            @Override
+            public void manualBootNeeded(ManualBoot request) {
+                long seconds = request.timeout().toSeconds();
+                javafx.application.Platform.runLater(() -> {
+                    bootPrompt.setText(context.text("usb.holdBoot", seconds));
+                    bootPrompt.setVisible(true);
+                    bootPrompt.setManaged(true);
+                });
+            }
+
+            @Override
+            public void bootloaderFound() {
+                javafx.application.Platform.runLater(() -> hideBootPrompt());
+            }
+        };
+        Task<Found> t = new Task<>() {
+            @Override
+            protected Found call() throws Exception {
+                // found without a chip check, so that another chip can be named; the update's device checks it again
+                EspRomDevice probe = new EspRomDevice(port, options, p.layout(), null, prompt);
+                EspRomSession s = probe.connect();
+                try {
+                    ChipInfo chip = s.chipInfo();
+                    if (p.chip().isPresent() && p.chip().get() != chip.chip()) throw new WrongChip(chip);
+                    EspRomDevice device = p.device(port, options, prompt);
+                    DeviceInfo info = s.identify();
+                    if (isCancelled()) throw new InterruptedException("cancelled");
+                    device.handOver(s);
+                    return new Found(port, chip, device, info);
+                } catch (Exception | Error e) {
+                    s.close();
+                    throw e;
+                }
+            }
+        };
+        finding = Tasks.run(context.background(), t, f -> {
+            findingFlag.set(false);
+            hideBootPrompt();
+            usbStatus.setText("");
+            LOG.info("Found over USB on {}: {}", Printable.of(f.port()), f.chip());
+            model.connectionProperty().set(new WizardModel.Connection(f.device(), f.info()));
+            Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, true,
+                    context.text("usb.found", f.chip().chip().displayName(), f.chip().macText()),
+                    context.text("usb.foundText"), context.text("usb.foundHint"));
+            deviceDetails.getChildren().clear();
+        }, e -> {
+            findingFlag.set(false);
+            hideBootPrompt();
+            usbStatus.setText("");
+            failedUsb(e);
+        }, () -> {
+            findingFlag.set(false);
+            hideBootPrompt();
+            usbStatus.setText(context.text("usb.cancelled"));
+        });
+    }
+
+    /** Stops looking for the unit; the port is closed. */
+    @FXML
+    void cancelFind() {
+        Task<?> t = finding;
+        if (t != null) t.cancel(true);
+    }
+
+    private void hideBootPrompt() {
+        bootPrompt.setVisible(false);
+        bootPrompt.setManaged(false);
+    }
+
+    private void failedUsb(Throwable e) {
+        deviceDetails.getChildren().clear();
+        if (e instanceof WrongChip w) {
+            String wanted = plan == null ? "?" : plan.chip().map(c -> c.displayName()).orElse("?");
+            String found = w.found.chip().displayName();
+            LOG.info("Refused the unit over USB: it is an {} ({}), the bundle is for an {}", found, w.found.macText(), wanted);
+            Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, false,
+                    context.text("usb.wrongChip", found, wanted), context.text("usb.wrongChipText"), context.text("usb.wrongChipHint", found));
+            return;
+        }
+        LOG.info("Finding the unit over USB failed: {}", e.getMessage());
+        portDetailsText.setText(portDetailsText.getText() + "\n" + context.text("usb.detailsError", Printable.of(String.valueOf(e.getMessage()))));
+        if (e instanceof EspRomException r && r.reason() == EspRomException.Reason.NO_BOOTLOADER) {
+            Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, false, context.text("usb.noBootloader"),
+                    context.text("usb.noBootloaderText", usbOptions.manualBootWait().toSeconds()), context.text("usb.noBootloaderHint"));
+        } else if (e instanceof EspRomException r && r.reason() == EspRomException.Reason.PORT) {
+            Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, false, context.text("usb.portFailed"),
+                    context.text("usb.portFailedText"), context.text("usb.portFailedHint"));
+        } else {
+            Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, false, context.text("usb.failed"),
+                    context.text("usb.failedText"), context.text("usb.failedHint"));
+        }
+    }
+
+    /** A unit found before is not the one meant any more (another port was picked). */
+    private void forgetUnit() {
+        if (model.connection().isPresent() && !model.updating() && model.connection().get().device() instanceof EspRomDevice) {
+            model.connectionProperty().set(null);
+            Cards.hide(resultCard);
+        }
+    }
+
+    /** For tests: the port typed in by hand, and how long to wait for the buttons. */
+    public void fillPort(String path, java.time.Duration manualBootWait) {
+        usbOptions = EspRomOptions.defaults().withManualBootWait(manualBootWait);
+        portPath.setText(path);
     }
 
     /** For tests: the fields a technician types into. */

@@ -114,7 +114,11 @@ public final class FlashStepController implements StepController {
         if (model.job().isPresent()) return;   // already running (e.g. the window was re-shown)
         VerifiedBundle vb = model.bundle().orElseThrow();
         WizardModel.Connection c = model.connection().orElseThrow();
-        subtitle.setText(c.device().capabilities().identity()
+        if (c.device() instanceof io.fieldflash.device.esprom.EspRomDevice) {
+            subtitle.setText(context.text("usb.flashSubtitle", io.fieldflash.device.esprom.Chip.parse(c.info().hardware())
+                    .map(io.fieldflash.device.esprom.Chip::displayName).orElse(Printable.of(c.info().hardware())),
+                    Printable.of(c.info().deviceId()), Printable.of(vb.manifest().version())));
+        } else subtitle.setText(c.device().capabilities().identity()
                 ? context.text("flash.subtitle", Printable.of(c.info().product()), Printable.of(c.info().deviceId()),
                         Printable.of(c.info().firmware().version()), Printable.of(vb.manifest().version()))
                 : context.text("flash.subtitleUnidentified", Printable.of(c.device().transport()), c.device().address(),
@@ -131,6 +135,7 @@ public final class FlashStepController implements StepController {
         renderRows(false);
         UpdateJob job = UpdateJob.create(new BundleSource.Verified(vb), c.device(), model.stores(),
                 JobSettings.DEFAULT.withDowngradeAllowed(model.downgradeConfirmedProperty().get()));
+        if (model.unitConfirmedProperty().get()) job.unitConfirmedByOperator();
         job.addListener(this::fromJob);
         model.jobProperty().set(job);
         job.start();

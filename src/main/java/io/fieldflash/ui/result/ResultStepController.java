@@ -34,6 +34,8 @@ public final class ResultStepController implements StepController {
     @FXML Button saveButton;
     @FXML Button anotherButton;
     @FXML Label savedLabel;
+    @FXML VBox usbFallback;
+    @FXML Button usbFallbackButton;
 
     private final java.util.function.Supplier<java.util.List<String>> logLines;
 
@@ -68,7 +70,10 @@ public final class ResultStepController implements StepController {
                 r.reasonCode().orElse(io.fieldflash.ui.common.Problems.UNKNOWN), r.message(), r.hint(),
                 java.util.Map.of("running", rawBefore, "bundle", model.bundle().map(b -> b.manifest().version()).orElse(rawAfter)));
         String body = switch (r.outcome()) {
-            case UPDATED -> model.connection().map(c -> c.device().capabilities().identity()).orElse(true)
+            case UPDATED -> model.connection().map(c -> c.device() instanceof io.fieldflash.device.esprom.EspRomDevice).orElse(false)
+                    ? context.text("usb.updatedText", model.bundle().map(b -> Printable.of(b.manifest().version())).orElse(after),
+                            Printable.of(r.deviceId()))
+                    : model.connection().map(c -> c.device().capabilities().identity()).orElse(true)
                     ? context.text("result.updatedText", Printable.of(r.deviceId()), after, before)
                     // a stock updater page reports nothing back after its restart: say what is known, and no more
                     : context.text("result.updatedUnconfirmedText", model.bundle().map(b -> Printable.of(b.manifest().version())).orElse(after));
@@ -99,12 +104,47 @@ public final class ResultStepController implements StepController {
         retryButton.setVisible(canRetry);
         retryButton.setManaged(canRetry);
         savedLabel.setText("");
+        boolean offerUsb = offersUsb(r);
+        usbFallback.setVisible(offerUsb);
+        usbFallback.setManaged(offerUsb);
         javafx.application.Platform.runLater(() -> (canRetry ? retryButton : anotherButton).requestFocus());
     }
 
-    /** Tries the same update again: the transfer continues where it stopped. */
+    /**
+     * The network path failed because the unit stopped answering (not a refusal): the same verified bundle can go
+     * over a USB cable, when the bundle says where its images go in flash.
+     */
+    private boolean offersUsb(JobResult r) {
+        if (r.outcome() != JobResult.Outcome.FAILED || model.demo().isPresent()) return false;
+        if (!r.reason().equals("UNREACHABLE") && !r.reason().equals("NOT_BACK")) return false;
+        if (model.connection().map(c -> c.device() instanceof io.fieldflash.device.esprom.EspRomDevice).orElse(true)) return false;
+        return model.bundle().map(b -> {
+            try {
+                io.fieldflash.device.esprom.SerialPlan.of(b.manifest());
+                return true;
+            } catch (io.fieldflash.device.esprom.SerialPlan.NotForSerial e) {
+                return false;
+            }
+        }).orElse(false);
+    }
+
+    /** Switches Connect to the USB cable, keeping the verified bundle. */
+    @FXML
+    void useUsb() {
+        model.clearJob();
+        model.connectionProperty().set(null);
+        model.usbChosenProperty().set(true);
+        model.goTo(WizardStep.CONNECT);
+    }
+
+    /** Tries the same update again: the transfer continues where it stopped (over a cable: Connect finds the unit again). */
     @FXML
     void retry() {
+        if (model.connection().map(c -> c.device() instanceof io.fieldflash.device.esprom.EspRomDevice).orElse(false)) {
+            // over a cable the unit is found again first, so that the page can ask for the buttons if it has to
+            useUsb();
+            return;
+        }
         model.clearJob();
         model.goTo(WizardStep.REVIEW);
     }

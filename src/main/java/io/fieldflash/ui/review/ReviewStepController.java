@@ -5,6 +5,8 @@ import io.fieldflash.bundle.Manifest;
 import io.fieldflash.bundle.TrustedKey;
 import io.fieldflash.bundle.VerifiedBundle;
 import io.fieldflash.device.DeviceInfo;
+import io.fieldflash.device.esprom.Chip;
+import io.fieldflash.device.esprom.EspRomDevice;
 import io.fieldflash.ui.AppContext;
 import io.fieldflash.ui.StepController;
 import io.fieldflash.ui.WizardModel;
@@ -45,6 +47,7 @@ public final class ReviewStepController implements StepController {
     @FXML Label verdictHint;
     @FXML GridPane details;
     @FXML CheckBox downgradeBox;
+    @FXML CheckBox confirmUnit;
 
     public ReviewStepController(AppContext context, WizardModel model) {
         this.context = context;
@@ -61,6 +64,16 @@ public final class ReviewStepController implements StepController {
         return Optional.of(context.text("review.start"));
     }
 
+    @FXML
+    void initialize() {
+        confirmUnit.selectedProperty().addListener((o, was, now) -> {
+            if (confirmUnit.isVisible()) {
+                model.unitConfirmedProperty().set(now);
+                mayStart.set(now);
+            }
+        });
+    }
+
     @Override
     public void entered() {
         mayStart.unbind();
@@ -71,10 +84,16 @@ public final class ReviewStepController implements StepController {
         downgradeBox.setVisible(false);
         downgradeBox.setManaged(false);
         Cards.hide(verdictCard);
+        confirmUnit.setVisible(false);
+        confirmUnit.setManaged(false);
         VerifiedBundle vb = model.bundle().orElseThrow();
         WizardModel.Connection c = model.connection().orElseThrow();
         Manifest m = vb.manifest();
         DeviceInfo info = c.info();
+        if (c.device() instanceof EspRomDevice rom) {
+            enteredUsb(rom, info, vb);
+            return;
+        }
         subtitle.setText(c.device().capabilities().identity()
                 ? context.text("review.subtitle", Printable.of(info.product()), Printable.of(info.deviceId()), c.device().address())
                 : context.text("review.subtitleUnidentified", Printable.of(c.device().transport()), c.device().address()));
@@ -110,6 +129,41 @@ public final class ReviewStepController implements StepController {
                     info.firmware().securityCounter(), m.securityCounter()));
         }, e -> Cards.problem(context, verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint,
                 Problems.of(context, e), ""), () -> {});
+    }
+
+    /**
+     * A unit found over USB: its ROM tells chip and MAC only. The checks that could not be made are listed, and the
+     * update may start only once the technician ticked that this is the right unit (recorded in the audit log).
+     */
+    private void enteredUsb(EspRomDevice rom, DeviceInfo info, VerifiedBundle vb) {
+        Manifest m = vb.manifest();
+        String chip = Chip.parse(info.hardware()).map(Chip::displayName).orElse(Printable.of(info.hardware()));
+        String mac = Printable.of(info.deviceId());
+        subtitle.setText(context.text("usb.reviewSubtitle", chip, mac));
+        fromVersion.setText(context.text("review.unknownVersion"));
+        toVersion.setText(Printable.of(m.version()));
+        StringBuilder notChecked = new StringBuilder(context.text("usb.notCheckedText"));
+        java.util.List<String> checks = new java.util.ArrayList<>(java.util.List.of(
+                context.text("usb.check.product", Printable.of(m.product())),
+                context.text("usb.check.version", Printable.of(m.version())),
+                context.text("usb.check.counter")));
+        if (Chip.parse(info.hardware()).map(ch -> !ch.esp32Family()).orElse(false)) checks.add(context.text("usb.check.wholeImage"));
+        for (String check : checks) notChecked.append("\n  •  ").append(check);
+        Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint, true, context.text("usb.notChecked"),
+                notChecked.toString(), rom.expectedChip().map(x -> context.text("usb.checked", x.displayName())).orElse(""));
+        confirmUnit.setText(context.text("usb.confirm", chip, mac, Printable.of(m.product())));
+        confirmUnit.setSelected(false);
+        confirmUnit.setVisible(true);
+        confirmUnit.setManaged(true);
+        model.unitConfirmedProperty().set(false);
+        details.getChildren().clear();
+        int row = 0;
+        row = Cards.detail(context, details, row, "field.deviceId", info.deviceId());
+        row = Cards.detail(context, details, row, "field.vendor", m.vendor());
+        row = Cards.detail(context, details, row, "field.signer",
+                vb.signers().stream().map(TrustedKey::label).collect(Collectors.joining(", ")));
+        if (!m.releaseNotes().isEmpty()) Cards.detailLines(context, details, row, "field.notes", m.releaseNotes());
+        javafx.application.Platform.runLater(confirmUnit::requestFocus);
     }
 
     private void show(Preflight.Verdict v, DeviceInfo info, Manifest m) {
