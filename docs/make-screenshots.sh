@@ -29,3 +29,7 @@ DISPLAY="$display" FIELDFLASH_HOME="$home" "$root/bin/fieldflash" gui --tour <&3
     TOUR) echo "tour: $name" ;;
   esac
 done
+# the depot view (several units at once) is photographed by its headless test, on two simulated units over ptys
+# (needs socat): one updated, one refused with its Retry
+(cd "$root" && ./mvnw -B -q test -Dtest=DepotWindowTest -Dsurefire.failIfNoSpecifiedTests=false -Dfieldflash.screenshots="$out") \
+  && echo "  7-depot.png"

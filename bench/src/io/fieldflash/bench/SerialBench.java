@@ -84,8 +84,8 @@ public final class SerialBench {
         }
     }
 
-    /** A pty pair with a fresh simulated ESP32 (its own process) on its far end. */
-    private static final class Line implements AutoCloseable {
+    /** A pty pair with a fresh simulated ESP32 (its own process) on its far end (also used by DepotBench). */
+    static final class Line implements AutoCloseable {
         final Process socat;
         final Process unit;
         final Path a;
@@ -149,7 +149,7 @@ public final class SerialBench {
         return out;
     }
 
-    private static Optional<String> which(String name) {
+    static Optional<String> which(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             Path p = Path.of(dir, name);
             if (Files.isExecutable(p)) return Optional.of(p.toString());

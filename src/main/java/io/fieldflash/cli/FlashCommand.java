@@ -18,6 +18,7 @@ import io.fieldflash.device.http.HttpDevice;
 import io.fieldflash.device.http.HttpSettings;
 import io.fieldflash.device.RetryPolicy;
 import io.fieldflash.update.BundleSource;
+import io.fieldflash.update.DepotRun;
 import io.fieldflash.update.Fallback;
 import io.fieldflash.update.JobEvent;
 import io.fieldflash.update.JobListener;
@@ -31,6 +32,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -70,7 +72,8 @@ import picocli.CommandLine.Parameters;
             "  fieldflash flash --device http://192.168.4.1 --trust acme.pub cc-2.4.1.fwb",
             "  fieldflash flash --serial /dev/ttyUSB0 --trust acme.pub cc-2.4.1.fwb",
             "  fieldflash flash --device http://192.168.4.1 --fallback-serial /dev/ttyUSB0 \\",
-            "      --trust acme.pub cc-2.4.1.fwb"})
+            "      --trust acme.pub cc-2.4.1.fwb",
+            "  fieldflash flash --serial /dev/ttyUSB0 --serial /dev/ttyUSB1 cc-2.4.1.fwb   (depot)"})
 final class FlashCommand implements Callable<Integer> {
     static final String TOKEN_ENV = "FIELDFLASH_TOKEN";
     static final String PASSWORD_ENV = "FIELDFLASH_PASSWORD";
@@ -87,8 +90,8 @@ final class FlashCommand implements Callable<Integer> {
     // ---- USB-serial: the unit's ESP ROM bootloader (esp-rom); see docs/serial.md ----
     @Option(names = "--serial", paramLabel = "PORT",
             description = "Instead of --device: write the bundle through the ESP ROM bootloader on this serial port, e.g. /dev/ttyUSB0 "
-                    + "(each image at its serial.flashOffset).")
-    String serial;
+                    + "(each image at its serial.flashOffset). Give it several times to update several units at once (depot).")
+    List<String> serial = List.of();
 
     @Option(names = "--baud", paramLabel = "RATE", defaultValue = "" + EspRomOptions.DEFAULT_BAUD,
             description = "With --serial or --fallback-serial: the line rate for the transfer (default ${DEFAULT-VALUE}; the ROM is reached at 115200 first).")
@@ -167,12 +170,12 @@ final class FlashCommand implements Callable<Integer> {
                     + "same unit should the network path fail (with --serial, the cable is the only path already)");
         }
         if (retries < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--retries must be at least 1");
-        if ((device == null) == (serial == null)) {
+        if ((device == null) == serial.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), device == null
                     ? "give --device URL (over the network) or --serial PORT (a unit's ROM bootloader over USB-serial)"
                     : "--device and --serial exclude each other: give one");
         }
-        Device target = serial == null ? device(human) : null;
+        Device target = serial.isEmpty() ? device(human) : null;
         if (rebootTimeout < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--reboot-timeout must be at least 1 second");
         TrustStore store;
         try {
@@ -194,18 +197,19 @@ final class FlashCommand implements Callable<Integer> {
                 .withDowngradeAllowed(allowDowngrade);
 
         BundleSource source = new BundleSource.File(bundle, store, allowExpired);
-        if (serial != null) {
+        if (!serial.isEmpty()) {
             SerialTarget st = serialTarget(serial, "--serial", store, human);
+            if (serial.size() > 1) return new DepotOutput(json, out, err).run(st.source(), st.refused(), st.devices(), stores, settings);
             source = st.source();
-            target = st.device();
+            target = st.devices().getFirst();
         }
         Fallback fallback = null;
         if (fallbackSerial != null) {
             // Checked now, before the network is tried: a bundle that cannot go over the cable is said so up front.
-            SerialTarget st = serialTarget(fallbackSerial, "--fallback-serial", store, human);
+            SerialTarget st = serialTarget(List.of(fallbackSerial), "--fallback-serial", store, human);
             if (st.source() instanceof BundleSource.Verified) {      // else the job refuses the bundle before any device
                 source = st.source();
-                fallback = new Fallback(st.device(), "USB-serial");
+                fallback = new Fallback(st.devices().getFirst(), "USB-serial");
             }
         }
         UpdateJob job = fallback == null ? UpdateJob.create(source, target, stores, settings)
@@ -233,7 +237,7 @@ final class FlashCommand implements Callable<Integer> {
             r = job.run();
             if (json) {
                 ObjectNode o = describe(r);
-                if (serial != null) o.put("transport", EspRomDevice.TRANSPORT);
+                if (!serial.isEmpty()) o.put("transport", EspRomDevice.TRANSPORT);
                 JsonOut.print(out, o);
             }
             else printResult(out, err, r);
@@ -290,14 +294,14 @@ final class FlashCommand implements Callable<Integer> {
     }
 
     /** The bundle to send over serial (verified when it could be) and the ROM bootloader to send it to. */
-    private record SerialTarget(BundleSource source, Device device) {}
+    private record SerialTarget(BundleSource source, List<EspRomDevice> devices, BundleException refused) {}
 
     /**
      * The ROM's flash layout and chip come from the bundle, so it is verified here first; the job then takes it as
      * verified. A bundle that fails verification goes to the job as the file, which refuses it the same way as on the
      * network path (and writes the audit line) before the port is opened.
      */
-    private SerialTarget serialTarget(String port, String option, TrustStore store, PrintWriter human) {
+    private SerialTarget serialTarget(List<String> ports, String option, TrustStore store, PrintWriter human) {
         EspRomOptions options;
         try {
             options = EspRomOptions.defaults().withBaud(baud).withCompress(!noCompress);
@@ -309,8 +313,8 @@ final class FlashCommand implements Callable<Integer> {
         try {
             vb = new BundleReader(store).allowingExpired(allowExpired).read(bundle);
         } catch (BundleException e) {
-            return new SerialTarget(new BundleSource.File(bundle, store, allowExpired),
-                    new EspRomDevice(port, options, new FlashLayout(Map.of()), null, ManualBoot.Prompt.NONE));
+            return new SerialTarget(new BundleSource.File(bundle, store, allowExpired), ports.stream()
+                    .map(p -> new EspRomDevice(p, options, new FlashLayout(Map.of()), null, ManualBoot.Prompt.NONE)).toList(), e);
         }
         SerialPlan plan;
         try {
@@ -326,7 +330,13 @@ final class FlashCommand implements Callable<Integer> {
             human.println("  warning: the bundle expired on " + vb.manifest().expires()
                     + "; it is used because the operator allowed it. The audit log records this.");
         }
-        ManualBoot.Prompt prompt = new ManualBoot.Prompt() {
+        return new SerialTarget(new BundleSource.Verified(vb), ports.stream()
+                .map(p -> plan.device(p, options, prompt(human, ports.size() > 1 ? p + ": " : ""))).toList(), null);
+    }
+
+    /** Shows the instruction to press the unit's buttons once per port, and when its bootloader answers. */
+    private static ManualBoot.Prompt prompt(PrintWriter human, String port) {
+        return new ManualBoot.Prompt() {
             private boolean shown;
 
             @Override
@@ -339,11 +349,10 @@ final class FlashCommand implements Callable<Integer> {
 
             @Override
             public void bootloaderFound() {
-                human.println("  the bootloader answers.");
+                human.println("  " + Printable.of(port) + "the bootloader answers.");
                 human.flush();
             }
         };
-        return new SerialTarget(new BundleSource.Verified(vb), plan.device(port, options, prompt));
     }
 
     /** {@code espota://HOST[:PORT]}, or a bare host for --protocol espota. */

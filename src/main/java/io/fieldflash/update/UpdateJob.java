@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * {@link InstallStep}, {@link RebootStep}, {@link ConfirmStep}, {@link FallbackStep}) with its own deadline and typed
  * failures; the job keeps their order, the events, pause/cancel and the audit record.
  *
- * <p>Runs on its own virtual thread ({@link #start()}); reports {@link JobEvent}s to listeners on a separate event
+ * <p>Runs on its own thread ({@link #start()}); reports {@link JobEvent}s to listeners on a separate event
  * thread; takes commands from any thread: {@link #pause()}, {@link #resume()}, {@link #cancel()},
  * {@link #cancelAndDiscard()}. Every wait has a timeout and gives way to a cancel.
  *
@@ -152,13 +152,15 @@ public final class UpdateJob {
         return this;
     }
 
-    /** Starts the job on a virtual thread; returns at once. */
+    /** Starts the job on its own thread; returns at once. */
     public UpdateJob start() {
         synchronized (state) {
             if (started) throw new IllegalStateException("the job was started already");
             started = true;
             Thread.ofVirtual().name("fieldflash-update-events").start(this::dispatch);
-            worker = Thread.ofVirtual().name("fieldflash-update").start(this::runJob);
+            // A platform thread: a serial port's reads and writes block in native code, which would pin a virtual thread's
+            // carrier; with several jobs at once (depot mode) the units would then take turns on the few carriers.
+            worker = Thread.ofPlatform().daemon().name("fieldflash-update").start(this::runJob);
         }
         return this;
     }

@@ -704,6 +704,13 @@ public final class ConnectStepController implements StepController {
         portPath.setText(path);
     }
 
+    /** Opens the depot view: several units on their own USB cables at once, with the bundle chosen in step 1. */
+    @FXML
+    void openDepot() {
+        javafx.scene.Scene scene = usbPane.getScene();
+        new io.fieldflash.ui.depot.DepotWindow(context, model, scene.getWindow(), scene.getStylesheets()).show();
+    }
+
     /** For tests: the fields a technician types into. */
     public void fill(String deviceAddress, String accessToken) {
         address.setText(deviceAddress);
