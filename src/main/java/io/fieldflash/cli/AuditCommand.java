@@ -17,8 +17,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {"The audit log: one line per update, each chained to the one before by its SHA-256."},
-        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class})
+        description = {"The audit log: one line per update or settings change, each chained",
+            "to the one before by its SHA-256."},
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, AuditCommand.Show.class})
 final class AuditCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -63,6 +64,60 @@ final class AuditCommand implements Runnable {
             }
             out.flush();
             return v.ok() ? 0 : Main.EXIT_FAILED;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = {"Lists the audit log for people, one line per entry: updates, and",
+                "settings changes (old -> new; a secret only as \"changed\")."})
+    static final class Show implements Callable<Integer> {
+        @Option(names = "--file", paramLabel = "F", description = "The log to show (default: this user's audit.jsonl).")
+        Path file;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            AuditLog log = log(file);
+            PrintWriter out = spec.commandLine().getOut();
+            java.util.List<String> lines = log.lines();
+            if (lines.isEmpty()) out.println("The audit log " + Printable.of(log.file().toString()) + " is empty.");
+            for (String line : lines) out.println(describe(line));
+            out.flush();
+            return 0;
+        }
+
+        /** One entry in words, every value escaped. */
+        static String describe(String line) {
+            com.fasterxml.jackson.databind.JsonNode n;
+            try {
+                n = io.fieldflash.bundle.Json.MAPPER.readTree(line);
+            } catch (IOException e) {
+                n = null;
+            }
+            if (n == null || !n.isObject()) return "(a line that is not an audit entry: run 'fieldflash audit verify')";
+            com.fasterxml.jackson.databind.JsonNode d = n.path("device");
+            StringBuilder b = new StringBuilder("#").append(n.path("seq").asText()).append("  ").append(Printable.cut(n.path("time").asText(), 40))
+                    .append("  ").append(Printable.cut(n.path("operator").asText(), 80)).append("  ");
+            if (io.fieldflash.update.SettingsAuditRecord.KIND.equals(n.path("kind").asText())) {
+                b.append("settings of ").append(Printable.cut(d.path("product").asText(), 80)).append(' ')
+                        .append(Printable.cut(d.path("id").asText(), 64)).append(" at ").append(Printable.cut(d.path("address").asText(), 120)).append(": ");
+                java.util.List<String> changes = new java.util.ArrayList<>();
+                for (com.fasterxml.jackson.databind.JsonNode c : n.path("changes")) {
+                    String name = Printable.cut(c.path("key").asText(), 64);
+                    changes.add(c.path("secret").asBoolean()
+                            ? name + " changed"
+                            : name + " " + Printable.cut(c.path("old").asText(), 80) + " -> " + Printable.cut(c.path("new").asText(), 80));
+                }
+                return b.append(String.join(", ", changes)).toString();
+            }
+            com.fasterxml.jackson.databind.JsonNode bundle = n.path("bundle");
+            return b.append("update ").append(Printable.cut(bundle.path("product").asText(), 80)).append(' ')
+                    .append(Printable.cut(bundle.path("version").asText(), 40)).append(" on ").append(Printable.cut(d.path("id").asText(), 64))
+                    .append(" (").append(Printable.cut(d.path("versionBefore").asText(), 40)).append(" -> ")
+                    .append(Printable.cut(d.path("versionAfter").asText(), 40)).append("): ").append(Printable.cut(n.path("result").asText(), 40))
+                    .append(n.path("reason").isTextual() ? " " + Printable.cut(n.path("reason").asText(), 60) : "").toString();
         }
     }
 

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             FlashCommand.class,
             AuditCommand.class,
             ProvisionCommand.class,
+            SettingsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

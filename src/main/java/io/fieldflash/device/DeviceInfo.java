@@ -14,9 +14,16 @@ package io.fieldflash.device;
  * @param maxImageSize largest image it accepts, in bytes
  * @param maxChunkSize largest chunk it accepts in one request, in bytes
  * @param upload       the transfer it holds, if any, so that a client restarted from scratch can resume it
+ * @param settings     the device serves settings a technician may read and change ({@code /info} {@code settings: true})
  */
 public record DeviceInfo(String protocol, String product, String hardware, String deviceId, Firmware firmware,
-                         long maxImageSize, int maxChunkSize, UploadState upload) {
+                         long maxImageSize, int maxChunkSize, UploadState upload, boolean settings) {
+
+    /** What a device without settings says about itself. */
+    public DeviceInfo(String protocol, String product, String hardware, String deviceId, Firmware firmware,
+                      long maxImageSize, int maxChunkSize, UploadState upload) {
+        this(protocol, product, hardware, deviceId, firmware, maxImageSize, maxChunkSize, upload, false);
+    }
 
     public DeviceInfo {
         if (protocol == null || product == null || hardware == null || deviceId == null || firmware == null || upload == null) {

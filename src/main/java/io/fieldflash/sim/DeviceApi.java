@@ -67,6 +67,7 @@ final class DeviceApi implements Http1Server.Handler {
     private final PatchFault.Dice dice;
     private final SimulatorStats.Counters counters;
     private final Host host;
+    private final SimSettings settings;
 
     DeviceApi(SimulatorConfig cfg, Flash flash, Disk disk, UploadStore uploads, PatchFault.Dice dice, SimulatorStats.Counters counters,
               Host host) {
@@ -77,6 +78,7 @@ final class DeviceApi implements Http1Server.Handler {
         this.dice = dice;
         this.counters = counters;
         this.host = host;
+        this.settings = SimSettings.load(cfg.stateDir(), disk, flash.state().deviceId());
     }
 
     @Override
@@ -130,7 +132,7 @@ final class DeviceApi implements Http1Server.Handler {
         var upload = UPLOAD_PATH.matcher(rest);
         var install = INSTALL_PATH.matcher(rest);
         boolean tus = rest.equals("/uploads") || upload.matches();
-        if (!tus && !install.matches() && !List.of("/info", "/reboot", "/confirm").contains(rest)) {
+        if (!tus && !install.matches() && !List.of("/info", "/reboot", "/confirm", "/settings").contains(rest)) {
             return Reply.error(404, "NOT_FOUND", "No such resource: " + path + ".");
         }
         if (method.equals("OPTIONS")) return tus ? options() : Reply.status(204).header("Allow", allowed(rest));
@@ -150,6 +152,11 @@ final class DeviceApi implements Http1Server.Handler {
             case "/uploads" -> method.equals("POST") ? create(r) : notAllowed(rest, method);
             case "/reboot" -> method.equals("POST") ? reboot() : notAllowed(rest, method);
             case "/confirm" -> method.equals("POST") ? confirm() : notAllowed(rest, method);
+            case "/settings" -> switch (method) {
+                case "GET", "HEAD" -> Reply.json(200, settings.toJson());
+                case "PUT" -> changeSettings(r);
+                default -> notAllowed(rest, method);
+            };
             case "/info" -> notAllowed(rest, method);
             default -> {
                 if (install.matches()) yield method.equals("POST") ? install(r, install.group(1)) : notAllowed(rest, method);
@@ -167,6 +174,7 @@ final class DeviceApi implements Http1Server.Handler {
 
     private static String allowed(String rest) {
         if (rest.equals("/info")) return "GET, HEAD, OPTIONS";
+        if (rest.equals("/settings")) return "GET, HEAD, PUT, OPTIONS";
         if (rest.equals("/uploads")) return "POST, OPTIONS";
         if (UPLOAD_PATH.matcher(rest).matches()) return "HEAD, PATCH, DELETE, OPTIONS";
         return "POST, OPTIONS";
@@ -247,6 +255,7 @@ final class DeviceApi implements Http1Server.Handler {
                 .put("trial", st.trial()).put("slot", st.active().name())
                 .put("manifestSha256", manifest.equals(SlotContents.FACTORY) ? "" : manifest);
         o.put("pendingReboot", st.pendingReboot());
+        o.put("settings", true);
         o.put("maxImageSize", cfg.maxImageSize());
         o.put("maxChunkSize", cfg.maxChunkSize());
         Optional<UploadStore.Upload> u = uploads.current();
@@ -264,6 +273,23 @@ final class DeviceApi implements Http1Server.Handler {
 
     private static String location(UploadStore.Upload u) {
         return BASE + "/uploads/" + u.id();
+    }
+
+    // ---------------------------------------------------------------- settings
+
+    /** {@code PUT /settings}: all of the change or none of it; {@code 422 INVALID_SETTING} names the first refused value. */
+    private Reply changeSettings(Request r) throws IOException {
+        byte[] body = r.readSmallBody(SimSettings.MAX_BODY);
+        try {
+            List<String> changed = settings.apply(SimSettings.parse(body));
+            LOG.info("settings changed: {}", changed);
+            return Reply.json(200, settings.toJson());
+        } catch (IllegalArgumentException e) {
+            return Reply.error(400, "BAD_REQUEST", e.getMessage());
+        } catch (SimSettings.Refused e) {
+            return Reply.json(422, Json.MAPPER.createObjectNode().put("error", "INVALID_SETTING").put("field", e.field)
+                    .put("message", e.getMessage()));
+        }
     }
 
     // ---------------------------------------------------------------- tus

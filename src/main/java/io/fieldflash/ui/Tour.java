@@ -76,6 +76,7 @@ final class Tour implements Runnable {
             fx(() -> button("Connect").fire());
             until(() -> wizard.model().connection().isPresent(), 30);
             shot("2-connect");
+            configure();
             fx(() -> button("Next").fire());
             until(() -> find(n -> n instanceof Button b && b.isVisible() && "Start update".equals(plain(b)) && !b.isDisabled()), 30);
             shot("3-review");
@@ -123,6 +124,26 @@ final class Tour implements Runnable {
             System.out.flush();
             Platform.exit();
         }
+    }
+
+    /** The device's settings form, with two changes reviewed (for the guide), then closed. */
+    private void configure() throws Exception {
+        fx(() -> button("Configure the device…").fire());
+        until(() -> form().map(r -> r.lookup("#configure-field-gateDownDelay") != null
+                && r.lookup("#configure-status") instanceof javafx.scene.control.Label l && l.getText().startsWith("Change")).orElse(false), 30);
+        fx(() -> {
+            javafx.scene.Parent r = form().orElseThrow();
+            ((javafx.scene.control.TextField) r.lookup("#configure-field-siteName")).setText("Main St crossing");
+            ((javafx.scene.control.TextField) r.lookup("#configure-field-gateDownDelay")).setText("12");
+            ((Button) r.lookup("#configure-review-button")).fire();
+        });
+        shot("7-configure");
+        fx(() -> ((Button) form().orElseThrow().lookup("#configure-close")).fire());
+    }
+
+    private static java.util.Optional<javafx.scene.Parent> form() {
+        return javafx.stage.Window.getWindows().stream().filter(w -> w.getScene() != null)
+                .map(w -> w.getScene().getRoot()).filter(r -> "configure-root".equals(r.getId())).findFirst();
     }
 
     /**

@@ -79,6 +79,18 @@ public final class AuditLog {
 
     /** Appends {@code record} as one chained line; returns the line written. */
     public String append(AuditRecord record) throws IOException {
+        return appendLine(n -> fill(n, record));
+    }
+
+    /**
+     * Appends the settings a device accepted as one chained line ({@code "kind": "settings"}, result
+     * {@value SettingsAuditRecord#RESULT}); a secret is written as {@code "changed"}, never its value.
+     */
+    public String append(SettingsAuditRecord record) throws IOException {
+        return appendLine(n -> fill(n, record));
+    }
+
+    private String appendLine(java.util.function.Consumer<ObjectNode> filler) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         ReentrantLock local = IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), p -> new ReentrantLock());
         local.lock();
@@ -90,7 +102,7 @@ public final class AuditLog {
             ObjectNode n = Json.MAPPER.createObjectNode();
             n.put("seq", seq);
             n.put("prev", prev);
-            fill(n, record);
+            filler.accept(n);
             String line = LINE.writeValueAsString(n);
             byte[] bytes = ((tail.endsWithNewline ? "" : "\n") + line + "\n").getBytes(StandardCharsets.UTF_8);
             ByteBuffer b = ByteBuffer.wrap(bytes);
@@ -194,6 +206,23 @@ public final class AuditLog {
         n.put("downgradeConfirmed", r.downgradeConfirmed());
     }
 
+    private static void fill(ObjectNode n, SettingsAuditRecord r) {
+        n.put("time", r.time().toString());
+        n.put("operator", r.operator());
+        n.put("host", JobAudit.HOST);
+        n.put("kind", SettingsAuditRecord.KIND);
+        n.putObject("device").put("id", r.deviceId()).put("product", r.product()).put("transport", r.transport())
+                .put("address", r.deviceAddress());
+        ArrayNode changes = n.putArray("changes");
+        for (SettingsAuditRecord.Change c : r.changes()) {
+            ObjectNode o = changes.addObject().put("key", c.key()).put("label", c.label());
+            if (c.secret()) o.put("secret", true).put("change", "changed");
+            else o.put("old", c.oldValue()).put("new", c.newValue());
+        }
+        n.put("result", SettingsAuditRecord.RESULT);
+        n.putNull("reason");
+    }
+
     /** The lines of the log, as written (empty when there is no log yet). */
     public List<String> lines() throws IOException {
         try {
@@ -282,7 +311,7 @@ public final class AuditLog {
     public static final List<String> CSV_COLUMNS = List.of("seq", "time", "operator", "host", "bundle_file", "vendor", "product",
             "version", "manifest_sha256", "signers", "expiry_overridden", "device_id", "transport", "device_address",
             "version_before", "version_after", "result", "reason", "bytes_sent", "resumes", "seconds", "downgrade_confirmed",
-            "transports", "fallback_from");
+            "transports", "fallback_from", "settings_changes");
 
     /**
      * Writes the log as CSV (RFC 4180, header line first); returns the number of entries. Unreadable lines are skipped.
@@ -310,12 +339,23 @@ public final class AuditLog {
                     d.path("address").asText(), d.path("versionBefore").asText(), d.path("versionAfter").asText(),
                     n.path("result").asText(), n.path("reason").isNull() ? "" : n.path("reason").asText(),
                     n.path("bytesSent").asText(), n.path("resumes").asText(), n.path("seconds").asText(),
-                    Boolean.toString(n.path("downgradeConfirmed").asBoolean(false)), transports(d), fallbackFrom(d));
+                    Boolean.toString(n.path("downgradeConfirmed").asBoolean(false)), transports(d), fallbackFrom(d),
+                    settingsChanges(n));
             out.write(String.join(",", row.stream().map(AuditLog::csv).toList()) + "\r\n");
             count++;
         }
         out.flush();
         return count;
+    }
+
+    /** A settings entry's changes, {@code key: old -> new; key: changed}; empty for an update. */
+    private static String settingsChanges(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode c : n.path("changes")) {
+            out.add(c.path("key").asText() + ": " + (c.path("secret").asBoolean() ? "changed"
+                    : c.path("old").asText() + " -> " + c.path("new").asText()));
+        }
+        return String.join("; ", out);
     }
 
     /** Every transport of the entry in order, space-separated (the one transport of a line written before fallbacks). */

@@ -12,7 +12,8 @@ import java.util.List;
 final class JobAudit {
     private JobAudit() {}
 
-    private static final String HOST = hostName();
+    /** This laptop's name, for the audit log. */
+    static final String HOST = hostName();
 
     /**
      * @param fellBackFrom  the transports whose path failed before the one in use ({@link FallbackStep})

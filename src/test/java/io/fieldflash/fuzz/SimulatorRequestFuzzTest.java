@@ -253,7 +253,10 @@ class SimulatorRequestFuzzTest {
                 "POST /fieldflash/v1/confirm HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Length: 0\r\n\r\n",
                 "PATCH " + up + " HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/offset+octet-stream\r\n"
                         + "Upload-Offset: " + OFFSET + "\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n2\r\nbc\r\n10\r\n0123456789abcdef\r\n0\r\n\r\n",
-                "PUT /fieldflash/v1/info HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n");
+                "PUT /fieldflash/v1/info HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n",
+                "GET /fieldflash/v1/settings HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n",
+                "PUT /fieldflash/v1/settings HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json\r\nContent-Length: 43\r\n\r\n"
+                        + "{\"values\":{\"gateUpDelay\":5,\"siteName\":\"x\"}}");
     }
 
     private static List<byte[]> dictionary() {

@@ -99,14 +99,22 @@ public final class HttpDevice implements Device {
 
     @Override
     public DeviceSession open() {
+        return new HttpDeviceSession(client(), api, address, token, settings);
+    }
+
+    /** A session for the device's settings ({@code /settings}), with the same token, deadlines and checks. */
+    public SettingsSession openSettings() {
+        return new SettingsSession(client(), api, address, token, settings);
+    }
+
+    private HttpClient client() {
         HttpClient.Builder b = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (localAddress != null) b.localAddress(localAddress);
         if (pin != null) b.sslContext(PinnedCertificate.context(pin));
-        HttpClient http = b.build();
-        return new HttpDeviceSession(http, api, address, token, settings);
+        return b.build();
     }
 
     @Override

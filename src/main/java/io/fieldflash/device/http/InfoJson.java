@@ -37,7 +37,8 @@ final class InfoJson {
                     number(up, "length", address), optionalText(up, "image", address), optionalText(up, "sha256", address));
         }
         return new DeviceInfo(protocol, text(n, "product", address), text(n, "hardware", address), text(n, "deviceId", address),
-                firmware, number(n, "maxImageSize", address), (int) Math.min(Integer.MAX_VALUE, maxChunk), upload);
+                firmware, number(n, "maxImageSize", address), (int) Math.min(Integer.MAX_VALUE, maxChunk), upload,
+                n.path("settings").isBoolean() && n.get("settings").asBoolean());
     }
 
     private static String text(JsonNode n, String field, String address) throws DeviceException {

@@ -112,6 +112,7 @@ public final class ConnectStepController implements StepController {
     @FXML Label resultText;
     @FXML Label resultHint;
     @FXML GridPane deviceDetails;
+    @FXML Button configureButton;
 
     public ConnectStepController(AppContext context, WizardModel model) {
         this.context = context;
@@ -355,6 +356,7 @@ public final class ConnectStepController implements StepController {
             askFor(r.detection().protocol().id());
             model.connectionProperty().set(new WizardModel.Connection(r.device(), r.info()));
             DeviceInfo info = r.info();
+            showConfigure(io.fieldflash.device.http.SettingsSession.offers(r.device(), info));
             if (r.device().capabilities().identity()) {
                 LOG.info("Connected to {} at {}: {} {} running {}", Printable.of(info.deviceId()), r.device().address(),
                         Printable.of(info.product()), Printable.of(info.hardware()), info.firmware());
@@ -449,7 +451,21 @@ public final class ConnectStepController implements StepController {
         Cards.detail(context, deviceDetails, row, "field.deviceId", info.deviceId());
     }
 
+    /** The way to the device's own settings, for a device that serves them. */
+    private void showConfigure(boolean show) {
+        configureButton.setVisible(show);
+        configureButton.setManaged(show);
+    }
+
+    /** Opens the settings form of the connected device in its own window. */
+    @FXML
+    void configure() {
+        model.connection().ifPresent(c -> new io.fieldflash.ui.configure.ConfigureWindow(context, configureButton.getScene().getWindow(),
+                configureButton.getScene().getStylesheets(), c.device(), model.stores()).show());
+    }
+
     private void showError(String title, String text, String hint) {
+        showConfigure(false);
         deviceDetails.getChildren().clear();
         Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, false, title, text, hint);
     }
@@ -457,6 +473,7 @@ public final class ConnectStepController implements StepController {
     private void forgetDevice() {
         if (model.connection().isPresent() && !model.updating()) {
             model.connectionProperty().set(null);
+            showConfigure(false);
             Cards.hide(resultCard);
         }
     }
@@ -638,6 +655,7 @@ public final class ConnectStepController implements StepController {
             usbStatus.setText("");
             LOG.info("Found over USB on {}: {}", Printable.of(f.port()), f.chip());
             model.connectionProperty().set(new WizardModel.Connection(f.device(), f.info()));
+            showConfigure(false);
             Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, true,
                     context.text("usb.found", f.chip().chip().displayName(), f.chip().macText()),
                     context.text("usb.foundText"), context.text("usb.foundHint"));
