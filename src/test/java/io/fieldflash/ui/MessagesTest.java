@@ -109,6 +109,15 @@ class MessagesTest {
         }
     }
 
+    @Test
+    void namedArgumentsAreEscapedAndApostrophesFollowMessageFormat() {
+        assertThat(AppContext.format("Go back to {bundle} from {running}? It''s your call.",
+                Map.of("bundle", "2.4.0\u202e", "running", "2.4.1\u001b[2J"), Locale.ENGLISH))
+                .isEqualTo("Go back to 2.4.0\\u202e from 2.4.1\\x1b[2J? It's your call.");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AppContext.format("{vendor}", Map.of(), Locale.ENGLISH))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static Set<String> placeholders(String value) {
         Set<String> out = new TreeSet<>();
         Matcher m = PLACEHOLDER.matcher(value);
