@@ -109,6 +109,12 @@ class PlainWizardTest {
         open(robot, Locale.ENGLISH);
         toReview(robot, UiFixtures.bundle(tmp, "2.3.9", 6, 20_000), "Next", "Connect", TOKEN);
         assertThat(visibleText(robot, "#verdictCard .verdict-title")).isEqualTo("This is an older version");
+        // Back and Next again: the page is shown afresh, its Details hold one copy of each fact
+        robot.clickOn(visibleButton(robot, "Back"));
+        robot.clickOn(visibleButton(robot, "Next"));
+        waitUntil(10, () -> "This is an older version".equals(visibleText(robot, "#verdictCard .verdict-title")));
+        assertThat(robot.lookup("#detail-counters").queryAll()).hasSize(1);
+        assertThat(robot.lookup("#detail-counters").queryAs(Label.class).getText()).isEqualTo("6 / 6");
         assertThat(visibleText(robot, "#verdictText")).startsWith("The device runs 2.4.0; this bundle holds 2.3.9, an older version.");
         Button start = visibleButton(robot, "Start update");
         assertThat(start.isDisabled()).as("Start before the confirmation").isTrue();

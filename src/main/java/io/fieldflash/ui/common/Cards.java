@@ -38,13 +38,7 @@ public final class Cards {
         card.getStyleClass().removeAll("ok", "bad", "info");
         card.getStyleClass().add(tone.style);
         icon.setText(tone.icon);
-        for (var n : card.getChildren()) {
-            if (n instanceof javafx.scene.control.TitledPane t && t.getStyleClass().contains("details-disclosure")) {
-                t.setVisible(false);
-                t.setManaged(false);
-                t.setExpanded(false);
-            }
-        }
+        Details.reset(card);
         title.setText(titleText);
         text.setText(body);
         text.setVisible(!body.isEmpty());

@@ -28,7 +28,7 @@ public final class Details {
         VBox box = (VBox) pane.getContent();
         this.text = (Label) box.getChildren().get(0);
         this.grid = (GridPane) box.getChildren().get(1);
-        this.rows = grid.getChildren().size() / 2;
+        this.rows = grid.getRowCount();
     }
 
     /** The disclosure at the end of {@code container}, made on first use. */
@@ -55,6 +55,21 @@ public final class Details {
         Details d = new Details(context, pane);
         d.clear();
         return d;
+    }
+
+    /** Empties, collapses and hides the disclosure of {@code container}, if it has one (a card shown afresh). */
+    public static void reset(Pane container) {
+        for (var n : container.getChildren()) {
+            if (n instanceof TitledPane t && t.getStyleClass().contains(STYLE) && t.getContent() instanceof VBox box) {
+                ((Label) box.getChildren().get(0)).setText("");
+                box.getChildren().get(0).setVisible(false);
+                box.getChildren().get(0).setManaged(false);
+                ((GridPane) box.getChildren().get(1)).getChildren().clear();
+                t.setExpanded(false);
+                t.setVisible(false);
+                t.setManaged(false);
+            }
+        }
     }
 
     /** Empties, collapses and hides it. */
