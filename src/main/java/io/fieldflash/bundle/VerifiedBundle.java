@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A bundle that passed every check of {@link BundleReader}: the only way downstream code sees a manifest.
@@ -16,7 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * it as it streams, so a file swapped or damaged after verification still cannot deliver wrong bytes
  * without failing: the read that would hand out an image's last bytes checks its SHA-256 first.
  *
- * <p>The one mutable part is a record of the last stream opened per image, for {@link #imageVerifiedToEnd}.
+ * <p>It is immutable, so parallel jobs (the depot's) share one safely: whether an image was read to its end with
+ * the right digest is a property of each stream ({@link VerifyingInputStream#verifiedToEnd()}), kept by whoever
+ * reads it, never by the bundle.
  */
 public final class VerifiedBundle {
     private final Path path;
@@ -27,8 +28,6 @@ public final class VerifiedBundle {
     private final boolean expiryOverridden;
     /** Image name → its format checker's verdict, for images of a known format. */
     private final Map<String, InnerVerdict> inner;
-    /** Image name → the stream {@link #openImage} returned last for it. */
-    private final Map<String, VerifyingInputStream> lastOpened = new ConcurrentHashMap<>();
 
     VerifiedBundle(Path path, Manifest manifest, byte[] manifestBytes, byte[] signaturesBytes,
                    List<TrustedKey> signers, boolean expiryOverridden, Map<String, InnerVerdict> inner) {
@@ -102,23 +101,10 @@ public final class VerifiedBundle {
             throw new ImageIntegrityException(e.reason(), e.getMessage());
         }
         try {
-            VerifyingInputStream in = archive.openImage(image, archive::close);
-            lastOpened.put(image.name(), in);
-            return in;
+            return archive.openImage(image, archive::close);
         } catch (IOException | RuntimeException e) {
             archive.close();
             throw e;
         }
-    }
-
-    /**
-     * Whether the stream {@link #openImage} returned most recently for {@code image} has handed out all of its
-     * declared bytes after their SHA-256 matched ({@link VerifyingInputStream#verifiedToEnd()}). False when no
-     * stream was opened for it, and as soon as a newer one is opened (a resumed transfer), until that one too has
-     * reached the end. An install step that requires this knows the bytes it sent were checked in full.
-     */
-    public boolean imageVerifiedToEnd(ImageSpec image) {
-        VerifyingInputStream in = lastOpened.get(image.name());
-        return in != null && manifest.images().contains(image) && in.verifiedToEnd();
     }
 }

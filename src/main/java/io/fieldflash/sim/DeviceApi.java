@@ -570,12 +570,7 @@ final class DeviceApi implements Http1Server.Handler {
 
     @SuppressWarnings("try")   // the lease is held for the block, not used in it
     private Reply install(Request r, String id) throws IOException {
-        JsonNode body;
-        try {
-            body = Json.MAPPER.readTree(r.readSmallBody(MAX_INSTALL_BODY));
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            body = null;
-        }
+        JsonNode body = Request.json(r.readSmallBody(MAX_INSTALL_BODY)).orElse(null);
         String usage = "The install request must be JSON {\"sha256\": hex, \"manifest\": base64, \"signatures\": base64}.";
         if (body == null || !body.isObject() || !body.path("sha256").isTextual() || !body.path("manifest").isTextual()
                 || !body.path("signatures").isTextual()) {

@@ -1,11 +1,15 @@
 package io.fieldflash.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldflash.bundle.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,6 +135,25 @@ public final class Request {
         byte[] bytes = body.readNBytes(max + 1);
         if (bytes.length > max) throw new Malformed(413, "the request body is larger than " + max + " bytes");
         return bytes;
+    }
+
+    /**
+     * A request body as JSON, decoded strictly as UTF-8 first: given the raw bytes, Jackson guesses UTF-16 or UTF-32
+     * from the first ones (a body starting {@code 7b 00 00 00} reads as UTF-32) and fails with an I/O error rather
+     * than a parse error. Every JSON body the simulator reads goes through here, so each such body gets a 400.
+     *
+     * @return empty when the body is not UTF-8 JSON
+     */
+    static Optional<JsonNode> json(byte[] body) {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+            return Optional.ofNullable(Json.MAPPER.readTree(text));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -103,22 +103,13 @@ final class SimSettings {
     }
 
     /**
-     * A change request's body as JSON: strict UTF-8 (Jackson would otherwise guess UTF-16 or UTF-32 from the first
-     * bytes and fail with an I/O error rather than a parse error).
+     * A change request's body as JSON ({@link Request#json}: strict UTF-8).
      *
      * @throws IllegalArgumentException when it is not UTF-8 JSON (a 400)
      */
     static JsonNode parse(byte[] body) {
-        String text;
-        try {
-            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(body)).toString();
-            return Json.MAPPER.readTree(text);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("The body is not UTF-8 JSON; send {\"values\": {KEY: VALUE, ...}}.");
-        }
+        return Request.json(body).orElseThrow(
+                () -> new IllegalArgumentException("The body is not UTF-8 JSON; send {\"values\": {KEY: VALUE, ...}}."));
     }
 
     /** {@code {"schema": [...], "values": {...}}}; the secret's value is null, with {@code set} in its schema entry. */

@@ -117,13 +117,16 @@ public final class MainController {
 
     /**
      * Asked when the window is about to close: while an update runs, the technician confirms, and the update
-     * stops where it safely can (the device keeps its old firmware; the part sent is kept for next time).
+     * stops where it safely can (over a network the device keeps its old firmware and the part sent is kept for next
+     * time; over a cable a stop mid-write leaves the firmware incomplete, and the question says so).
      * Returns false to keep the window open.
      */
     public boolean confirmClose() {
         if (!model.updating()) return true;
+        boolean serial = model.connection().map(c -> io.fieldflash.device.esprom.EspRomDevice.TRANSPORT.equals(c.device().transport()))
+                .orElse(false);
         javafx.scene.control.Alert ask = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
-                context.text("close.text"));
+                context.text(serial ? "close.textSerial" : "close.text"));
         ask.initOwner(stepBar.getScene().getWindow());
         ask.setTitle(context.text("close.title"));
         ask.setHeaderText(context.text("close.title"));

@@ -51,7 +51,12 @@ public record JobResult(Outcome outcome, String reason, String message, String h
         REFUSED,
         /** Something failed (link, token, timeout). The device runs its old firmware unless the message says otherwise. */
         FAILED,
-        /** The operator stopped the job before anything was installed; the device runs its old firmware. */
+        /**
+         * The operator stopped the job before anything was installed. Over a network transport the device runs its old
+         * firmware. Over a serial ROM loader ({@code esp-rom}) stopped while writing, it does not: the ROM erases each
+         * region before writing it, so the unit's firmware is incomplete until it is written again (the message says
+         * which case it is; the unit stays in its ROM bootloader, which cannot be damaged).
+         */
         CANCELLED
     }
 

@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * <p>Safety rules it keeps:
  * <ul>
  *   <li>Nothing that changes the device's firmware happens before the install step; a cancel or failure before it
- *       leaves the device on its old firmware, and the transfer's resume point on disk (unless discarded).</li>
+ *       leaves the device on its old firmware, and the transfer's resume point on disk (unless discarded). Not over a
+ *       serial ROM loader: there the transfer is the write into flash, and a stop mid-write leaves the firmware
+ *       incomplete (the result says so).</li>
  *   <li>From the install step on, a cancel is refused: the few remaining steps are bounded by timeouts, and stopping
  *       half-way would leave an unconfirmed trial for the operator to sort out.</li>
  *   <li>A bundle is refused for a device whose counter, or whose highest counter installed from this laptop, is above
@@ -643,9 +645,28 @@ public final class UpdateJob {
     // ---- results and audit ----------------------------------------------------------------------------------------
 
     private JobResult cancelledResult(long t0) {
+        if (writingOverSerial()) {
+            return result(t0, JobResult.Outcome.CANCELLED, "CANCELLED", SERIAL_STOPPED, SERIAL_STOPPED_HINT);
+        }
         return result(t0, JobResult.Outcome.CANCELLED, "CANCELLED",
                 "Stopped by the operator before anything was installed; the device runs its old firmware.",
                 discardRequested ? "" : "Run the same command again to continue the transfer where it stopped.");
+    }
+
+    /** What a cancel mid-write over a serial ROM loader leaves: the region being written is already erased. */
+    static final String SERIAL_STOPPED = "Stopped by the operator while the firmware was being written over the cable: the unit's "
+            + "firmware is now incomplete, and the unit does not start until it is written again. It stays in its ROM "
+            + "bootloader, which cannot be damaged, ready to be written.";
+    static final String SERIAL_STOPPED_HINT = "Write it again: run the same command again, or press Try again (Retry in the "
+            + "depot view); it writes the firmware from the start.";
+
+    /**
+     * True while a serial ROM loader writes: there the write goes straight over the firmware in flash (each region is
+     * erased first), with no second slot to fall back to. Asked by transport name, so a wrapper around the ROM device
+     * (the depot's) answers the same.
+     */
+    private boolean writingOverSerial() {
+        return phase == Phase.TRANSFERRING && io.fieldflash.device.esprom.EspRomDevice.TRANSPORT.equals(run.device.transport());
     }
 
     private JobResult stoppedResult(long t0) {

@@ -100,7 +100,6 @@ class BundleFuzzTest {
                 byte[] got = in.readNBytes((int) i.size());
                 assertThat(got).hasSize((int) i.size());
                 assertThat(in.verifiedToEnd()).as("digest checked at the end of " + i.name()).isTrue();
-                assertThat(vb.imageVerifiedToEnd(i)).isTrue();
                 out.put(i.name(), got);
             }
         }

@@ -65,6 +65,33 @@ class HostileRequestTest extends SimulatorTest {
         assertThat(sim.info().path("upload").path("offset").asLong()).isZero();
     }
 
+    /**
+     * JSON bodies that are not UTF-8: given raw bytes, Jackson takes {@code 7b 00 00 00} for UTF-32 (and a byte order
+     * mark for UTF-16) and fails with an I/O error, not a parse error. Every JSON body reader answers 400 to them.
+     */
+    @Test
+    void jsonBodiesThatAreNotUtf8AreBadRequests() throws Exception {
+        sim = SimHarness.start(dir);
+        String loc = sim.createFor(new byte[10]);
+        List<String> bodies = List.of(
+                "{\u0000\u0000\u0000}\u0000",                           // UTF-32 cut in the middle of a character
+                "{\u0000\u0000\u0000\u00ff\u00ff\u00ff\u007f",           // a UTF-32 "character" above U+10FFFF
+                "{\u0000\u0000\u0000\"\u0000\u0000\u0000\u0000\u0000\u00d8\u0000",
+                "{\u0000\u0000\u0000}\u0000\u0000\u0000",                 // well-formed UTF-32, still not UTF-8
+                "\u00fe\u00ff\u0000{\u0000}",                             // UTF-16 with a byte order mark
+                "{\"sha256\": \"\u00c3\u0028\"}");                        // broken UTF-8
+        for (String body : bodies) {
+            for (String target : List.of("POST " + loc + "/install", "PUT /fieldflash/v1/settings")) {
+                String answer = sim.raw(target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + SimHarness.TOKEN
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+                assertThat(statusLine(answer)).as(target + " with body " + body.chars().mapToObj(c -> String.format("%02x", c)).toList())
+                        .startsWith("HTTP/1.1 400 ");
+                assertThat(answer).contains("BAD_REQUEST");
+            }
+        }
+        assertThat(sim.info().path("upload").path("offset").asLong()).isZero();
+    }
+
     @Test
     void badLengthsAndOffsetsAreBadRequests() throws Exception {
         sim = SimHarness.start(dir);

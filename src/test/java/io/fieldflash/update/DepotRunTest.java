@@ -54,7 +54,30 @@ class DepotRunTest {
                 .read(out);
     }
 
-    /** The command line's Ctrl-C: every unit stops mid-transfer, keeps its old firmware and is recorded. */
+    /**
+     * One unit over a cable, stopped by the operator while being written: the ROM has already erased the region, so the
+     * result must not claim the old firmware still runs, and it says how to get the unit going again.
+     */
+    @Test
+    void cancelMidWriteOverSerialSaysTheFirmwareIsIncomplete() throws Exception {
+        byte[] app = RomBench.random(120_000, 62);
+        VerifiedBundle vb = bundle("[{\"name\": \"app\", \"serial\": {\"flashOffset\": 65536, \"chip\": \"esp32\"}}]", app);
+        RomBench unit = RomBench.start(Files.createDirectories(tmp.resolve("one")), Chip.ESP32, "");
+        units.add(unit);
+        EspRomOptions slow = EspRomOptions.defaults().withBaud(115_200).withCompress(false);
+        UpdateJob job = UpdateJob.create(new BundleSource.Verified(vb),
+                SerialPlan.of(vb.manifest()).device(unit.pty.a(), slow, ManualBoot.Prompt.NONE), UpdateStores.in(tmp.resolve("home")),
+                JobSettings.DEFAULT);
+        job.addListener(e -> {
+            if (e instanceof JobEvent.Progress p && p.bytesDone() > 0 && job.phase() == Phase.TRANSFERRING) job.cancel();
+        });
+        JobResult r = job.start().await(Duration.ofSeconds(30)).orElseThrow();
+        assertThat(r.outcome()).isEqualTo(JobResult.Outcome.CANCELLED);
+        assertThat(r.message()).isEqualTo(UpdateJob.SERIAL_STOPPED).contains("incomplete").doesNotContain("old firmware");
+        assertThat(r.hint()).isEqualTo(UpdateJob.SERIAL_STOPPED_HINT).doesNotContain("continue");
+    }
+
+    /** The command line's Ctrl-C: every unit stops mid-transfer, its firmware left incomplete, and is recorded. */
     @Test
     void interruptAllStopsEveryUnitAndAuditsEach() throws Exception {
         byte[] app = RomBench.random(120_000, 61);
@@ -89,6 +112,8 @@ class DepotRunTest {
             assertThat(r.result().outcome()).isEqualTo(JobResult.Outcome.CANCELLED);
             assertThat(r.chip()).isPresent();
             assertThat(r.result().deviceId()).isEqualTo(r.chip().get().macText());
+            // each unit went through the depot's wrapper, and its result still says what a stopped serial write leaves
+            assertThat(r.result().message()).isEqualTo(UpdateJob.SERIAL_STOPPED);
         });
         assertThat(DepotRun.allOk(results)).isFalse();
         List<String> audit = stores.audit().lines();

@@ -68,6 +68,7 @@ class FailureHandlingTest {
         try (SimulatedDevice sim = slowDevice(Sim.config(tmp.resolve("dev")))) {
             JobResult r = cancelPartWay(sim);
             assertThat(r.outcome()).isEqualTo(JobResult.Outcome.CANCELLED);
+            assertThat(r.message()).isEqualTo("Stopped by the operator before anything was installed; the device runs its old firmware.");
             assertThat(r.resumeKept()).isTrue();
             assertThat(sim.state().version()).isEqualTo("2.4.0");
             ResumePoint rp = stores.resume().load(r.deviceId()).orElseThrow();

@@ -258,6 +258,14 @@ public final class BundleStepController implements StepController {
         return w;
     }
 
+    /** Opens "Configure the device" without a bundle: the technician reaches the device there, then its settings form. */
+    @FXML
+    void configureDevice() {
+        javafx.scene.Scene scene = dropZone.getScene();
+        io.fieldflash.ui.configure.ConfigureWindow.toConnect(context, scene.getWindow(), scene.getStylesheets(), model.stores(),
+                () -> io.fieldflash.ui.common.LaptopWifi.adapter(context)).show();
+    }
+
     @FXML
     void cancel() {
         if (running != null) running.cancel(true);

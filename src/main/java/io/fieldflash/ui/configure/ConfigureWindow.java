@@ -3,24 +3,33 @@ package io.fieldflash.ui.configure;
 import io.fieldflash.FieldFlashException;
 import io.fieldflash.Printable;
 import io.fieldflash.device.Device;
+import io.fieldflash.device.DeviceException;
 import io.fieldflash.device.DeviceInfo;
 import io.fieldflash.device.http.DeviceSettings;
 import io.fieldflash.device.http.HttpDevice;
+import io.fieldflash.device.http.HttpSettings;
 import io.fieldflash.device.http.SettingRefusedException;
 import io.fieldflash.device.http.SettingSpec;
 import io.fieldflash.device.http.SettingType;
 import io.fieldflash.device.http.SettingValue;
 import io.fieldflash.device.http.SettingsSession;
 import io.fieldflash.ui.AppContext;
+import io.fieldflash.ui.common.DeviceWifiJoin;
 import io.fieldflash.ui.common.Tasks;
+import io.fieldflash.ui.connect.ConnectStepController;
 import io.fieldflash.update.SettingsAuditRecord;
 import io.fieldflash.update.UpdateStores;
+import io.fieldflash.wifi.WifiAdapter;
+import io.fieldflash.wifi.WifiConnection;
+import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.concurrent.Task;
@@ -34,7 +43,9 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
+import javafx.scene.layout.GridPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -57,13 +68,17 @@ import org.slf4j.LoggerFactory;
  * value checked against the schema's limits with {@link ValidationSupport}), a review of what changes (old → new)
  * before anything is saved, and the device's own refusal shown on the field it names. Reading and saving run off the
  * FX thread and can be cancelled; every accepted change goes to the audit log. Every text from the device is escaped.
+ *
+ * <p>Opened from the Connect page it gets the device found there. Opened without one ({@link #toConnect}, from the
+ * Bundle page: no firmware bundle needed) it starts with a connect stage: join the device's Wi-Fi, its access token,
+ * Connect; the device is then read exactly as for the Connect page's device.
  */
 public final class ConfigureWindow {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigureWindow.class);
 
     private final AppContext context;
     private final UpdateStores stores;
-    private final Device device;
+    private Device device;                              // null until the connect stage has reached one
     private final Stage stage = new Stage();
     private final PropertySheet sheet = new PropertySheet();
     private final ValidationSupport validation = new ValidationSupport();
@@ -87,14 +102,46 @@ public final class ConfigureWindow {
     private DeviceSettings current;
     private Task<?> running;
 
+    // the connect stage (only when opened without a device)
+    private static final Duration JOIN_DEADLINE = Duration.ofSeconds(45);
+    private final VBox connectPane = new VBox(8);
+    private final VBox formPane = new VBox(10);
+    private final TextField address = new TextField(ConnectStepController.DEFAULT_ADDRESS);
+    private final Label addressWords = new Label();
+    private final PasswordField token = new PasswordField();
+    private final PasswordField wifiPassword = new PasswordField();
+    private final Label wifiStatus = new Label();
+    private final Label connectProblem = new Label();
+    private final Label connectDetails = new Label();
+    private final TitledPane connectMore = new TitledPane();
+    private final BooleanProperty formShown = new SimpleBooleanProperty(true);
+    private final DeviceWifiJoin deviceWifi;   // joins nothing when opened with a device (no connect stage)
+
+    /**
+     * The form for a device reached without a firmware bundle: the window opens on its connect stage.
+     *
+     * @param wifiAdapters makes the laptop's Wi-Fi adapter when "Join" is first pressed (the wizard's is
+     *                     {@code LaptopWifi.adapter(context)}); never called otherwise
+     */
+    public static ConfigureWindow toConnect(AppContext context, Window owner, List<String> stylesheets, UpdateStores stores,
+                                            Callable<WifiAdapter> wifiAdapters) {
+        return new ConfigureWindow(context, owner, stylesheets, null, stores, java.util.Objects.requireNonNull(wifiAdapters));
+    }
+
     /**
      * @param device the connected device; it must speak fieldflash-http/1 ({@link SettingsSession#offers})
      * @param stores where the audit log and the operator's name are
      */
     public ConfigureWindow(AppContext context, Window owner, List<String> stylesheets, Device device, UpdateStores stores) {
+        this(context, owner, stylesheets, java.util.Objects.requireNonNull(device), stores, null);
+    }
+
+    private ConfigureWindow(AppContext context, Window owner, List<String> stylesheets, Device device, UpdateStores stores,
+                            Callable<WifiAdapter> wifiAdapters) {
         this.context = context;
         this.device = device;
         this.stores = stores;
+        this.deviceWifi = new DeviceWifiJoin(wifiAdapters);
         stage.initOwner(owner);
         stage.initModality(Modality.WINDOW_MODAL);
         stage.setTitle(context.text("configure.title"));
@@ -135,17 +182,23 @@ public final class ConfigureWindow {
         TitledPane more = new TitledPane(context.text("configure.details"), details);
         more.setExpanded(false);
 
-        VBox body = new VBox(10, title, subtitle, statusRow, sheet, refusal, reviewTitle, review, more);
+        formPane.getChildren().setAll(sheet, refusal, reviewTitle, review, more);
+        VBox.setVgrow(formPane, Priority.ALWAYS);
+        VBox body = new VBox(10, title, subtitle, connectPane, statusRow, formPane);
         body.setPadding(new Insets(14));
 
         reviewButton.setText(context.text("configure.review"));
         reviewButton.setId("configure-review-button");
         reviewButton.setOnAction(e -> review());
         reviewButton.disableProperty().bind(busy.or(validation.invalidProperty()));
+        reviewButton.visibleProperty().bind(formShown);
+        reviewButton.managedProperty().bind(formShown);
         save.setText(context.text("configure.save"));
         save.setId("configure-save");
         save.getStyleClass().add("primary");
-        save.setDefaultButton(true);
+        save.defaultButtonProperty().bind(formShown);
+        save.visibleProperty().bind(formShown);
+        save.managedProperty().bind(formShown);
         save.setOnAction(e -> save());
         save.disableProperty().bind(busy.or(reviewed.not()).or(validation.invalidProperty()));
         cancel.setText(context.text("configure.cancel"));
@@ -175,13 +228,20 @@ public final class ConfigureWindow {
         stage.setOnHidden(e -> {
             if (running != null) running.cancel(true);
             if (session != null) session.close();
+            deviceWifi.leaveQuietly(context.background());
         });
+        if (device == null) buildConnectStage();
+        else show(connectPane, false);
     }
 
-    /** Shows the window and reads the device's settings. */
+    /** Shows the window and reads the device's settings; without a device, shows the connect stage first. */
     public void show() {
         stage.show();
-        load();
+        if (device != null) {
+            load();
+        } else {
+            javafx.application.Platform.runLater(this::focusFirstEmpty);
+        }
     }
 
     public Stage stage() {
@@ -203,21 +263,27 @@ public final class ConfigureWindow {
     private void load() {
         busy.set(true);
         status.setText(context.text("configure.loading"));
+        Device d = device;
         Task<DeviceSettings> t = new Task<>() {
             @Override
             protected DeviceSettings call() throws Exception {
-                if (session == null) session = SettingsSession.open(device).orElseThrow();
+                if (session == null) session = SettingsSession.open(d).orElseThrow();
                 info = session.identify();
+                if (!SettingsSession.offers(d, info)) throw new NoSettings();
                 return session.read();
             }
         };
         running = Tasks.run(context.background(), t, s -> {
             busy.set(false);
+            if (!formShown.get()) connected();
             subtitle.setText(context.text("configure.subtitle", Printable.cut(info.product(), 80), Printable.cut(info.deviceId(), 64)));
             details.setText(context.text("configure.detailsText", device.address(), HttpDevice.PROTOCOL));
             fill(s);
             status.setText(context.text("configure.loaded"));
-        }, this::failed, this::cancelled);
+        }, e -> {
+            if (formShown.get()) failed(e);
+            else connectFailed(e);
+        }, this::cancelled);
     }
 
     /** Puts the device's settings into the form: a fresh row per setting, nothing changed, nothing refused. */
@@ -431,11 +497,15 @@ public final class ConfigureWindow {
 
     private void failed(Throwable e) {
         busy.set(false);
-        // plain words here; the exception's own sentence (addresses, the command line's advice) to the log
-        io.fieldflash.ui.common.Problems.Problem p = io.fieldflash.ui.common.Problems.of(context, e);
-        status.setText(context.text("configure.failed", p.title() + ".", p.action()));
-        if (e instanceof FieldFlashException f) LOG.info("Changing the device's settings failed [{}]: {}", f.code(), f.getMessage());
-        else LOG.warn("Changing the device's settings failed", e);
+        if (e instanceof NoSettings) {
+            status.setText(context.text("configure.connect.noSettings"));
+        } else {
+            // plain words here; the exception's own sentence (addresses, the command line's advice) to the log
+            io.fieldflash.ui.common.Problems.Problem p = io.fieldflash.ui.common.Problems.of(context, e);
+            status.setText(context.text("configure.failed", p.title() + ".", p.action()));
+            if (e instanceof FieldFlashException f) LOG.info("Changing the device's settings failed [{}]: {}", f.code(), f.getMessage());
+            else LOG.warn("Changing the device's settings failed", e);
+        }
     }
 
     private void cancelled() {
@@ -446,6 +516,202 @@ public final class ConfigureWindow {
     private static void show(Node n, boolean on) {
         n.setVisible(on);
         n.setManaged(on);
+    }
+
+    // ---- the connect stage: reaching a device without a bundle -------------------------------------------------
+
+    /** The device's Wi-Fi, the device (its address behind Details), its access token, Connect. */
+    private void buildConnectStage() {
+        formShown.set(false);
+        show(formPane, false);
+        subtitle.setText(context.text("configure.connect.subtitle"));
+        connectPane.setId("configure-connect");
+
+        Label wifiTitle = new Label(context.text("configure.connect.wifiTitle"));
+        wifiTitle.getStyleClass().add("section-title");
+        Label wifiText = new Label(context.text("configure.connect.wifiText"));
+        wifiText.setWrapText(true);
+        wifiPassword.setId("configure-wifi-password");
+        wifiPassword.setPromptText(context.text("configure.connect.wifiPassword"));
+        HBox.setHgrow(wifiPassword, Priority.ALWAYS);
+        Button join = new Button(context.text("configure.connect.join"));
+        join.setId("configure-join");
+        join.setOnAction(e -> joinDeviceWifi());
+        join.disableProperty().bind(busy);
+        HBox joinRow = new HBox(10, wifiPassword, join);
+        joinRow.setAlignment(Pos.CENTER_LEFT);
+        wifiStatus.setId("configure-wifi-status");
+        wifiStatus.setWrapText(true);
+
+        Label deviceTitle = new Label(context.text("configure.connect.deviceTitle"));
+        deviceTitle.getStyleClass().add("section-title");
+        addressWords.setId("configure-device-words");
+        addressWords.setWrapText(true);
+        address.setId("configure-address");
+        address.textProperty().addListener((o, a, b) -> describeAddress());
+        describeAddress();
+        Label tokenLabel = new Label(context.text("configure.connect.token"));
+        tokenLabel.setLabelFor(token);
+        token.setId("configure-token");
+        token.setPromptText(context.text("configure.connect.tokenPrompt"));
+        token.setPrefColumnCount(24);
+        Button connect = new Button(context.text("configure.connect.connect"));
+        connect.setId("configure-connect-button");
+        connect.getStyleClass().add("primary");
+        connect.setOnAction(e -> connect());
+        connect.disableProperty().bind(busy);
+        // Enter in either field connects (consumed, so that no default button fires as well)
+        token.setOnAction(e -> {
+            e.consume();
+            if (!busy.get()) connect();
+        });
+        address.setOnAction(token.getOnAction());
+        token.disableProperty().bind(busy);
+        HBox tokenRow = new HBox(10, tokenLabel, token, connect);
+        tokenRow.setAlignment(Pos.CENTER_LEFT);
+
+        connectProblem.setId("configure-connect-problem");
+        connectProblem.setWrapText(true);
+        connectProblem.getStyleClass().add("problem-message");
+        show(connectProblem, false);
+
+        Label addressLabel = new Label(context.text("configure.connect.address"));
+        addressLabel.setLabelFor(address);
+        connectDetails.setId("configure-connect-details");
+        connectDetails.setWrapText(true);
+        GridPane technical = new GridPane();
+        technical.setHgap(10);
+        technical.setVgap(6);
+        technical.addRow(0, addressLabel, address);
+        technical.add(connectDetails, 0, 1, 2, 1);
+        GridPane.setHgrow(address, Priority.ALWAYS);
+        connectMore.setText(context.text("configure.details"));
+        connectMore.setContent(technical);
+        connectMore.setExpanded(false);
+        connectMore.setId("configure-connect-more");
+
+        connectPane.getChildren().setAll(wifiTitle, wifiText, joinRow, wifiStatus, deviceTitle, addressWords, tokenRow,
+                connectProblem, connectMore);
+    }
+
+    /** The device in words: the usual address is "the device"; another one is only named behind Details. */
+    private void describeAddress() {
+        boolean usual = address.getText().strip().equals(ConnectStepController.DEFAULT_ADDRESS)
+                || address.getText().strip().equals(ConnectStepController.DEFAULT_ADDRESS.substring("http://".length()));
+        addressWords.setText(context.text(usual ? "configure.connect.usualDevice" : "configure.connect.otherDevice"));
+    }
+
+    /** Focus in the first field still empty (the address is behind Details, so opened there when it is empty). */
+    private void focusFirstEmpty() {
+        if (address.getText().isBlank()) {
+            connectMore.setExpanded(true);
+            address.requestFocus();
+        } else {
+            token.requestFocus();
+        }
+    }
+
+    /** Makes the device from what was typed and reads it as for a device found on the Connect page. */
+    void connect() {
+        URI uri;
+        try {
+            uri = HttpDevice.parseAddress(address.getText());
+        } catch (IllegalArgumentException e) {
+            connectProblem(context.text("configure.connect.badAddress"), Printable.of(e.getMessage()));
+            connectMore.setExpanded(true);
+            address.requestFocus();
+            return;
+        }
+        String accessToken = token.getText().strip();
+        if (accessToken.isEmpty()) {
+            connectProblem(context.text("configure.connect.noToken"), "");
+            token.requestFocus();
+            return;
+        }
+        show(connectProblem, false);
+        connectDetails.setText("");
+        HttpDevice d = new HttpDevice(uri, accessToken, HttpSettings.DEFAULT);
+        WifiConnection via = deviceWifi.joined();
+        if (via != null) d = d.bindTo(via.localAddress());
+        if (session != null) session.close();      // a session holds the token typed before
+        session = null;
+        device = d;
+        status.setText(context.text("configure.connect.connecting"));
+        load();
+    }
+
+    /** The device answered with its settings: the connect stage gives way to the form. */
+    private void connected() {
+        show(connectPane, false);
+        show(formPane, true);
+        formShown.set(true);
+        LOG.info("Reached {} for its settings, without a bundle", device.address());
+    }
+
+    /** Reaching the device failed: said in plain words, the device's own sentence behind Details; nothing changed. */
+    private void connectFailed(Throwable e) {
+        busy.set(false);
+        status.setText("");
+        if (session != null) session.close();
+        session = null;
+        String technical = e instanceof FieldFlashException f ? Printable.of(f.getMessage()) + " " + Printable.of(f.hint())
+                : e instanceof NoSettings ? "" : String.valueOf(e);
+        LOG.info("Could not reach the device for its settings: {}", e instanceof NoSettings ? "it offers no settings" : technical);
+        String key;
+        if (e instanceof NoSettings) {
+            key = "configure.connect.noSettings";
+        } else if (e instanceof DeviceException x) {
+            key = switch (x.reason()) {
+                case AUTH_FAILED -> "configure.connect.badToken";
+                case LOCKED_OUT -> "configure.connect.lockedOut";
+                case UNREACHABLE -> "configure.connect.unreachable";
+                case PROTOCOL_ERROR -> "configure.connect.notFieldFlash";
+                default -> "configure.connect.failed";
+            };
+        } else {
+            key = "configure.connect.failed";
+        }
+        connectProblem(context.text(key), technical.strip());
+        if (key.equals("configure.connect.badToken")) {
+            token.requestFocus();
+            token.selectAll();
+        }
+    }
+
+    private void connectProblem(String words, String technical) {
+        connectProblem.setText(words);
+        show(connectProblem, true);
+        connectDetails.setText(technical);
+    }
+
+    /** Joins the device's Wi-Fi: the strongest network named like a device, with the password typed (none for most). */
+    private void joinDeviceWifi() {
+        char[] pw = wifiPassword.getText().toCharArray();
+        busy.set(true);
+        wifiStatus.setText(context.text("configure.connect.joining"));
+        running = Tasks.run(context.background(), deviceWifi.task(name -> false, pw, JOIN_DEADLINE), c -> {
+            busy.set(false);
+            wifiPassword.clear();
+            wifiStatus.setText(context.text("configure.connect.joined", Printable.of(c.ssid())));
+            focusFirstEmpty();
+        }, e -> {
+            busy.set(false);
+            wifiStatus.setText(DeviceWifiJoin.problem(e, context, "configure.connect.noWifi", "configure.connect.noDeviceWifi", f -> {
+                // the adapter's own words name its tools: behind Details
+                connectDetails.setText(Printable.of(f.getMessage()) + " " + Printable.of(f.hint()));
+                return context.text("configure.connect.joinFailed");
+            }));
+        }, () -> {
+            busy.set(false);
+            wifiStatus.setText(context.text("configure.cancelled"));
+        });
+    }
+
+    /** The device answered, but its {@code /info} says it serves no settings. */
+    private static final class NoSettings extends Exception {
+        NoSettings() {
+            super(null, null, false, false);
+        }
     }
 
     /** The device accepted the change, but the audit log could not be written. */

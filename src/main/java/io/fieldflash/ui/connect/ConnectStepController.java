@@ -24,6 +24,7 @@ import io.fieldflash.ui.StepController;
 import io.fieldflash.ui.WizardModel;
 import io.fieldflash.ui.common.Cards;
 import io.fieldflash.ui.common.Details;
+import io.fieldflash.ui.common.DeviceWifiJoin;
 import io.fieldflash.ui.common.Problems;
 import io.fieldflash.ui.common.Tasks;
 import io.fieldflash.ui.demo.DemoSession;
@@ -284,13 +285,7 @@ public final class ConnectStepController implements StepController {
         WifiConnection c = joined;
         joined = null;
         if (c == null || wifi == null) return;
-        try {
-            wifi.leave(c);
-        } catch (FieldFlashException e) {
-            LOG.warn("Could not return to the previous network: {}", e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        DeviceWifiJoin.leave(wifi, c);
     }
 
     /** What Connect found: the protocol, the device made for it, and what the device said about itself. */

@@ -249,12 +249,17 @@ public final class FlashStepController implements StepController {
         });
     }
 
-    /** Asks, then stops the update; the device keeps its old firmware and the part sent is kept for next time. */
+    /**
+     * Asks, then stops the update. Over a network the device keeps its old firmware and the part sent is kept for next
+     * time; over a cable the ROM writes over the firmware, so the question says a stop leaves it incomplete.
+     */
     @FXML
     void cancel() {
         UpdateJob job = model.job().orElse(null);
         if (job == null) return;
-        Alert ask = new Alert(Alert.AlertType.CONFIRMATION, context.text("flash.cancelText",
+        boolean serial = model.connection().map(c -> io.fieldflash.device.esprom.EspRomDevice.TRANSPORT.equals(c.device().transport()))
+                .orElse(false);
+        Alert ask = new Alert(Alert.AlertType.CONFIRMATION, serial ? context.text("flash.cancelTextSerial") : context.text("flash.cancelText",
                 model.connection().map(c -> Printable.of(c.info().firmware().version())).orElse("?")));
         ask.initOwner(log.getScene().getWindow());
         ask.setTitle(context.text("flash.cancelTitle"));

@@ -13,10 +13,9 @@ import io.fieldflash.provision.SoftApTransport;
 import io.fieldflash.provision.WifiCredentials;
 import io.fieldflash.ui.AppContext;
 import io.fieldflash.ui.common.Cards;
+import io.fieldflash.ui.common.DeviceWifiJoin;
 import io.fieldflash.ui.common.Tasks;
 import io.fieldflash.wifi.WifiAdapter;
-import io.fieldflash.wifi.WifiConnection;
-import io.fieldflash.wifi.WifiNetwork;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,12 +80,10 @@ public final class ProvisionWindow {
     record Found(ParticleReply.DeviceIdentity id, int keyBits, List<ParticleReply.Network> networks) {}
 
     private final AppContext context;
-    private final Callable<WifiAdapter> wifiAdapters;
     private final Stage stage = new Stage();
     private final SimpleBooleanProperty busy = new SimpleBooleanProperty(false);
     private Task<?> running;
-    private volatile WifiAdapter wifi;
-    private volatile WifiConnection joined;
+    private final DeviceWifiJoin deviceWifi;
 
     final Label deviceLabel = new Label();
     final Button joinButton = new Button();
@@ -119,7 +116,7 @@ public final class ProvisionWindow {
      */
     public ProvisionWindow(AppContext context, Window owner, List<String> stylesheets, Callable<WifiAdapter> wifiAdapters) {
         this.context = context;
-        this.wifiAdapters = wifiAdapters;
+        this.deviceWifi = new DeviceWifiJoin(wifiAdapters);
         scroll = new ScrollPane(content());
         scroll.setFitToWidth(true);
         BorderPane root = new BorderPane(scroll, null, null, buttonBar(), null);
@@ -140,7 +137,7 @@ public final class ProvisionWindow {
         }
         stage.setOnHidden(e -> {
             if (running != null) running.cancel(true);
-            leaveDeviceNetwork();
+            deviceWifi.leaveQuietly(context.background());
         });
     }
 
@@ -373,78 +370,27 @@ public final class ProvisionWindow {
         Cards.hide(resultCard);
         busy.set(true);
         status.setText(context.text("provision.joining"));
-        Task<WifiConnection> t = new Task<>() {
-            @Override
-            protected WifiConnection call() throws Exception {
-                if (wifi == null) wifi = wifiAdapters.call();
-                if (!wifi.isSupported()) throw new NoWifi();
-                Optional<WifiNetwork> device = deviceNetwork(wifi.scan());
-                if (device.isEmpty()) throw new NoDeviceNetwork();
-                if (joined != null) wifi.leave(joined);
-                joined = null;
-                WifiConnection c = wifi.join(device.get().ssid(), new char[0], JOIN_DEADLINE);
-                joined = c;
-                return c;
-            }
-        };
-        running = Tasks.run(context.background(), t, c -> {
+        running = Tasks.run(context.background(), deviceWifi.task(ProvisionWindow::particleName, new char[0], JOIN_DEADLINE), c -> {
             busy.set(false);
             deviceLabel.setText(context.text("provision.device.joined", Printable.of(c.ssid())));
             find();
         }, e -> {
             busy.set(false);
-            if (e instanceof NoWifi) status.setText(context.text("provision.join.unsupported"));
-            else if (e instanceof NoDeviceNetwork) status.setText(context.text("provision.join.none"));
-            else if (e instanceof FieldFlashException f) {
-                // plain words here; the tool's own sentence (it may name nmcli or an address) goes to the log
-                io.fieldflash.ui.common.Problems.Problem p = io.fieldflash.ui.common.Problems.of(context, f);
-                status.setText(p.title() + ". " + p.action());
+            // plain words here; the tool's own sentence (it may name nmcli or an address) goes to the log
+            status.setText(DeviceWifiJoin.problem(e, context, "provision.join.unsupported", "provision.join.none", f -> {
                 LOG.info("Joining the device's Wi-Fi failed [{}]: {}", f.code(), f.getMessage());
-            }
-            else status.setText(context.text("error.internal", String.valueOf(e)));
+                io.fieldflash.ui.common.Problems.Problem p = io.fieldflash.ui.common.Problems.of(context, f);
+                return p.title() + ". " + p.action();
+            }));
         }, this::cancelled);
     }
 
-    /**
-     * The device's set-up Wi-Fi among {@code scan}: the strongest named as Particle names it (Photon-, P1-, P2-),
-     * else the strongest that looks like any device's.
-     */
-    static Optional<WifiNetwork> deviceNetwork(List<WifiNetwork> scan) {
-        Comparator<WifiNetwork> strongest = Comparator.comparingInt(WifiNetwork::signal);
-        Optional<WifiNetwork> particle = scan.stream().filter(WifiNetwork::looksLikeDevice)
-                .filter(n -> PARTICLE_NAME.matcher(n.ssid()).lookingAt()).max(strongest);
-        return particle.isPresent() ? particle : scan.stream().filter(WifiNetwork::looksLikeDevice).max(strongest);
+    /** Particle names its set-up networks Photon-, P1- or P2-: such a network is the device's before any other. */
+    private static boolean particleName(String ssid) {
+        return PARTICLE_NAME.matcher(ssid).lookingAt();
     }
 
     private static final java.util.regex.Pattern PARTICLE_NAME = java.util.regex.Pattern.compile("(Photon|P1|P2)-");
-
-    private static final class NoWifi extends Exception {
-        NoWifi() {
-            super(null, null, false, false);
-        }
-    }
-
-    private static final class NoDeviceNetwork extends Exception {
-        NoDeviceNetwork() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** Leaves the device's set-up Wi-Fi when FieldFlash joined it, going back to the laptop's network. */
-    private void leaveDeviceNetwork() {
-        WifiConnection c = joined;
-        joined = null;
-        if (c == null || wifi == null) return;
-        context.background().execute(() -> {
-            try {
-                wifi.leave(c);
-            } catch (FieldFlashException e) {
-                LOG.warn("Could not return to the previous network: {}", e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-    }
 
     /** The address from the Details fields; empty (and said why) when it is not one. */
     private Optional<SoftApAddress> address() {
