@@ -144,6 +144,10 @@ final class FlashCommand implements Callable<Integer> {
     @Option(names = "--allow-expired", description = "Accept a bundle past its expiry date (written to the audit log).")
     boolean allowExpired;
 
+    @Option(names = "--allow-downgrade", description = "Install an older version than the device runs, when its security "
+            + "counter still lets the device accept it (written to the audit log). Without it such a bundle is refused.")
+    boolean allowDowngrade;
+
     @Option(names = "--operator", paramLabel = "NAME", description = "Who runs the update, for the audit log (default: settings.json, else the OS user name).")
     String operator;
 
@@ -191,7 +195,8 @@ final class FlashCommand implements Callable<Integer> {
         JobSettings settings = JobSettings.DEFAULT.withReboot(Duration.ofSeconds(rebootTimeout),
                 JobSettings.DEFAULT.rebootSettle(), JobSettings.DEFAULT.pollInterval())
                 .withRetry(new RetryPolicy(retries, RetryPolicy.DEFAULT.initialDelay(), RetryPolicy.DEFAULT.maxDelay(),
-                        RetryPolicy.DEFAULT.multiplier(), RetryPolicy.DEFAULT.jitter()));
+                        RetryPolicy.DEFAULT.multiplier(), RetryPolicy.DEFAULT.jitter()))
+                .withDowngradeAllowed(allowDowngrade);
 
         BundleSource source = new BundleSource.File(bundle, store, allowExpired);
         if (!serial.isEmpty()) {

@@ -29,7 +29,10 @@ public final class FieldFlashApp extends Application {
         io.fieldflash.log.RunLog.startFile(dirs.user().resolve("logs"));
         org.slf4j.LoggerFactory.getLogger(FieldFlashApp.class).info("FieldFlash {} started (Java {}, JavaFX {})",
                 io.fieldflash.AppInfo.version(), Runtime.version(), System.getProperty("javafx.runtime.version"));
-        context = new AppContext(dirs);
+        java.util.List<String> args = getParameters().getUnnamed();
+        // the documentation tour and the benchmarks press buttons by their English names and shoot English pictures
+        boolean scripted = args.contains("--tour") || args.contains("--bench-start") || args.contains("--bench-flash");
+        context = scripted ? new AppContext(dirs, java.util.Locale.ENGLISH) : new AppContext(dirs);
         wizard = Wizard.create(context);
         Scene scene = new Scene(wizard.root());
         scene.getStylesheets().add(stylesheet("fieldflash.css"));
@@ -41,7 +44,6 @@ public final class FieldFlashApp extends Application {
         stage.setOnCloseRequest(e -> {
             if (!wizard.main().confirmClose()) e.consume();
         });
-        java.util.List<String> args = getParameters().getUnnamed();
         if (args.contains("--bench-start") || args.contains("--bench-flash")) {
             stage.setOnShown(e -> Platform.runLater(() -> {
                 System.out.println("BENCH shown");
@@ -55,7 +57,6 @@ public final class FieldFlashApp extends Application {
         if (bundleAt >= 0 && bundleAt + 1 < args.size()) {
             wizard.<io.fieldflash.ui.bundle.BundleStepController>step(WizardStep.BUNDLE).verify(java.nio.file.Path.of(args.get(bundleAt + 1)));
         }
-        boolean scripted = args.contains("--tour") || args.contains("--bench-start") || args.contains("--bench-flash");
         if (!scripted) Platform.runLater(wizard.main()::askOperatorIfNeeded);
         if (args.contains("--tour")) {
             stage.setX(0);

@@ -26,6 +26,7 @@ public final class WizardModel {
     private final ObjectProperty<UpdateJob> job = new SimpleObjectProperty<>();
     private final ObjectProperty<JobResult> result = new SimpleObjectProperty<>();
     private final ObjectProperty<DemoSession> demo = new SimpleObjectProperty<>();
+    private final javafx.beans.property.BooleanProperty downgradeConfirmed = new javafx.beans.property.SimpleBooleanProperty(false);
     private final javafx.beans.property.StringProperty resumeAddress = new javafx.beans.property.SimpleStringProperty("");
     private final javafx.beans.property.BooleanProperty resuming = new javafx.beans.property.SimpleBooleanProperty(false);
     private final javafx.beans.property.IntegerProperty deviceRound = new javafx.beans.property.SimpleIntegerProperty(0);
@@ -139,6 +140,14 @@ public final class WizardModel {
     public UpdateStores stores() {
         DemoSession d = demo.get();
         return d != null ? d.stores() : UpdateStores.in(context.dirs().user());
+    }
+
+    /**
+     * The technician confirmed, on the Review page, installing an older version than the device runs; the update job
+     * is allowed the downgrade and the audit log records it.
+     */
+    public javafx.beans.property.BooleanProperty downgradeConfirmedProperty() {
+        return downgradeConfirmed;
     }
 
     /** The device address of an interrupted update the technician chose to continue; empty otherwise. */

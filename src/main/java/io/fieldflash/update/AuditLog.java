@@ -203,6 +203,7 @@ public final class AuditLog {
         n.put("bytesSent", r.bytesSent());
         n.put("resumes", r.resumes());
         n.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+        n.put("downgradeConfirmed", r.downgradeConfirmed());
     }
 
     private static void fill(ObjectNode n, SettingsAuditRecord r) {
@@ -309,8 +310,8 @@ public final class AuditLog {
     /** The CSV columns, in order. */
     public static final List<String> CSV_COLUMNS = List.of("seq", "time", "operator", "host", "bundle_file", "vendor", "product",
             "version", "manifest_sha256", "signers", "expiry_overridden", "device_id", "transport", "device_address",
-            "version_before", "version_after", "result", "reason", "bytes_sent", "resumes", "seconds", "transports", "fallback_from",
-            "settings_changes");
+            "version_before", "version_after", "result", "reason", "bytes_sent", "resumes", "seconds", "downgrade_confirmed",
+            "transports", "fallback_from", "settings_changes");
 
     /**
      * Writes the log as CSV (RFC 4180, header line first); returns the number of entries. Unreadable lines are skipped.
@@ -338,7 +339,8 @@ public final class AuditLog {
                     d.path("address").asText(), d.path("versionBefore").asText(), d.path("versionAfter").asText(),
                     n.path("result").asText(), n.path("reason").isNull() ? "" : n.path("reason").asText(),
                     n.path("bytesSent").asText(), n.path("resumes").asText(), n.path("seconds").asText(),
-                    transports(d), fallbackFrom(d), settingsChanges(n));
+                    Boolean.toString(n.path("downgradeConfirmed").asBoolean(false)), transports(d), fallbackFrom(d),
+                    settingsChanges(n));
             out.write(String.join(",", row.stream().map(AuditLog::csv).toList()) + "\r\n");
             count++;
         }

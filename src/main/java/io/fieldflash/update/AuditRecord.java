@@ -31,12 +31,14 @@ import java.util.List;
  *                         (the network path before USB-serial, see {@link Fallback}); empty when there was no fallback
  * @param unitConfirmed    the connection could not tell which product the unit is (a ROM bootloader), and the
  *                         technician confirmed by hand that it is the right one before the update started
+ * @param downgradeConfirmed the operator confirmed installing an older version than the device ran (same or higher
+ *                         security counter); false when the bundle was no version downgrade
  */
 public record AuditRecord(Instant time, String operator, String host, String bundleFile, String vendor, String product,
                           String version, String manifestSha256, List<String> signers, boolean expiryOverridden,
                           String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
                           String result, String reason, long bytesSent, int resumes, double seconds,
-                          List<FirstTry> fellBackFrom, boolean unitConfirmed) {
+                          List<FirstTry> fellBackFrom, boolean unitConfirmed, boolean downgradeConfirmed) {
     public AuditRecord {
         signers = List.copyOf(signers);
         fellBackFrom = List.copyOf(fellBackFrom);
@@ -48,7 +50,28 @@ public record AuditRecord(Instant time, String operator, String host, String bun
                        String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
                        String result, String reason, long bytesSent, int resumes, double seconds) {
         this(time, operator, host, bundleFile, vendor, product, version, manifestSha256, signers, expiryOverridden, deviceId,
-                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, List.of(), false);
+                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, List.of(), false, false);
+    }
+
+    /** A record of a job that ran over one transport only, with or without a confirmed downgrade. */
+    public AuditRecord(Instant time, String operator, String host, String bundleFile, String vendor, String product,
+                       String version, String manifestSha256, List<String> signers, boolean expiryOverridden,
+                       String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
+                       String result, String reason, long bytesSent, int resumes, double seconds, boolean downgradeConfirmed) {
+        this(time, operator, host, bundleFile, vendor, product, version, manifestSha256, signers, expiryOverridden, deviceId,
+                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, List.of(), false,
+                downgradeConfirmed);
+    }
+
+    /** A record of a job that installed no older version (no downgrade to confirm). */
+    public AuditRecord(Instant time, String operator, String host, String bundleFile, String vendor, String product,
+                       String version, String manifestSha256, List<String> signers, boolean expiryOverridden,
+                       String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
+                       String result, String reason, long bytesSent, int resumes, double seconds, List<FirstTry> fellBackFrom,
+                       boolean unitConfirmed) {
+        this(time, operator, host, bundleFile, vendor, product, version, manifestSha256, signers, expiryOverridden, deviceId,
+                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, fellBackFrom,
+                unitConfirmed, false);
     }
 
     /**
@@ -75,6 +98,6 @@ public record AuditRecord(Instant time, String operator, String host, String bun
                        String deviceId, String transport, String deviceAddress, String versionBefore, String versionAfter,
                        String result, String reason, long bytesSent, int resumes, double seconds, List<FirstTry> fellBackFrom) {
         this(time, operator, host, bundleFile, vendor, product, version, manifestSha256, signers, expiryOverridden, deviceId,
-                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, fellBackFrom, false);
+                transport, deviceAddress, versionBefore, versionAfter, result, reason, bytesSent, resumes, seconds, fellBackFrom, false, false);
     }
 }

@@ -33,7 +33,7 @@ final class JobAudit {
                 vb == null ? "" : vb.manifestSha256(), signers, vb != null && vb.expiryOverridden(),
                 r.deviceId(), run.device.transport(), run.device.address(), r.versionBefore(), r.versionAfter(),
                 r.outcome().name(), r.reason(), r.bytesSent(), r.resumes(), r.elapsed().toMillis() / 1000.0, fellBackFrom,
-                unitConfirmed);
+                unitConfirmed, run.downgradeConfirmed);
     }
 
     private static String hostName() {

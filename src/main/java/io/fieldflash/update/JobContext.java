@@ -44,6 +44,8 @@ final class JobContext {
     DeviceInfo first;
     long bytesSent;
     int resumes;
+    /** The operator's confirmation of an older version was used (the bundle is a version downgrade). */
+    boolean downgradeConfirmed;
 
     JobContext(Device device, JobSettings settings, UpdateStores stores, RandomGenerator random, TransferControl control, Outlet outlet) {
         this.device = device;

@@ -4,6 +4,7 @@ import io.fieldflash.Printable;
 import io.fieldflash.bundle.ImageSpec;
 import io.fieldflash.bundle.Manifest;
 import io.fieldflash.bundle.ReasonCode;
+import io.fieldflash.bundle.SemVer;
 import io.fieldflash.device.DeviceInfo;
 import java.util.Optional;
 
@@ -24,6 +25,15 @@ public final class Preflight {
 
         /** The device already runs exactly this firmware: nothing to send. */
         record AlreadyInstalled() implements Verdict {}
+
+        /**
+         * The bundle holds an older version than the device runs, at a security counter the device still accepts
+         * (e.g. 2.4.1 → 2.4.0): it goes only when the operator confirms the downgrade, and the audit log records that.
+         *
+         * @param running what the device runs (its own text)
+         * @param bundle  the bundle's version
+         */
+        record OlderVersion(String running, String bundle) implements Verdict {}
 
         /** The bundle must not go to this device; the exception says why and what to do. */
         record Refused(UpdateRefusedException why) implements Verdict {}
@@ -89,7 +99,26 @@ public final class Preflight {
                         "Check that the bundle is meant for this device.");
             }
         }
+        if (olderVersion(fw.version(), m.version())) return new Verdict.OlderVersion(fw.version(), m.version());
         return new Verdict.Proceed();
+    }
+
+    /**
+     * True when {@code bundle} is a lower SemVer than {@code running}. A device version that is not SemVer cannot be
+     * ordered, so it is never taken as newer (the security counter still guards against rollback).
+     */
+    static boolean olderVersion(String running, String bundle) {
+        if (!SemVer.isValid(running) || !SemVer.isValid(bundle)) return false;
+        return SemVer.parse(bundle).compareTo(SemVer.parse(running)) < 0;
+    }
+
+    /** The refusal for {@link Verdict.OlderVersion} when the operator did not confirm it (the command line's words). */
+    public static UpdateRefusedException olderVersionRefused(Verdict.OlderVersion o) {
+        return new UpdateRefusedException(UpdateRefusedException.Reason.OLDER_VERSION,
+                "The bundle's version " + Printable.cut(o.bundle(), 80) + " is older than the version the device runs ("
+                        + Printable.cut(o.running(), 80) + "), at a security counter the device still accepts.",
+                "To install the older version on purpose, add --allow-downgrade; the audit log records it. Otherwise use a bundle "
+                        + "with the same or a newer version.");
     }
 
     private static Verdict refused(UpdateRefusedException.Reason reason, String message, String hint) {

@@ -16,7 +16,12 @@ public final class UpdateRefusedException extends FieldFlashException {
         /** An image is larger than the device accepts. */
         IMAGE_TOO_LARGE,
         /** The device runs other firmware on trial; that must be settled first. */
-        TRIAL_PENDING
+        TRIAL_PENDING,
+        /**
+         * The bundle's version is older than the device's at a security counter the device accepts, and the operator
+         * did not confirm the downgrade ({@link JobSettings#allowDowngrade()}).
+         */
+        OLDER_VERSION
     }
 
     private final Reason reason;

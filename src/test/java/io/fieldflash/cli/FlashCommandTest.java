@@ -108,4 +108,33 @@ class FlashCommandTest {
         assertThat(r.json().get("reason").asText()).isEqualTo("UNTRUSTED_KEY");
         assertThat(r.json().get("bytesSent").asLong()).isZero();
     }
+
+    @Test
+    void anOlderVersionAtTheSameCounterIsRefusedUnlessAllowedAndTheAuditLogRecordsTheConfirmation() throws Exception {
+        // the simulated device runs 2.4.0 at security counter 6; this bundle is 2.3.9 at counter 6
+        TestBundles.Made b = TestBundles.make(tmp.resolve("b"), "2.3.9", 6, 20_000, 9);
+        try (SimulatedDevice sim = SimulatedDevice.start(Sim.config(tmp.resolve("dev")).faults(FaultSpec.parse("reboot-ms=100")).build())) {
+            CliRun refused = run("flash", b.path().toString(), "--device", Sim.address(sim).toString(), "--token", Sim.TOKEN,
+                    "--trust", b.trustFile().toString());
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.err()).contains("[OLDER_VERSION]")
+                    .contains("The bundle's version 2.3.9 is older than the version the device runs (2.4.0)")
+                    .contains("--allow-downgrade");
+            assertThat(sim.state().version()).isEqualTo("2.4.0");
+
+            CliRun allowed = run("flash", b.path().toString(), "--device", Sim.address(sim).toString(), "--token", Sim.TOKEN,
+                    "--trust", b.trustFile().toString(), "--allow-downgrade", "--json");
+            assertThat(allowed.exit()).as(allowed.err()).isZero();
+            assertThat(allowed.json().get("after").asText()).isEqualTo("2.3.9");
+            assertThat(allowed.err()).contains("older than the 2.4.0 the device runs, as the operator confirmed");
+        }
+        java.util.List<String> lines = new io.fieldflash.update.AuditLog(tmp.resolve("home").resolve("audit.jsonl")).lines();
+        assertThat(lines).hasSize(2);
+        assertThat(io.fieldflash.bundle.Json.MAPPER.readTree(lines.get(0)).get("downgradeConfirmed").asBoolean()).isFalse();
+        assertThat(io.fieldflash.bundle.Json.MAPPER.readTree(lines.get(0)).get("reason").asText()).isEqualTo("OLDER_VERSION");
+        assertThat(io.fieldflash.bundle.Json.MAPPER.readTree(lines.get(1)).get("downgradeConfirmed").asBoolean()).isTrue();
+        CliRun csv = run("audit", "export", "--csv");
+        assertThat(csv.out().lines().toList().getFirst()).contains(",seconds,downgrade_confirmed,");
+        assertThat(csv.out().lines().toList().getLast()).contains(",true,fieldflash-http/1,");
+    }
 }

@@ -1,6 +1,5 @@
 package io.fieldflash.ui.bundle;
 
-import io.fieldflash.FieldFlashException;
 import io.fieldflash.Printable;
 import io.fieldflash.bundle.BundleException;
 import io.fieldflash.bundle.BundleReader;
@@ -13,15 +12,14 @@ import io.fieldflash.ui.AppContext;
 import io.fieldflash.ui.StepController;
 import io.fieldflash.ui.WizardModel;
 import io.fieldflash.ui.common.Cards;
+import io.fieldflash.ui.common.Details;
+import io.fieldflash.ui.common.Problems;
 import io.fieldflash.ui.common.Format;
 import io.fieldflash.ui.common.Tasks;
 import io.fieldflash.ui.demo.DemoSession;
 import io.fieldflash.update.ResumePoint;
 import java.io.File;
 import java.nio.file.Path;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
 import java.util.List;
 import java.util.stream.Collectors;
 import javafx.beans.binding.Bindings;
@@ -42,13 +40,13 @@ import javafx.stage.FileChooser;
 
 /** Step 1: the technician picks a bundle; it is verified in the background and the verdict is shown in words. */
 public final class BundleStepController implements StepController {
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM)
-            .withZone(ZoneId.systemDefault());
-
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BundleStepController.class);
     private final AppContext context;
     private final WizardModel model;
     private final ReadOnlyBooleanWrapper verifying = new ReadOnlyBooleanWrapper(false);
     private Task<VerifiedBundle> running;
+    /** The bundle file last checked (to check again when the trust store changes); null for none or the demo's. */
+    private Path checked;
 
     @FXML StackPane dropZone;
     @FXML Button chooseButton;
@@ -67,6 +65,7 @@ public final class BundleStepController implements StepController {
     @FXML Label verdictText;
     @FXML Label verdictHint;
     @FXML GridPane details;
+    @FXML Button importKeyButton;
 
     public BundleStepController(AppContext context, WizardModel model) {
         this.context = context;
@@ -82,6 +81,26 @@ public final class BundleStepController implements StepController {
         dropZone.setOnDragOver(this::dragOver);
         dropZone.setOnDragExited(e -> dropZone.getStyleClass().remove("drag-over"));
         dropZone.setOnDragDropped(this::dropped);
+        // a key imported or removed, here or in Settings: the verdict may have changed, so check again
+        context.trustRevision().addListener((o, was, now) -> recheck());
+    }
+
+    private void recheck() {
+        if (checked == null || model.demo().isPresent()) return;
+        LOG.info("The trust store changed: checking {} again", checked);
+        verify(checked);
+    }
+
+    /** "Import vendor key…": the settings' import, on its trust page; the bundle is checked again once a key is added. */
+    @FXML
+    void importKey() {
+        importKey(null);
+    }
+
+    /** Imports the vendor's key from {@code keyFile} (a chooser when null); tests give the file. */
+    public void importKey(Path keyFile) {
+        new io.fieldflash.ui.settings.SettingsWindow(context, dropZone.getScene().getWindow(),
+                dropZone.getScene().getStylesheets()).showImportKey(keyFile);
     }
 
     @Override
@@ -106,7 +125,7 @@ public final class BundleStepController implements StepController {
             resumeCard.setManaged(found.isPresent());
             found.ifPresent(p -> resumeText.setText(context.text("resume.text", Printable.of(p.deviceId()), Printable.of(p.deviceAddress()),
                     p.length() == 0 ? 0 : 100 * p.offset() / p.length(), Printable.of(Path.of(p.bundleFile()).getFileName().toString()),
-                    DATE.format(p.updated()))));
+                    context.dateTime(p.updated()))));
         }, e -> {}, () -> {});
     }
 
@@ -163,7 +182,10 @@ public final class BundleStepController implements StepController {
             verify(d.bundle());
         }, e -> {
             verifying.set(false);
-            card(false, context.text("bundle.demoFailed"), String.valueOf(e.getMessage()), "");
+            Problems.Problem p = Problems.of(context, e);
+            Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint, Cards.Tone.BAD,
+                    context.text("bundle.demoFailed"), p.title(), p.action());
+            Details.in(context, verdictCard).text(p.details());
         }, () -> verifying.set(false));
     }
 
@@ -215,6 +237,8 @@ public final class BundleStepController implements StepController {
     public void verify(Path file) {
         if (running != null) running.cancel(true);
         model.bundleProperty().set(null);
+        checked = model.demo().isPresent() ? null : file;
+        showImportKey(false);
         verdictCard.setVisible(false);
         verdictCard.setManaged(false);
         fileLabel.setText(Printable.of(file.toAbsolutePath().toString()));
@@ -282,14 +306,17 @@ public final class BundleStepController implements StepController {
         row = detail(row, "field.product", m.product());
         row = detail(row, "field.version", m.version());
         row = detail(row, "field.hardware", String.join(", ", m.hardware()));
-        row = detail(row, "field.counter", Long.toString(m.securityCounter()));
         row = detail(row, "field.signer", vb.signers().stream().map(TrustedKey::label).collect(Collectors.joining(", ")));
-        row = detail(row, "field.expires", DATE.format(m.expires()));
+        row = detail(row, "field.expires", context.dateTime(m.expires()));
         row = detail(row, "field.images", m.images().stream()
-                .map(i -> i.name() + " (" + Format.bytes(i.size()) + ")").collect(Collectors.joining(", ")));
+                .map(i -> i.name() + " (" + Format.bytes(i.size(), context.locale()) + ")").collect(Collectors.joining(", ")));
         String inside = insideLine(vb);
         if (!inside.isEmpty()) row = Cards.detailLines(context, details, row, "field.inside", inside);
         if (!m.releaseNotes().isEmpty()) Cards.detailLines(context, details, row, "field.notes", m.releaseNotes());
+        // what only support needs: behind Details
+        Details.in(context, verdictCard).row("details.field.counter", Long.toString(m.securityCounter()))
+                .row("details.field.manifest", vb.manifestSha256())
+                .row("details.field.signerKeys", vb.signers().stream().map(TrustedKey::keyid).collect(Collectors.joining(", ")));
     }
 
     /**
@@ -307,27 +334,31 @@ public final class BundleStepController implements StepController {
         model.resumingProperty().set(false);
         javafx.application.Platform.runLater(chooseButton::requestFocus);
         details.getChildren().clear();
+        Problems.Problem p = Problems.of(context, t);
         if (t instanceof BundleException be && be.innerVerdict().isPresent()) {
-            // an image inside: what is wrong in plain words, the exact finding, and what the vendor must fix
+            // an image inside: what is wrong in plain words, and what the vendor must fix; the exact finding in Details
             InnerVerdict v = be.innerVerdict().get();
-            card(false, context.text("bundle.invalid") + ": " + context.text("reason." + be.reason().name()),
-                    context.text("inner." + v.reason().code()) + "\n\n" + be.getMessage(), be.hint());
-            String found = InnerSummary.line(v);
-            if (!InnerSummary.facts(v.facts()).isEmpty()) detail(0, "field.inside", found);
-        } else if (t instanceof BundleException be) {
-            card(false, context.text("bundle.invalid") + ": " + context.text("reason." + be.reason().name()),
-                    be.getMessage(), be.hint());
-        } else if (t instanceof FieldFlashException fe) {
-            card(false, context.text("bundle.invalid"), fe.getMessage(), fe.hint());
+            Details d = Cards.problem(context, verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint, p,
+                    context.text("inner." + v.reason().code()));
+            if (!InnerSummary.facts(v.facts()).isEmpty()) d.row("field.inside", InnerSummary.line(v));
         } else {
-            card(false, context.text("bundle.invalid"), context.text("error.internal", String.valueOf(t)), "");
+            Cards.problem(context, verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint, p, "");
         }
+        showImportKey(t instanceof BundleException be && be.reason() == io.fieldflash.bundle.ReasonCode.UNTRUSTED_KEY
+                && model.demo().isEmpty());
+    }
+
+    private void showImportKey(boolean show) {
+        importKeyButton.setVisible(show);
+        importKeyButton.setManaged(show);
+        if (show) javafx.application.Platform.runLater(importKeyButton::requestFocus);
     }
 
     private void showCancelled() {
         finished();
         details.getChildren().clear();
         card(false, context.text("bundle.invalid"), context.text("bundle.cancelled"), "");
+        checked = null;
     }
 
     private void card(boolean ok, String title, String text, String hint) {

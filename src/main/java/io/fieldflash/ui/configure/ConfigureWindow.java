@@ -499,10 +499,12 @@ public final class ConfigureWindow {
         busy.set(false);
         if (e instanceof NoSettings) {
             status.setText(context.text("configure.connect.noSettings"));
-        } else if (e instanceof FieldFlashException f) {
-            status.setText(context.text("configure.failed", f.getMessage(), f.hint()));
         } else {
-            status.setText(context.text("error.internal", String.valueOf(e)));
+            // plain words here; the exception's own sentence (addresses, the command line's advice) to the log
+            io.fieldflash.ui.common.Problems.Problem p = io.fieldflash.ui.common.Problems.of(context, e);
+            status.setText(context.text("configure.failed", p.title() + ".", p.action()));
+            if (e instanceof FieldFlashException f) LOG.info("Changing the device's settings failed [{}]: {}", f.code(), f.getMessage());
+            else LOG.warn("Changing the device's settings failed", e);
         }
     }
 

@@ -23,7 +23,9 @@ import io.fieldflash.ui.AppContext;
 import io.fieldflash.ui.StepController;
 import io.fieldflash.ui.WizardModel;
 import io.fieldflash.ui.common.Cards;
+import io.fieldflash.ui.common.Details;
 import io.fieldflash.ui.common.DeviceWifiJoin;
+import io.fieldflash.ui.common.Problems;
 import io.fieldflash.ui.common.Tasks;
 import io.fieldflash.ui.demo.DemoSession;
 import io.fieldflash.wifi.WifiAdapter;
@@ -325,7 +327,7 @@ public final class ConnectStepController implements StepController {
         Tasks.run(context.background(), t, adapter -> {
             wifi = adapter;
             wifiLoaded();
-        }, e -> wifiStatus.setText(String.valueOf(e.getMessage())), () -> {});
+        }, this::failedWifi, () -> {});
     }
 
     private void wifiLoaded() {
@@ -394,7 +396,8 @@ public final class ConnectStepController implements StepController {
             busyFlag.set(false);
             joined = c;
             wifiPassword.clear();
-            wifiStatus.setText(context.text("connect.joined", Printable.of(c.ssid()), c.localAddress().getHostAddress()));
+            wifiStatus.setText(context.text("connect.joined", Printable.of(c.ssid())));
+            Details.in(context, joinCard).clear().text(context.text("details.joined", c.localAddress().getHostAddress()));
             connectButton.setText(context.text("connect.connect"));
             then.run();
         }, e -> {
@@ -405,11 +408,9 @@ public final class ConnectStepController implements StepController {
 
     private void failedWifi(Throwable e) {
         busyFlag.set(false);
-        if (e instanceof FieldFlashException f) {
-            wifiStatus.setText(f.getMessage() + (f.hint().isEmpty() ? "" : " " + f.hint()));
-        } else {
-            wifiStatus.setText(context.text("error.internal", String.valueOf(e)));
-        }
+        Problems.Problem p = Problems.of(context, e);
+        wifiStatus.setText(p.title() + ". " + p.action());
+        Details.in(context, joinCard).clear().text(p.details());
     }
 
     /** Leaves the device's access point and rejoins the network the laptop was on (when FieldFlash joined it). */
@@ -453,7 +454,8 @@ public final class ConnectStepController implements StepController {
         try {
             uri = HttpDevice.parseAddress(address.getText());
         } catch (IllegalArgumentException e) {
-            showError(context.text("connect.badAddress"), e.getMessage(), context.text("connect.badAddressHint"));
+            showError(context.text("connect.badAddress"), "", context.text("connect.badAddressHint"));
+            Details.in(context, resultCard).text(e.getMessage());
             address.requestFocus();
             return;
         }
@@ -517,19 +519,21 @@ public final class ConnectStepController implements StepController {
     /** Shows why Connect did not get through; returns the control to fix it in. */
     private javafx.scene.Node failed(Throwable e) {
         if (e instanceof NotReached n) {
-            String found = Printable.of(n.detection.describe());
+            String found = protocolWords(n.detection);
             askFor(n.detection.protocol().id());
             boolean wrongCredentials = n.cause instanceof DeviceException d && d.reason() == DeviceException.Reason.AUTH_FAILED;
             if (wrongCredentials) wrongTokens++;
             if (n.cause != null && n.detection.protocol().id().equals("fieldflash-http")) {
-                showError(context.text("connect.failed"), n.cause.getMessage(), withTriesWarning(n.cause.hint()));   // as before detection
+                showProblem(Problems.of(context, n.cause), "");   // as before detection
             } else if (n.needsToken) {
                 showError(context.text("connect.detected", found), "", context.text("connect.needsToken"));
-            } else if (wrongCredentials) {
-                showError(context.text("connect.refusedCredentials", found), n.cause.getMessage(), withTriesWarning(n.cause.hint()));
             } else {
-                showError(context.text("connect.failed"), context.text("connect.detected", found) + ". " + n.cause.getMessage(),
-                        n.cause.hint());
+                showProblem(Problems.of(context, n.cause), context.text("connect.detected", found));
+            }
+            if (wrongCredentials && wrongTokens >= 2) {
+                resultHint.setText(withTriesWarning(resultHint.getText()));
+                resultHint.setVisible(true);
+                resultHint.setManaged(true);
             }
             if (n.needsToken || wrongCredentials) return firstShown(token, user.getText().isEmpty() ? user : pagePassword);
             return address;
@@ -540,11 +544,10 @@ public final class ConnectStepController implements StepController {
             boolean given = !user.getText().isBlank() || !pagePassword.getText().isEmpty();
             showError(context.text(given ? "connect.passwordRefused" : "connect.passwordWanted"),
                     context.text("connect.passwordWantedText"), context.text("connect.passwordWantedHint"));
+            Details.in(context, resultCard).text(Problems.of(context, e).details());
             return user.getText().isEmpty() ? user : pagePassword;
-        } else if (e instanceof FieldFlashException f) {
-            showError(context.text("connect.failed"), f.getMessage(), f.hint());
         } else {
-            showError(context.text("connect.failed"), context.text("error.internal", String.valueOf(e)), "");
+            showProblem(Problems.of(context, e), "");
         }
         return address;
     }
@@ -564,6 +567,11 @@ public final class ConnectStepController implements StepController {
     private String withTriesWarning(String hint) {
         if (wrongTokens < 2) return hint;
         return (hint.isEmpty() ? "" : hint + " ") + context.text("flow.connect.triesWarning", wrongTokens);
+    }
+
+    private void showProblem(Problems.Problem p, String body) {
+        deviceDetails.getChildren().clear();
+        Cards.problem(context, resultCard, resultIcon, resultTitle, resultText, resultHint, p, body);
     }
 
     /** Shows the fields the protocol needs and hides the others. */
@@ -588,10 +596,16 @@ public final class ConnectStepController implements StepController {
         }
     }
 
+    /** What was found, in the wizard's language (the registry's English words when a protocol has none yet). */
+    private String protocolWords(Protocols.Detection d) {
+        String key = "protocol." + d.protocol().id();
+        return context.hasText(key) ? context.text(key) : Printable.of(d.describe());
+    }
+
     /** For a device that does not identify itself: what was found, in words, and what that means. */
     private void showFinding(Protocols.Detection d, Device device) {
         Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, true,
-                context.text("connect.detected", Printable.of(d.describe())), context.text("connect.noIdentity"),
+                context.text("connect.detected", protocolWords(d)), context.text("connect.noIdentity"),
                 device.capabilities().resumable() ? "" : context.text("connect.noResume"));
         deviceDetails.getChildren().clear();
     }

@@ -150,7 +150,8 @@ public final class FlashStepController implements StepController {
         pauseButton.setDisable(false);
         cancelButton.setDisable(false);
         renderRows(false);
-        UpdateJob job = UpdateJob.create(new BundleSource.Verified(vb), c.device(), model.stores(), JobSettings.DEFAULT);
+        UpdateJob job = UpdateJob.create(new BundleSource.Verified(vb), c.device(), model.stores(),
+                JobSettings.DEFAULT.withDowngradeAllowed(model.downgradeConfirmedProperty().get()));
         if (model.unitConfirmedProperty().get()) job.unitConfirmedByOperator();
         job.addListener(this::fromJob);
         model.jobProperty().set(job);
@@ -185,7 +186,9 @@ public final class FlashStepController implements StepController {
                 if (p.phase() != Phase.DONE) {
                     current = Row.of(p.phase());
                     renderRows(false);
-                    phaseText = phaseLabel(p.phase()) + (p.detail().isEmpty() ? "" : " (" + Printable.of(p.detail()) + ")") + "…";
+                    // the image being sent or installed is worth saying; the address a phase works on is for the log
+                    boolean image = p.phase() == Phase.TRANSFERRING || p.phase() == Phase.INSTALLING;
+                    phaseText = phaseLabel(p.phase()) + (p.detail().isEmpty() || !image ? "" : " (" + Printable.of(p.detail()) + ")") + "…";
                     stateText.setText(phaseText);
                     if (p.phase() == Phase.INSTALLING) {
                         cancelButton.setDisable(true);
@@ -200,10 +203,10 @@ public final class FlashStepController implements StepController {
                     stateText.setText(phaseText);
                 }
                 progress.setProgress(p.bytesTotal() <= 0 ? 0 : (double) p.bytesDone() / p.bytesTotal());
-                lastDone = Format.bytes(p.bytesDone());
-                lastTotal = Format.bytes(p.bytesTotal());
-                progressText.setText(context.text("flash.progress", Format.bytes(p.bytesDone()), Format.bytes(p.bytesTotal()),
-                        p.bytesPerSecond() > 0 ? Format.bytes((long) p.bytesPerSecond()) + "/s" : "…",
+                lastDone = Format.bytes(p.bytesDone(), context.locale());
+                lastTotal = Format.bytes(p.bytesTotal(), context.locale());
+                progressText.setText(context.text("flash.progress", Format.bytes(p.bytesDone(), context.locale()), Format.bytes(p.bytesTotal(), context.locale()),
+                        p.bytesPerSecond() > 0 ? Format.bytes((long) p.bytesPerSecond(), context.locale()) + "/s" : "…",
                         p.etaKnown() ? duration(p.eta()) : "…"));
             }
             case JobEvent.Message m -> addLog((m.level() == JobEvent.Level.INFO ? "" : m.level() + ": ") + m.text());
@@ -214,7 +217,8 @@ public final class FlashStepController implements StepController {
                 if (!lastTotal.isEmpty()) {
                     progressText.setText(context.text("flow.flash.progressReconnecting", lastDone, lastTotal));
                 }
-                addLog(context.text("flash.reconnectingLog", r.reason(), duration(r.delay())));
+                addLog(context.text("flash.reconnectingLog", duration(r.delay())));
+                org.slf4j.LoggerFactory.getLogger(FlashStepController.class).info("Link lost ({}); trying again", r.reason());
             }
             case JobEvent.PauseChanged p -> {
                 paused = p.paused();
@@ -279,7 +283,7 @@ public final class FlashStepController implements StepController {
         boolean serial = model.connection().map(c -> io.fieldflash.device.esprom.EspRomDevice.TRANSPORT.equals(c.device().transport()))
                 .orElse(false);
         Alert ask = new Alert(Alert.AlertType.CONFIRMATION, serial ? context.text("flash.cancelTextSerial") : context.text("flash.cancelText",
-                model.connection().map(c -> c.info().firmware().version()).orElse("?")));
+                model.connection().map(c -> Printable.of(c.info().firmware().version())).orElse("?")));
         ask.initOwner(log.getScene().getWindow());
         ask.setTitle(context.text("flash.cancelTitle"));
         ask.setHeaderText(context.text("flash.cancelTitle"));

@@ -376,8 +376,12 @@ public final class ProvisionWindow {
             find();
         }, e -> {
             busy.set(false);
-            status.setText(DeviceWifiJoin.problem(e, context, "provision.join.unsupported", "provision.join.none",
-                    f -> context.text("provision.join.failed") + " " + f.getMessage() + " " + f.hint()));
+            // plain words here; the tool's own sentence (it may name nmcli or an address) goes to the log
+            status.setText(DeviceWifiJoin.problem(e, context, "provision.join.unsupported", "provision.join.none", f -> {
+                LOG.info("Joining the device's Wi-Fi failed [{}]: {}", f.code(), f.getMessage());
+                io.fieldflash.ui.common.Problems.Problem p = io.fieldflash.ui.common.Problems.of(context, f);
+                return p.title() + ". " + p.action();
+            }));
         }, this::cancelled);
     }
 

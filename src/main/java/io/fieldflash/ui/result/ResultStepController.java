@@ -65,6 +65,10 @@ public final class ResultStepController implements StepController {
         String rawAfter = r.versionAfter().isEmpty() ? rawBefore : r.versionAfter();
         String before = Printable.of(rawBefore);
         String after = Printable.of(rawAfter);
+        // a refusal or failure in plain words; the job's own sentence and its code behind Details
+        io.fieldflash.ui.common.Problems.Problem problem = io.fieldflash.ui.common.Problems.of(context,
+                r.reasonCode().orElse(io.fieldflash.ui.common.Problems.UNKNOWN), r.message(), r.hint(),
+                java.util.Map.of("running", rawBefore, "bundle", model.bundle().map(b -> b.manifest().version()).orElse(rawAfter)));
         String body = switch (r.outcome()) {
             case UPDATED -> model.connection().map(c -> c.device() instanceof io.fieldflash.device.esprom.EspRomDevice).orElse(false)
                     ? context.text("usb.updatedText", model.bundle().map(b -> Printable.of(b.manifest().version())).orElse(after),
@@ -75,22 +79,27 @@ public final class ResultStepController implements StepController {
                     : context.text("result.updatedUnconfirmedText", model.bundle().map(b -> Printable.of(b.manifest().version())).orElse(after));
             case ALREADY_INSTALLED -> context.text("result.alreadyText", after);
             case CANCELLED -> context.text("result.cancelledText", before);
-            case REFUSED, FAILED -> r.message();
+            case REFUSED, FAILED -> problem.title();
         };
         String next = switch (r.outcome()) {
             case UPDATED, ALREADY_INSTALLED -> context.text("result.doneHint");
             case CANCELLED -> context.text("result.cancelledHint");
-            case REFUSED -> r.hint().isEmpty() ? context.text("result.refusedHint") : r.hint();
-            case FAILED -> (r.hint().isEmpty() ? "" : r.hint() + " ") + (r.resumeKept() ? context.text("result.resumeKept") : "");
+            case REFUSED -> problem.action();
+            case FAILED -> problem.action() + (r.resumeKept() ? " " + context.text("result.resumeKept") : "");
         };
-        Cards.show(card, icon, title, text, hint, r.ok(), context.text("result." + outcome), body, next.strip());
+        Cards.show(card, icon, title, text, hint, switch (r.outcome()) {
+            case UPDATED -> Cards.Tone.OK;
+            case ALREADY_INSTALLED, CANCELLED -> Cards.Tone.INFO;
+            case REFUSED, FAILED -> Cards.Tone.BAD;
+        }, context.text("result." + outcome), body, next.strip());
+        io.fieldflash.ui.common.Details technical = io.fieldflash.ui.common.Details.in(context, card).clear();
+        if (!r.ok() && r.outcome() != JobResult.Outcome.CANCELLED) technical.text(problem.details());
         details.getChildren().clear();
         int row = 0;
         if (!r.deviceId().isEmpty()) row = Cards.detail(context, details, row, "field.deviceId", r.deviceId());
         row = Cards.detail(context, details, row, "field.versions", rawBefore + "  →  " + rawAfter);
-        row = Cards.detail(context, details, row, "field.sent", context.text("result.sent", Format.bytes(r.bytesSent()), r.resumes()));
-        row = Cards.detail(context, details, row, "field.duration", String.format(Locale.ROOT, "%.1f s", r.elapsed().toMillis() / 1000.0));
-        if (r.reasonCode().isPresent()) Cards.detail(context, details, row, "field.reason", r.reasonCode().get());
+        row = Cards.detail(context, details, row, "field.sent", context.text("result.sent", Format.bytes(r.bytesSent(), context.locale()), r.resumes()));
+        Cards.detail(context, details, row, "field.duration", String.format(context.locale(), "%.1f s", r.elapsed().toMillis() / 1000.0));
         boolean canRetry = r.outcome() == JobResult.Outcome.FAILED || r.outcome() == JobResult.Outcome.CANCELLED;
         retryButton.setVisible(canRetry);
         retryButton.setManaged(canRetry);

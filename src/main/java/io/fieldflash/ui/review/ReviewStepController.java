@@ -11,6 +11,8 @@ import io.fieldflash.ui.AppContext;
 import io.fieldflash.ui.StepController;
 import io.fieldflash.ui.WizardModel;
 import io.fieldflash.ui.common.Cards;
+import io.fieldflash.ui.common.Details;
+import io.fieldflash.ui.common.Problems;
 import io.fieldflash.ui.common.Tasks;
 import io.fieldflash.update.Preflight;
 import java.util.Optional;
@@ -45,6 +47,7 @@ public final class ReviewStepController implements StepController {
     @FXML Label verdictHint;
     @FXML GridPane details;
     @FXML javafx.scene.control.Button configureButton;
+    @FXML CheckBox downgradeBox;
     @FXML CheckBox confirmUnit;
 
     public ReviewStepController(AppContext context, WizardModel model) {
@@ -74,7 +77,13 @@ public final class ReviewStepController implements StepController {
 
     @Override
     public void entered() {
+        mayStart.unbind();
         mayStart.set(false);
+        model.downgradeConfirmedProperty().unbind();
+        model.downgradeConfirmedProperty().set(false);
+        downgradeBox.setSelected(false);
+        downgradeBox.setVisible(false);
+        downgradeBox.setManaged(false);
         Cards.hide(verdictCard);
         confirmUnit.setVisible(false);
         confirmUnit.setManaged(false);
@@ -98,8 +107,6 @@ public final class ReviewStepController implements StepController {
         int row = 0;
         row = Cards.detail(context, details, row, "field.deviceId", info.deviceId());
         row = Cards.detail(context, details, row, "field.hardware.device", info.hardware());
-        row = Cards.detail(context, details, row, "field.counters", context.text("review.counters",
-                info.firmware().securityCounter(), m.securityCounter()));
         row = Cards.detail(context, details, row, "field.vendor", m.vendor());
         row = Cards.detail(context, details, row, "field.signer",
                 vb.signers().stream().map(TrustedKey::label).collect(Collectors.joining(", ")));
@@ -120,8 +127,12 @@ public final class ReviewStepController implements StepController {
                 return Preflight.check(info, m, vb.manifestSha256(), model.stores().counters().highest(info.deviceId()));
             }
         };
-        Tasks.run(context.background(), check, v -> show(v, info, m), e -> Cards.show(verdictCard, verdictIcon, verdictTitle,
-                verdictText, verdictHint, false, context.text("review.blocked"), String.valueOf(e.getMessage()), ""), () -> {});
+        Tasks.run(context.background(), check, v -> {
+            show(v, info, m);
+            Details.in(context, verdictCard).row("details.field.counters", context.text("review.counters",
+                    info.firmware().securityCounter(), m.securityCounter()));
+        }, e -> Cards.problem(context, verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint,
+                Problems.of(context, e), ""), () -> {});
     }
 
     /**
@@ -172,12 +183,24 @@ public final class ReviewStepController implements StepController {
                 Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint, true,
                         context.text("review.confirmTrial"), context.text("review.confirmTrialText", Printable.of(m.version())), "");
             }
+            // nothing wrong and nothing to do: information, not an error
             case Preflight.Verdict.AlreadyInstalled a -> Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText,
-                    verdictHint, false, context.text("review.already"), context.text("review.alreadyText", Printable.of(m.version())),
+                    verdictHint, Cards.Tone.INFO, context.text("review.already"), context.text("review.alreadyText", Printable.of(m.version())),
                     context.text("review.alreadyHint"));
-            case Preflight.Verdict.Refused r -> Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint,
-                    false, context.text("review.blocked") + ": " + context.text("refusal." + r.why().reason().name()),
-                    r.why().getMessage(), r.why().hint());
+            case Preflight.Verdict.OlderVersion o -> {
+                // allowed by the device's security counter, but going back needs the technician's explicit yes
+                Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint, Cards.Tone.INFO,
+                        context.text("review.downgrade"), context.text("review.downgradeText", now, Printable.of(m.version())), "");
+                downgradeBox.setText(context.text("review.downgradeConfirm", now, Printable.of(m.version())));
+                downgradeBox.setVisible(true);
+                downgradeBox.setManaged(true);
+                mayStart.bind(downgradeBox.selectedProperty());
+                model.downgradeConfirmedProperty().bind(downgradeBox.selectedProperty());
+                javafx.application.Platform.runLater(downgradeBox::requestFocus);
+            }
+            case Preflight.Verdict.Refused r -> Cards.problem(context, verdictCard, verdictIcon, verdictTitle, verdictText,
+                    verdictHint, Problems.of(context, r.why(), java.util.Map.of("running", info.firmware().version(),
+                            "bundle", m.version())), "");
         }
     }
 

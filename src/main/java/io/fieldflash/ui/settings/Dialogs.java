@@ -73,7 +73,12 @@ final class Dialogs {
         Label message = wrapped(p.message(), "problem-message");
         VBox box = new VBox(10, message);
         if (!p.hint().isEmpty()) box.getChildren().add(wrapped(p.hint(), "hint"));
-        if (!p.code().isEmpty()) box.getChildren().add(wrapped(context.text("settings.error.code", p.code()), "problem-code"));
+        if (!p.code().isEmpty()) {
+            // the code is for support calls: behind Details, not in the main text
+            io.fieldflash.ui.common.Details d = io.fieldflash.ui.common.Details.in(context, box)
+                    .text(context.text("details.settings.error.code", p.code()));
+            d.pane().getContent().lookup(".details-text").getStyleClass().add("problem-code");
+        }
         box.setMaxWidth(Double.MAX_VALUE);
         return box;
     }

@@ -33,12 +33,13 @@ import javafx.stage.Window;
  */
 public final class SettingsWindow {
     /** The tabs, in order. */
-    public enum Page { OPERATOR, TRUST, WIFI }
+    public enum Page { OPERATOR, TRUST, WIFI, LANGUAGE }
 
     private final AppContext context;
     private final Stage stage = new Stage();
     private final TabPane tabs = new TabPane();
-    private final Tab operatorTab, trustTab, wifiTab;
+    private final Tab operatorTab, trustTab, wifiTab, languageTab;
+    private final LanguagePane language;
     private final OperatorPane operator;
     private final TrustPane trust;
     private final WifiPane wifi;
@@ -61,11 +62,13 @@ public final class SettingsWindow {
         operator = new OperatorPane(context, file, dialogs);
         trust = new TrustPane(context, dialogs, Clock.systemDefaultZone(), em);
         wifi = new WifiPane(context, file, dialogs);
+        language = new LanguagePane(context, file.path(), dialogs);
 
         operatorTab = tab("settings.tab.operator", operator.root(), "tab-operator");
         trustTab = tab("settings.tab.trust", trust.root(), "tab-trust");
         wifiTab = tab("settings.tab.wifi", wifi.root(), "tab-wifi");
-        tabs.getTabs().setAll(operatorTab, trustTab, wifiTab);
+        languageTab = tab("settings.tab.language", language.root(), "tab-language");
+        tabs.getTabs().setAll(operatorTab, trustTab, wifiTab, languageTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         operator.save.defaultButtonProperty().bind(tabs.getSelectionModel().selectedItemProperty().isEqualTo(operatorTab));
 
@@ -121,9 +124,11 @@ public final class SettingsWindow {
             case OPERATOR -> operatorTab;
             case TRUST -> trustTab;
             case WIFI -> wifiTab;
+            case LANGUAGE -> languageTab;
         });
         operator.load();
         wifi.load();
+        language.load();
         trust.refresh();
         stage.show();
         stage.toFront();
@@ -153,6 +158,16 @@ public final class SettingsWindow {
         trust.importKey(file);
     }
 
+    /**
+     * Shows the window on its trust page and imports a vendor's key: {@code file}, or one the person chooses when it is
+     * null (the Bundle page's "Import vendor key…"). The wizard re-checks its bundle when the key is added.
+     */
+    public void showImportKey(Path file) {
+        show(Page.TRUST);
+        if (file != null) trust.importKey(file);
+        else trust.chooseKey();
+    }
+
     void applyUpdate(Path file) {
         tabs.getSelectionModel().select(trustTab);
         trust.applyUpdate(file);
@@ -168,6 +183,10 @@ public final class SettingsWindow {
 
     TrustPane trust() {
         return trust;
+    }
+
+    LanguagePane language() {
+        return language;
     }
 
     WifiPane wifi() {

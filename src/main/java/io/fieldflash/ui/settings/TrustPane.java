@@ -231,7 +231,7 @@ final class TrustPane {
 
     // ---- import ----
 
-    private void chooseKey() {
+    void chooseKey() {
         FileChooser chooser = new FileChooser();
         chooser.setTitle(context.text("settings.import.chooserTitle"));
         chooser.getExtensionFilters().addAll(
@@ -279,6 +279,7 @@ final class TrustPane {
                     status.setText(context.text("settings.import.done", LaptopTrust.displayName(added), LaptopTrust.shortId(added.keyid())));
                     LOG.info("Trusted key {} ({}) for {}", added.name(), added.keyid(), added.products().isEmpty() ? "any product" : added.products());
                     refresh();
+                    context.trustChanged();
                 }, context.text("settings.import.failed")));
     }
 
@@ -311,6 +312,7 @@ final class TrustPane {
             if (r.noRootLeft()) notes.add(context.text("settings.remove.noRootLeft"));
             if (!notes.isEmpty()) dialogs.info(status.getText(), notes);
             refresh();
+            context.trustChanged();
         }, context.text("settings.remove.failed"));
     }
 
@@ -334,6 +336,7 @@ final class TrustPane {
             LOG.info("Trust store updated from version {} to {} with {}", c.fromVersion(), c.toVersion(), file);
             dialogs.info(header, changeLines(c));
             refresh();
+            context.trustChanged();
         }, context.text("settings.update.failed"));
     }
 
@@ -345,7 +348,7 @@ final class TrustPane {
         for (TrustedKey k : c.removed()) lines.add(context.text("settings.update.removed", k.label()));
         for (TrustedKey k : c.stillElsewhere()) lines.add(context.text("settings.update.stillElsewhere", k.label()));
         if (c.added().isEmpty() && c.revoked().isEmpty() && c.removed().isEmpty()) lines.add(context.text("settings.update.noKeyChanges"));
-        lines.add(context.text("settings.update.fingerprint", c.fingerprint()));
+        lines.add(context.text("details.settings.update.fingerprint", c.fingerprint()));
         return lines;
     }
 

@@ -145,12 +145,17 @@ public record JobReport(AuditRecord record, JobResult result, List<String> logLi
         p.row("report.bundle.product", orUnknown(p, r.product()), "product");
         p.row("report.bundle.version", orUnknown(p, r.version()), "bundle-version");
         p.row("report.bundle.file", orUnknown(p, r.bundleFile()), "bundle-file");
-        p.rowMono("report.bundle.manifest", orUnknown(p, r.manifestSha256()), "manifest");
+        p.rowMono("details.report.manifest", orUnknown(p, r.manifestSha256()), "manifest");
         signers(p);
         p.endSection();
         if (r.expiryOverridden()) {
             h.append("<p class=\"warning\" id=\"expiry-overridden\">⚠ ")
                     .append(Html.escape(p.text("report.bundle.expiryOverridden"))).append("</p>\n");
+        }
+
+        if (r.downgradeConfirmed()) {
+            h.append("<p class=\"warning\" id=\"downgrade-confirmed\">⚠ ")
+                    .append(Html.escape(p.text("report.downgradeConfirmed"))).append("</p>\n");
         }
 
         p.section("report.section.job");
@@ -195,7 +200,7 @@ public record JobReport(AuditRecord record, JobResult result, List<String> logLi
         }
         if (!result.ok()) {
             h.append("<table class=\"facts\">\n");
-            if (!result.reason().isEmpty()) p.tr("report.reason", result.reason(), "reason", true);
+            if (!result.reason().isEmpty()) p.tr("details.report.reason", result.reason(), "reason", true);
             if (!result.hint().isEmpty()) p.tr("report.nextStep", result.hint(), "next-step", false);
             h.append("</table>\n");
         }

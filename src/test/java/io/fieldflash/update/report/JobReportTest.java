@@ -96,7 +96,18 @@ class JobReportTest {
         assertThat(shown(html, "resumes")).isEqualTo("2");
         assertThat(shown(html, "log")).isEqualTo("12:00:01.000 INFO [UpdateJob] Connected to ccx-0042\n"
                 + "12:02:05.000 INFO [UpdateJob] Confirmed 2.4.1\n");
-        assertThat(html).doesNotContain("id=\"reason\"", "id=\"next-step\"", "id=\"expiry-overridden\"");
+        assertThat(html).doesNotContain("id=\"reason\"", "id=\"next-step\"", "id=\"expiry-overridden\"", "id=\"downgrade-confirmed\"");
+    }
+
+    @Test
+    void aConfirmedDowngradeIsSaidOnTheReport() {
+        AuditRecord r = record("Acme Rail Systems", "ccx-0042", false, "UPDATED", "");
+        AuditRecord older = new AuditRecord(r.time(), r.operator(), r.host(), r.bundleFile(), r.vendor(), r.product(), "2.4.0",
+                r.manifestSha256(), r.signers(), false, r.deviceId(), r.transport(), r.deviceAddress(), "2.4.1", "2.4.0",
+                r.result(), r.reason(), r.bytesSent(), r.resumes(), r.seconds(), true);
+        String html = JobReport.of(older, updated("ccx-0042"), List.of()).withZone(BERLIN).html();
+        assertThat(shown(html, "downgrade-confirmed"))
+                .isEqualTo("⚠ This firmware is older than what the device ran. The operator confirmed installing it.");
     }
 
     @Test
