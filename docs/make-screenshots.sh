@@ -8,7 +8,7 @@ out="$root/docs/images"
 mkdir -p "$out"
 home="$(mktemp -d)"
 display=":$((90 + RANDOM % 100))"
-Xvfb "$display" -screen 0 1120x820x24 >/dev/null 2>&1 &
+Xvfb "$display" -screen 0 1440x900x24 >/dev/null 2>&1 &
 xvfb=$!
 trap 'kill $xvfb 2>/dev/null; rm -rf "$home"' EXIT
 sleep 1
@@ -23,7 +23,7 @@ DISPLAY="$display" FIELDFLASH_HOME="$home" "$root/bin/fieldflash" gui --tour <&3
   case "$word" in
     SHOT) case "$name" in
             6-*|7-*) DISPLAY="$display" import -window root "$out/$name.png" ;;                       # a second window: the whole screen
-            *)   DISPLAY="$display" import -window root -crop 1024x720+0+0 +repage "$out/$name.png" ;;
+            *)   DISPLAY="$display" import -window root -crop 1366x768+0+0 +repage "$out/$name.png" ;;
           esac
           echo "  $name.png"; echo ok >&3 ;;
     TOUR) echo "tour: $name" ;;
@@ -31,5 +31,6 @@ DISPLAY="$display" FIELDFLASH_HOME="$home" "$root/bin/fieldflash" gui --tour <&3
 done
 # the depot view (several units at once) is photographed by its headless test, on two simulated units over ptys
 # (needs socat): one updated, one refused with its Retry
+[ -n "${JAVA_HOME:-}" ] || { [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ] && export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; }
 (cd "$root" && ./mvnw -B -q test -Dtest=DepotWindowTest -Dsurefire.failIfNoSpecifiedTests=false -Dfieldflash.screenshots="$out") \
   && echo "  7-depot.png"

@@ -57,6 +57,7 @@ public final class FieldFlashApp extends Application {
         if (bundleAt >= 0 && bundleAt + 1 < args.size()) {
             wizard.<io.fieldflash.ui.bundle.BundleStepController>step(WizardStep.BUNDLE).verify(java.nio.file.Path.of(args.get(bundleAt + 1)));
         }
+        if (!scripted) Platform.runLater(wizard.main()::askOperatorIfNeeded);
         if (args.contains("--tour")) {
             stage.setX(0);
             stage.setY(0);

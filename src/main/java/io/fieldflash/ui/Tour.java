@@ -19,7 +19,7 @@ import javafx.scene.control.ProgressBar;
  */
 final class Tour implements Runnable {
     /** The window's size in the screenshots. */
-    static final int WIDTH = 1024, HEIGHT = 720;
+    static final int WIDTH = 1366, HEIGHT = 768;
 
     private final FieldFlashApp.Wizard wizard;
     private final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -38,13 +38,11 @@ final class Tour implements Runnable {
             try {
                 BundleStepController bundle = wizard.step(WizardStep.BUNDLE);
                 fx(() -> bundle.verify(java.nio.file.Path.of(args.get(0))));
-                until(() -> wizard.model().bundle().isPresent(), 120);
-                fx(() -> t.button("Next").fire());
+                until(() -> wizard.model().step() == WizardStep.CONNECT, 120);   // a good bundle moves on by itself
                 ConnectStepController connect = wizard.step(WizardStep.CONNECT);
                 fx(() -> connect.fill(args.get(1), args.get(2)));
                 fx(() -> t.button("Connect").fire());
-                until(() -> wizard.model().connection().isPresent(), 30);
-                fx(() -> t.button("Next").fire());
+                until(() -> wizard.model().step() == WizardStep.REVIEW, 30);     // and so does a device found
                 until(() -> t.find(n -> n instanceof Button b && b.isVisible() && "Start update".equals(plain(b)) && !b.isDisabled()), 30);
                 fx(() -> t.button("Start update").fire());
                 until(() -> wizard.model().step() == WizardStep.RESULT, 600);
@@ -68,18 +66,22 @@ final class Tour implements Runnable {
             shot("1-bundle");
             BundleStepController bundle = wizard.step(WizardStep.BUNDLE);
             fx(() -> button("Try the demo (no device needed)").fire());
-            until(() -> wizard.model().bundle().isPresent(), 60);
+            // a page that succeeded moves on by itself; the tour goes Back to photograph it, as a person may
+            until(() -> wizard.model().step() == WizardStep.CONNECT, 60);
+            fx(() -> button("Back").fire());
             shot("1-bundle-verified");
             fx(() -> button("Next").fire());
             until(() -> wizard.model().step() == WizardStep.CONNECT, 10);
             pause(Duration.ofMillis(400));
+            shot("2-connect-start");
             fx(() -> button("Connect").fire());
-            until(() -> wizard.model().connection().isPresent(), 30);
+            until(() -> wizard.model().step() == WizardStep.REVIEW, 30);
+            fx(() -> button("Back").fire());
             shot("2-connect");
-            configure();
             fx(() -> button("Next").fire());
             until(() -> find(n -> n instanceof Button b && b.isVisible() && "Start update".equals(plain(b)) && !b.isDisabled()), 30);
             shot("3-review");
+            configure();
             fx(() -> button("Start update").fire());
             until(() -> wizard.root().lookup(".progress-bar") instanceof ProgressBar p && p.getProgress() > 0.45, 60);
             shot("4-update");
@@ -177,7 +179,8 @@ final class Tour implements Runnable {
             ConnectStepController connect = wizard.step(WizardStep.CONNECT);
             fx(() -> connect.fillPort(a.toString(), Duration.ofSeconds(60)));
             fx(() -> button("Find the unit").fire());
-            until(() -> model.connection().isPresent(), 30);
+            until(() -> model.step() == WizardStep.REVIEW, 30);      // found: Review comes by itself; Back to photograph Connect
+            fx(() -> button("Back").fire());
             shot("2-connect-usb");
             fx(() -> button("Next").fire());
             until(() -> wizard.root().lookup("#confirmUnit") instanceof javafx.scene.control.CheckBox c && c.isVisible(), 10);

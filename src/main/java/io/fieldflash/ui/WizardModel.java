@@ -28,6 +28,11 @@ public final class WizardModel {
     private final ObjectProperty<DemoSession> demo = new SimpleObjectProperty<>();
     private final javafx.beans.property.BooleanProperty downgradeConfirmed = new javafx.beans.property.SimpleBooleanProperty(false);
     private final javafx.beans.property.StringProperty resumeAddress = new javafx.beans.property.SimpleStringProperty("");
+    private final javafx.beans.property.BooleanProperty resuming = new javafx.beans.property.SimpleBooleanProperty(false);
+    private final javafx.beans.property.IntegerProperty deviceRound = new javafx.beans.property.SimpleIntegerProperty(0);
+    private String rememberedToken = "";
+    /** How long a page that succeeded stays on screen before the next one is shown: long enough to see the tick. */
+    public static final javafx.util.Duration MOVE_ON_DELAY = javafx.util.Duration.millis(700);
     private final javafx.beans.property.BooleanProperty usbChosen = new javafx.beans.property.SimpleBooleanProperty(false);
     private final javafx.beans.property.BooleanProperty unitConfirmed = new javafx.beans.property.SimpleBooleanProperty(false);
 
@@ -148,6 +153,48 @@ public final class WizardModel {
     /** The device address of an interrupted update the technician chose to continue; empty otherwise. */
     public javafx.beans.property.StringProperty resumeAddressProperty() {
         return resumeAddress;
+    }
+
+    /**
+     * A page that succeeded moves on by itself: after {@link #MOVE_ON_DELAY}, when the person is still on {@code from}
+     * and {@code stillGood} still holds, {@code to} is shown. Back returns to {@code from}, which then stays.
+     */
+    public void moveOn(WizardStep from, WizardStep to, java.util.function.BooleanSupplier stillGood) {
+        javafx.animation.PauseTransition wait = new javafx.animation.PauseTransition(MOVE_ON_DELAY);
+        wait.setOnFinished(e -> {
+            if (step.get() == from && stillGood.getAsBoolean()) goTo(to);
+        });
+        wait.play();
+    }
+
+    /**
+     * True while an interrupted update the technician chose to continue is being set up: once the device is
+     * reached, the update starts without the review page in between.
+     */
+    public javafx.beans.property.BooleanProperty resumingProperty() {
+        return resuming;
+    }
+
+    /** Counts "Update another device": the Connect page starts afresh when it changes. */
+    public javafx.beans.property.ReadOnlyIntegerProperty deviceRoundProperty() {
+        return deviceRound;
+    }
+
+    /** Same bundle, next device: forgets the device, the job and what the Connect page showed for it. */
+    public void nextDevice() {
+        clearJob();
+        connection.set(null);
+        resuming.set(false);
+        deviceRound.set(deviceRound.get() + 1);
+    }
+
+    /** The access token the technician let FieldFlash remember until it closes (never written to disk); "" if none. */
+    public String rememberedToken() {
+        return rememberedToken;
+    }
+
+    public void rememberToken(String token) {
+        rememberedToken = token == null ? "" : token;
     }
 
     /** Forgets the device and the last job (to update another device, or after going back). */

@@ -43,7 +43,7 @@ class BundleStepTest {
     private void verify(FxRobot robot, Path bundle) throws Exception {
         BundleStepController step = wizard.step(WizardStep.BUNDLE);
         robot.interact(() -> step.verify(bundle));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#verdictCard").query().isVisible());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.from(wizard.main().page(WizardStep.BUNDLE)).lookup("#verdictCard").query().isVisible());
         WaitForAsyncUtils.waitForFxEvents();
     }
 
@@ -51,9 +51,9 @@ class BundleStepTest {
     void genuineBundleShowsItsDetailsAndEnablesNext(FxRobot robot) throws Exception {
         Path bundle = UiFixtures.bundle(tmp, "2.4.1", 7, 64 * 1024);
         verify(robot, bundle);
-        assertThat(robot.lookup("#verdictCard .verdict-title").queryAs(Label.class).getText()).isEqualTo("Genuine bundle");
-        assertThat(robot.lookup("#detail-version").queryAs(Label.class).getText()).isEqualTo("2.4.1");
-        assertThat(robot.lookup("#detail-signer").queryAs(Label.class).getText()).startsWith("Acme release (");
+        assertThat(robot.from(wizard.main().page(WizardStep.BUNDLE)).lookup("#verdictCard .verdict-title").queryAs(Label.class).getText()).isEqualTo("Genuine bundle");
+        assertThat(robot.from(wizard.main().page(WizardStep.BUNDLE)).lookup("#detail-version").queryAs(Label.class).getText()).isEqualTo("2.4.1");
+        assertThat(robot.from(wizard.main().page(WizardStep.BUNDLE)).lookup("#detail-signer").queryAs(Label.class).getText()).startsWith("Acme release (");
         BundleStepController step = wizard.step(WizardStep.BUNDLE);
         assertThat(step.canProceed().get()).isTrue();
         assertThat(wizard.model().bundle()).hasValueSatisfying(b -> assertThat(b.manifest().version()).isEqualTo("2.4.1"));
@@ -63,8 +63,8 @@ class BundleStepTest {
     void whatIsInsideAnImageIsShownOnACompactLine(FxRobot robot) throws Exception {
         Path bundle = UiFixtures.innerBundle(tmp, "1.2.3", "esp-app/esp32-app.bin", "");
         verify(robot, bundle);
-        assertThat(robot.lookup("#verdictCard .verdict-title").queryAs(Label.class).getText()).isEqualTo("Genuine bundle");
-        assertThat(robot.lookup("#detail-inside").queryAs(Label.class).getText())
+        assertThat(robot.from(wizard.main().page(WizardStep.BUNDLE)).lookup("#verdictCard .verdict-title").queryAs(Label.class).getText()).isEqualTo("Genuine bundle");
+        assertThat(robot.from(wizard.main().page(WizardStep.BUNDLE)).lookup("#detail-inside").queryAs(Label.class).getText())
                 .startsWith("app: esp-app: for ESP32, version 1.2.3").contains("secure_version 5");
     }
 
@@ -91,7 +91,7 @@ class BundleStepTest {
     void tamperedBundleIsRefusedWithReasonAndNextStep(FxRobot robot) throws Exception {
         Path bundle = UiFixtures.tampered(UiFixtures.bundle(tmp, "2.4.2", 8, 64 * 1024));
         verify(robot, bundle);
-        Node card = robot.lookup("#verdictCard").query();
+        Node card = robot.from(wizard.main().page(WizardStep.BUNDLE)).lookup("#verdictCard").query();
         assertThat(card.getStyleClass()).contains("bad");
         assertThat(robot.lookup("#verdictCard .verdict-title").queryAs(Label.class).getText())
                 .isEqualTo("A firmware image in the bundle is damaged or altered");

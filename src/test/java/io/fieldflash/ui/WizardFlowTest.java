@@ -63,6 +63,8 @@ class WizardFlowTest {
             stage.setScene(new Scene(wizard.root(), 1024, 760));
             stage.show();
         });
+        // never this laptop's own Wi-Fi: Connect would join a device network it picked
+        robot.interact(() -> wizard.<ConnectStepController>step(WizardStep.CONNECT).useWifi(new io.fieldflash.wifi.UnsupportedWifiAdapter("tests")));
     }
 
     private SimulatedDevice device(String faults) throws Exception {
@@ -87,19 +89,14 @@ class WizardFlowTest {
     private void upToReview(FxRobot robot, Path bundle) throws Exception {
         BundleStepController step1 = wizard.step(WizardStep.BUNDLE);
         robot.interact(() -> step1.verify(bundle));
-        waitUntil(20, () -> wizard.model().bundle().isPresent());
-        Button next = visibleButton(robot, "Next");
-        assertThat(next.isDisabled()).as("Next after a good bundle").isFalse();
-        robot.clickOn(next);
-        assertThat(wizard.model().step()).isEqualTo(WizardStep.CONNECT);
+        waitUntil(20, () -> wizard.model().step() == WizardStep.CONNECT);   // a good bundle moves on by itself
 
         ConnectStepController step2 = wizard.step(WizardStep.CONNECT);
         robot.interact(() -> step2.fill("http://127.0.0.1:" + sim.port(), TOKEN));
         robot.clickOn(visibleButton(robot, "Connect"));
-        waitUntil(20, () -> wizard.model().connection().isPresent());
-        assertThat(text(robot, "#detail-current")).isEqualTo("2.4.0");
-        robot.type(KeyCode.ENTER);                       // Next is the default button: the keyboard goes on
-        assertThat(wizard.model().step()).isEqualTo(WizardStep.REVIEW);
+        waitUntil(20, () -> wizard.model().step() == WizardStep.REVIEW);    // and so does a device found
+        assertThat(robot.from(wizard.main().page(WizardStep.CONNECT)).lookup("#detail-current").queryAs(Label.class).getText())
+                .isEqualTo("2.4.0");
         waitUntil(10, () -> robot.lookup(".verdict-title").queryAll().stream()
                 .anyMatch(n -> n.isVisible() && "Ready to update".equals(((Label) n).getText())));
     }
@@ -140,6 +137,9 @@ class WizardFlowTest {
         byte[] image = Files.readAllBytes(tmp.resolve("app-2.5.0.bin"));
         assertThat(Files.readAllBytes(sim.slotFile(sim.state().active()))).isEqualTo(image);
         assertThat(Files.readAllLines(context.dirs().user().resolve("audit.jsonl"))).hasSize(1);
+        // the update's log wraps its long lines instead of scrolling sideways
+        assertThat(wizard.main().page(WizardStep.FLASH).lookupAll(".log-list .list-cell")).isNotEmpty()
+                .allMatch(c -> ((javafx.scene.control.Labeled) c).isWrapText());
 
         Path report = tmp.resolve("report.html");
         io.fieldflash.ui.result.ResultStepController result = wizard.step(WizardStep.RESULT);
@@ -179,10 +179,20 @@ class WizardFlowTest {
         open(robot);
         waitUntil(10, () -> robot.lookup("#resumeButton").tryQuery().map(Node::isVisible).orElse(false));
         robot.clickOn("#resumeButton");
-        waitUntil(20, () -> wizard.model().bundle().isPresent());
-        robot.clickOn(visibleButton(robot, "Next"));
+        // "Continue that update": the bundle is checked again and the Connect page has the device's address; the
+        // token (not kept on disk) is all it asks for, and the keyboard is already in its field
+        waitUntil(20, () -> wizard.model().step() == WizardStep.CONNECT);
         assertThat(robot.lookup("#address").queryAs(javafx.scene.control.TextField.class).getText())
                 .isEqualTo("http://127.0.0.1:" + sim.port());
+        waitUntil(5, () -> robot.lookup("#token").query().isFocused());
+        robot.write(TOKEN).type(KeyCode.ENTER);
+        // straight to the update, no review in between, and it continues where it stopped
+        waitUntil(20, () -> wizard.model().step() == WizardStep.FLASH);
+        waitUntil(60, () -> wizard.model().step() == WizardStep.RESULT);
+        JobResult r = wizard.model().result().orElseThrow();
+        assertThat(r.outcome()).isEqualTo(JobResult.Outcome.UPDATED);
+        assertThat(r.bytesSent()).as("only what was missing is sent").isLessThan(1_500_000);
+        assertThat(sim.state().version()).isEqualTo("2.5.0");
     }
 
     @Test
@@ -190,6 +200,9 @@ class WizardFlowTest {
         startSlowUpdate(robot);
         boolean[] closeNow = {true};
         javafx.application.Platform.runLater(() -> closeNow[0] = wizard.main().confirmClose());
+        waitUntil(10, () -> robot.lookup((Node n) -> n instanceof Button b && "Keep updating".equals(b.getText())).tryQuery().isPresent());
+        assertThat(robot.lookup((Node n) -> n instanceof Button b && "Keep updating".equals(b.getText())).queryButton().isDefaultButton())
+                .as("Enter keeps the update running").isTrue();
         clickDialogButton(robot, "Stop and close");
         waitUntil(30, () -> !stage.isShowing());
         assertThat(closeNow[0]).as("the window waits for the job to stop").isFalse();

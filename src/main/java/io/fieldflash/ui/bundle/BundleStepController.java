@@ -135,6 +135,7 @@ public final class BundleStepController implements StepController {
         if (p == null) return;
         hideResume();
         model.resumeAddressProperty().set(p.deviceAddress());
+        model.resumingProperty().set(true);
         verify(Path.of(p.bundleFile()));
     }
 
@@ -215,8 +216,21 @@ public final class BundleStepController implements StepController {
         FileChooser chooser = new FileChooser();
         chooser.setTitle(context.text("bundle.chooserTitle"));
         chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(context.text("bundle.chooserFilter"), "*.fwb"));
+        Path settings = io.fieldflash.update.Settings.file(context.dirs().user());
+        // a USB stick with a bundle on it comes first; else where the last bundle came from
+        BundleFolders.initialFolder(BundleFolders.removableDrives(System.getProperty("os.name", ""), System.getProperty("user.name", "")),
+                io.fieldflash.ui.settings.WizardPrefs.lastBundleFolder(settings)).ifPresent(d -> chooser.setInitialDirectory(d.toFile()));
         File f = chooser.showOpenDialog(dropZone.getScene().getWindow());
-        if (f != null) verify(f.toPath());
+        if (f == null) return;
+        Path folder = f.toPath().toAbsolutePath().getParent();
+        if (folder != null) context.background().execute(() -> {
+            try {
+                io.fieldflash.ui.settings.WizardPrefs.saveLastBundleFolder(settings, folder);
+            } catch (java.io.IOException e) {
+                org.slf4j.LoggerFactory.getLogger(BundleStepController.class).warn("Could not remember the bundle folder: {}", e.getMessage());
+            }
+        });
+        verify(f.toPath());
     }
 
     /** Verifies {@code file} in the background and shows the verdict. */
@@ -281,6 +295,8 @@ public final class BundleStepController implements StepController {
     private void showValid(VerifiedBundle vb) {
         finished();
         model.bundleProperty().set(vb);
+        // a good bundle: on to the device by itself (Back returns here)
+        model.moveOn(io.fieldflash.ui.WizardStep.BUNDLE, io.fieldflash.ui.WizardStep.CONNECT, () -> model.bundle().orElse(null) == vb);
         Manifest m = vb.manifest();
         card(true, context.text("bundle.valid"), context.text("bundle.validText"),
                 vb.expiryOverridden() ? context.text("bundle.expiredAccepted") : "");
@@ -315,6 +331,8 @@ public final class BundleStepController implements StepController {
 
     private void showRefused(Throwable t) {
         finished();
+        model.resumingProperty().set(false);
+        javafx.application.Platform.runLater(chooseButton::requestFocus);
         details.getChildren().clear();
         Problems.Problem p = Problems.of(context, t);
         if (t instanceof BundleException be && be.innerVerdict().isPresent()) {

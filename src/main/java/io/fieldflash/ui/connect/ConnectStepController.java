@@ -73,17 +73,23 @@ public final class ConnectStepController implements StepController {
     private Task<?> finding;
     private SerialPlan plan;                 // the bundle's flash layout and chip; null when it cannot go over a cable
     private EspRomOptions usbOptions = EspRomOptions.defaults();
+    private int round = -1;
+    private boolean scanned;
+    /** Wrong tokens in a row at the address in the field (the device does not say how many tries are left). */
+    private int wrongTokens;
 
     @FXML Label subtitle;
     @FXML ToggleButton wifiToggle;
     @FXML ToggleButton usbToggle;
-    @FXML VBox wifiPane;
+    @FXML javafx.scene.layout.HBox wifiPane;
     @FXML VBox joinCard;
+    @FXML VBox wifiControls;
+    @FXML VBox deviceCard;
+    @FXML javafx.scene.control.CheckBox rememberToken;
     @FXML Label wifiStatus;
     @FXML ListView<WifiNetwork> networks;
     @FXML Button scanButton;
     @FXML PasswordField wifiPassword;
-    @FXML Button joinButton;
     @FXML TextField address;
     @FXML PasswordField token;
     @FXML Label tokenLabel;
@@ -113,7 +119,6 @@ public final class ConnectStepController implements StepController {
     @FXML Label resultText;
     @FXML Label resultHint;
     @FXML GridPane deviceDetails;
-    @FXML Button configureButton;
 
     public ConnectStepController(AppContext context, WizardModel model) {
         this.context = context;
@@ -134,8 +139,24 @@ public final class ConnectStepController implements StepController {
         usbToggle.setOnAction(e -> usbToggle.setSelected(true));
         busy.visibleProperty().bind(busyFlag);
         connectButton.disableProperty().bind(busyFlag);
-        joinButton.disableProperty().bind(busyFlag.or(networks.getSelectionModel().selectedItemProperty().isNull()));
         scanButton.disableProperty().bind(busyFlag);
+        // one button: with a device network picked that the laptop is not on yet, Connect joins it first
+        networks.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> connectButton.setText(context.text(
+                needsJoin() ? "flow.connect.joinAndConnect" : "connect.connect")));
+        // Enter in a field goes on: to the next field still empty, or Connect when nothing is missing
+        for (TextField f : List.of(wifiPassword, address, token, user, pagePassword)) {
+            f.setOnAction(e -> {
+                e.consume();
+                enterIn(f);
+            });
+        }
+        // two equal columns (one, full width, when the Wi-Fi column is hidden); real widths, so heights are right too
+        javafx.beans.binding.DoubleBinding half = wifiPane.widthProperty().subtract(wifiPane.getSpacing()).divide(2);
+        joinCard.prefWidthProperty().bind(half);
+        deviceCard.prefWidthProperty().bind(Bindings.when(joinCard.visibleProperty()).then(half).otherwise(wifiPane.widthProperty()));
+        rememberToken.visibleProperty().bind(token.visibleProperty());
+        rememberToken.managedProperty().bind(token.managedProperty());
+        rememberToken.selectedProperty().addListener((o, was, now) -> model.rememberToken(now ? token.getText().strip() : ""));
         networks.setCellFactory(v -> new ListCell<>() {
             @Override
             protected void updateItem(WifiNetwork n, boolean empty) {
@@ -146,8 +167,12 @@ public final class ConnectStepController implements StepController {
                         n.inUse() ? context.text("connect.inUse") : ""));
             }
         });
-        // editing what identifies the device forgets the device found before
-        address.textProperty().addListener((o, a, b) -> forgetDevice());
+        // editing what identifies the device forgets the device found before, and what the old address answered
+        address.textProperty().addListener((o, a, b) -> {
+            forgetDevice();
+            wrongTokens = 0;
+            if (!busyFlag.get()) Cards.hide(resultCard);
+        });
         token.textProperty().addListener((o, a, b) -> forgetDevice());
         user.textProperty().addListener((o, a, b) -> forgetDevice());
         pagePassword.textProperty().addListener((o, a, b) -> forgetDevice());
@@ -159,9 +184,80 @@ public final class ConnectStepController implements StepController {
                 model.connectionProperty(), busyFlag);
     }
 
+    /** Enter in {@code field}: the next empty field of those shown gets the keyboard, or Connect runs. */
+    private void enterIn(TextField field) {
+        if (busyFlag.get()) return;
+        List<TextField> order = List.of(wifiPassword, address, token);
+        int at = order.indexOf(field);
+        if (at >= 0) {
+            for (TextField next : order.subList(at + 1, order.size())) {
+                if (wants(next)) {
+                    next.requestFocus();
+                    return;
+                }
+            }
+        }
+        connect();
+    }
+
+    /** True when {@code f} is shown, usable and still empty. */
+    private boolean wants(TextField f) {
+        if (!io.fieldflash.ui.common.Reveal.shown(f) || f.isDisabled() || !f.getText().isEmpty()) return false;
+        return f != wifiPassword || needsJoin() && !networks.getSelectionModel().getSelectedItem().open();
+    }
+
+    /** The keyboard starts in the first field still empty, else on Connect. */
+    private void focusFirstEmpty() {
+        for (TextField f : List.of(wifiPassword, address, token, user, pagePassword)) {
+            if (f == user || f == pagePassword ? io.fieldflash.ui.common.Reveal.shown(f) && f.getText().isEmpty() : wants(f)) {
+                f.requestFocus();
+                return;
+            }
+        }
+        connectButton.requestFocus();
+    }
+
+    /** A device network is picked that the laptop has not joined yet. */
+    private boolean needsJoin() {
+        WifiNetwork n = networks.getSelectionModel().getSelectedItem();
+        return n != null && wifi != null && wifi.isSupported() && joinCard.isVisible() && !n.inUse()
+                && (joined == null || !joined.ssid().equals(n.ssid()));
+    }
+
+    /**
+     * Uses {@code adapter} for the device's Wi-Fi instead of the one for this operating system (tests give a simulated
+     * radio). Call before the page is first shown.
+     */
+    public void useWifi(WifiAdapter adapter) {
+        wifi = adapter;
+    }
+
+    /** After "Update another device": nothing of the last device stays, and the Wi-Fi list is read afresh. */
+    private void startAfresh() {
+        if (running != null) running.cancel(true);
+        busyFlag.set(false);
+        connectStatus.setText("");
+        Cards.hide(resultCard);
+        deviceDetails.getChildren().clear();
+        address.setText(DEFAULT_ADDRESS);
+        token.setText(model.rememberedToken());
+        user.clear();
+        pagePassword.clear();
+        wifiPassword.clear();
+        showUserPassword(false);
+        showToken(true);
+        wrongTokens = 0;
+        networks.getItems().clear();
+        scanned = false;
+    }
+
     @Override
     public void entered() {
         enteredUsb();
+        if (round != model.deviceRoundProperty().get()) {
+            if (round >= 0) startAfresh();
+            round = model.deviceRoundProperty().get();
+        }
         Optional<DemoSession> demo = model.demo();
         joinCard.setVisible(demo.isEmpty());
         joinCard.setManaged(demo.isEmpty());
@@ -174,15 +270,33 @@ public final class ConnectStepController implements StepController {
         } else {
             subtitle.setText(context.text("connect.subtitle"));
             String resume = model.resumeAddressProperty().get();
-            if (!resume.isEmpty() && model.connection().isEmpty()) address.setText(resume);
+            if (!resume.isEmpty() && model.connection().isEmpty()) {
+                address.setText(resume);
+                if (token.getText().isEmpty()) token.setText(model.rememberedToken());
+            }
             if (wifi == null) loadWifi();
+            else if (!scanned) wifiLoaded();
         }
         if (usbToggle.isSelected()) {
             subtitle.setText(context.text("usb.subtitle"));
             javafx.application.Platform.runLater(() -> (model.connection().isPresent() ? findButton : portPath).requestFocus());
             return;
         }
-        javafx.application.Platform.runLater(() -> (model.connection().isPresent() ? connectButton : address).requestFocus());
+        javafx.application.Platform.runLater(() -> {
+            if (model.connection().isPresent()) connectButton.requestFocus();
+            else focusFirstEmpty();
+        });
+        // continuing an interrupted update with everything known: straight on
+        if (model.resumingProperty().get() && model.connection().isEmpty() && !model.rememberedToken().isEmpty()) connect();
+    }
+
+    /** The result card sits right under the button that produced it: Connect, or "Find the unit" over a cable. */
+    private void placeResult(boolean usb) {
+        VBox target = usb ? usbBody : deviceCard;
+        if (resultCard.getParent() == target) return;
+        ((javafx.scene.layout.Pane) resultCard.getParent()).getChildren().remove(resultCard);
+        int at = usb ? usbBody.getChildren().indexOf(findButton.getParent()) + 1 : target.getChildren().size();
+        target.getChildren().add(at, resultCard);
     }
 
     private void showPane() {
@@ -194,6 +308,7 @@ public final class ConnectStepController implements StepController {
             model.connectionProperty().set(null);      // the unit found on the other path is not the one chosen now
             Cards.hide(resultCard);
         }
+        placeResult(usb);
         wifiPane.setVisible(!usb);
         wifiPane.setManaged(!usb);
         usbPane.setVisible(usb);
@@ -211,19 +326,24 @@ public final class ConnectStepController implements StepController {
         };
         Tasks.run(context.background(), t, adapter -> {
             wifi = adapter;
-            if (adapter.isSupported()) {
-                wifiStatus.setText(context.text("connect.wifiReady"));
-                scan();
-            } else {
-                wifiStatus.setText(context.text("connect.wifiUnsupported"));
-                Details.in(context, joinCard).clear().text(
-                        adapter instanceof io.fieldflash.wifi.UnsupportedWifiAdapter u ? u.message() : adapter.description());
-                networks.setDisable(true);
-                wifiPassword.setDisable(true);
-                scanButton.setVisible(false);
-                joinButton.setVisible(false);
-            }
+            wifiLoaded();
         }, this::failedWifi, () -> {});
+    }
+
+    private void wifiLoaded() {
+        scanned = true;
+        boolean supported = wifi.isSupported();
+        wifiControls.setVisible(supported);
+        wifiControls.setManaged(supported);
+        if (supported) {
+            wifiStatus.setText(context.text("connect.wifiReady"));
+            scan();
+        } else {
+            // no way to join from here: one sentence, and the laptop's own settings do it
+            LOG.info("No Wi-Fi control from FieldFlash: {}",
+                    wifi instanceof io.fieldflash.wifi.UnsupportedWifiAdapter u ? u.message() : wifi.description());
+            wifiStatus.setText(context.text("flow.connect.wifiManual"));
+        }
     }
 
     @FXML
@@ -242,12 +362,21 @@ public final class ConnectStepController implements StepController {
             networks.getItems().setAll(list.stream().sorted(WifiNetwork.DEVICES_FIRST).toList());
             long devices = list.stream().filter(WifiNetwork::looksLikeDevice).count();
             wifiStatus.setText(context.text("connect.scanned", list.size(), devices));
-            if (!list.isEmpty()) networks.getSelectionModel().selectFirst();
+            // picked only when it looks like a device or is the one in use: Connect must not join an office network
+            if (!list.isEmpty() && (networks.getItems().getFirst().looksLikeDevice() || networks.getItems().getFirst().inUse())) {
+                networks.getSelectionModel().selectFirst();
+            } else {
+                networks.getSelectionModel().clearSelection();
+            }
+            if (model.step() == io.fieldflash.ui.WizardStep.CONNECT && model.connection().isEmpty() && !busyFlag.get()
+                    && (token.isFocused() || address.isFocused() || wifiPassword.isFocused() || connectButton.isFocused())) {
+                focusFirstEmpty();
+            }
         }, this::failedWifi, () -> busyFlag.set(false));
     }
 
-    @FXML
-    void join() {
+    /** Joins the picked network, then runs {@code then}. */
+    private void join(Runnable then) {
         WifiNetwork n = networks.getSelectionModel().getSelectedItem();
         if (n == null) return;
         char[] pw = wifiPassword.getText().toCharArray();
@@ -269,8 +398,12 @@ public final class ConnectStepController implements StepController {
             wifiPassword.clear();
             wifiStatus.setText(context.text("connect.joined", Printable.of(c.ssid())));
             Details.in(context, joinCard).clear().text(context.text("details.joined", c.localAddress().getHostAddress()));
-            connectButton.requestFocus();
-        }, this::failedWifi, () -> busyFlag.set(false));
+            connectButton.setText(context.text("connect.connect"));
+            then.run();
+        }, e -> {
+            failedWifi(e);
+            wifiPassword.requestFocus();
+        }, () -> busyFlag.set(false));
     }
 
     private void failedWifi(Throwable e) {
@@ -311,12 +444,19 @@ public final class ConnectStepController implements StepController {
      */
     @FXML
     void connect() {
+        if (busyFlag.get()) return;
+        if (needsJoin()) join(this::reach);
+        else reach();
+    }
+
+    private void reach() {
         URI uri;
         try {
             uri = HttpDevice.parseAddress(address.getText());
         } catch (IllegalArgumentException e) {
             showError(context.text("connect.badAddress"), "", context.text("connect.badAddressHint"));
             Details.in(context, resultCard).text(e.getMessage());
+            address.requestFocus();
             return;
         }
         Protocols.Credentials credentials = new Protocols.Credentials(token.getText().strip(), user.getText().strip(),
@@ -351,7 +491,6 @@ public final class ConnectStepController implements StepController {
             askFor(r.detection().protocol().id());
             model.connectionProperty().set(new WizardModel.Connection(r.device(), r.info()));
             DeviceInfo info = r.info();
-            showConfigure(io.fieldflash.device.http.SettingsSession.offers(r.device(), info));
             if (r.device().capabilities().identity()) {
                 LOG.info("Connected to {} at {}: {} {} running {}", Printable.of(info.deviceId()), r.device().address(),
                         Printable.of(info.product()), Printable.of(info.hardware()), info.firmware());
@@ -360,18 +499,30 @@ public final class ConnectStepController implements StepController {
                 LOG.info("Connected to {} at {}", r.detection().describe(), r.device().address());
                 showFinding(r.detection(), r.device());
             }
+            wrongTokens = 0;
+            if (rememberToken.isSelected()) model.rememberToken(token.getText().strip());
+            // found: the next page comes by itself (straight to the update when continuing an interrupted one)
+            WizardModel.Connection found = model.connection().orElseThrow();
+            boolean resume = model.resumingProperty().get();
+            model.moveOn(io.fieldflash.ui.WizardStep.CONNECT,
+                    resume ? io.fieldflash.ui.WizardStep.FLASH : io.fieldflash.ui.WizardStep.REVIEW,
+                    () -> model.connection().orElse(null) == found);
+            if (resume) model.resumingProperty().set(false);
         }, e -> {
             busyFlag.set(false);
             connectStatus.setText("");
-            failed(e);
-            address.requestFocus();
+            // the keyboard goes to what needs fixing (the field is enabled again only now)
+            failed(e).requestFocus();
         }, () -> busyFlag.set(false));
     }
 
-    private void failed(Throwable e) {
+    /** Shows why Connect did not get through; returns the control to fix it in. */
+    private javafx.scene.Node failed(Throwable e) {
         if (e instanceof NotReached n) {
             String found = protocolWords(n.detection);
             askFor(n.detection.protocol().id());
+            boolean wrongCredentials = n.cause instanceof DeviceException d && d.reason() == DeviceException.Reason.AUTH_FAILED;
+            if (wrongCredentials) wrongTokens++;
             if (n.cause != null && n.detection.protocol().id().equals("fieldflash-http")) {
                 showProblem(Problems.of(context, n.cause), "");   // as before detection
             } else if (n.needsToken) {
@@ -379,6 +530,13 @@ public final class ConnectStepController implements StepController {
             } else {
                 showProblem(Problems.of(context, n.cause), context.text("connect.detected", found));
             }
+            if (wrongCredentials && wrongTokens >= 2) {
+                resultHint.setText(withTriesWarning(resultHint.getText()));
+                resultHint.setVisible(true);
+                resultHint.setManaged(true);
+            }
+            if (n.needsToken || wrongCredentials) return firstShown(token, user.getText().isEmpty() ? user : pagePassword);
+            return address;
         } else if (e instanceof DeviceException d && d.reason() == DeviceException.Reason.AUTH_FAILED) {
             // a page behind a password answered, and detection cannot see past it: ask for the password
             showUserPassword(true);
@@ -387,10 +545,28 @@ public final class ConnectStepController implements StepController {
             showError(context.text(given ? "connect.passwordRefused" : "connect.passwordWanted"),
                     context.text("connect.passwordWantedText"), context.text("connect.passwordWantedHint"));
             Details.in(context, resultCard).text(Problems.of(context, e).details());
-            (user.getText().isEmpty() ? user : pagePassword).requestFocus();
+            return user.getText().isEmpty() ? user : pagePassword;
         } else {
             showProblem(Problems.of(context, e), "");
         }
+        return address;
+    }
+
+    /** The first of {@code nodes} that is shown; Connect when none is. */
+    private javafx.scene.Node firstShown(javafx.scene.Node... nodes) {
+        for (javafx.scene.Node n : nodes) {
+            if (n.isVisible()) return n;
+        }
+        return connectButton;
+    }
+
+    /**
+     * Devices lock updates after a few wrong tokens in a row and do not say how many tries are left, so from the
+     * second wrong one on the technician is warned before trying again.
+     */
+    private String withTriesWarning(String hint) {
+        if (wrongTokens < 2) return hint;
+        return (hint.isEmpty() ? "" : hint + " ") + context.text("flow.connect.triesWarning", wrongTokens);
     }
 
     private void showProblem(Problems.Problem p, String body) {
@@ -446,21 +622,8 @@ public final class ConnectStepController implements StepController {
         Cards.detail(context, deviceDetails, row, "field.deviceId", info.deviceId());
     }
 
-    /** The way to the device's own settings, for a device that serves them. */
-    private void showConfigure(boolean show) {
-        configureButton.setVisible(show);
-        configureButton.setManaged(show);
-    }
-
-    /** Opens the settings form of the connected device in its own window. */
-    @FXML
-    void configure() {
-        model.connection().ifPresent(c -> new io.fieldflash.ui.configure.ConfigureWindow(context, configureButton.getScene().getWindow(),
-                configureButton.getScene().getStylesheets(), c.device(), model.stores()).show());
-    }
 
     private void showError(String title, String text, String hint) {
-        showConfigure(false);
         deviceDetails.getChildren().clear();
         Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, false, title, text, hint);
     }
@@ -468,8 +631,7 @@ public final class ConnectStepController implements StepController {
     private void forgetDevice() {
         if (model.connection().isPresent() && !model.updating()) {
             model.connectionProperty().set(null);
-            showConfigure(false);
-            Cards.hide(resultCard);
+                Cards.hide(resultCard);
         }
     }
 
@@ -650,11 +812,13 @@ public final class ConnectStepController implements StepController {
             usbStatus.setText("");
             LOG.info("Found over USB on {}: {}", Printable.of(f.port()), f.chip());
             model.connectionProperty().set(new WizardModel.Connection(f.device(), f.info()));
-            showConfigure(false);
-            Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, true,
+                Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, true,
                     context.text("usb.found", f.chip().chip().displayName(), f.chip().macText()),
                     context.text("usb.foundText"), context.text("usb.foundHint"));
             deviceDetails.getChildren().clear();
+            WizardModel.Connection found = model.connection().orElseThrow();
+            model.moveOn(io.fieldflash.ui.WizardStep.CONNECT, io.fieldflash.ui.WizardStep.REVIEW,
+                    () -> model.connection().orElse(null) == found);   // found: on to Review, where the unit is confirmed
         }, e -> {
             findingFlag.set(false);
             hideBootPrompt();

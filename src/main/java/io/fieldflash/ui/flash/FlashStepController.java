@@ -71,6 +71,7 @@ public final class FlashStepController implements StepController {
     private boolean paused;
     private boolean reconnecting;
     private String phaseText = "";
+    private String lastDone = "", lastTotal = "";
 
     @FXML Label subtitle;
     @FXML VBox phases;
@@ -96,6 +97,20 @@ public final class FlashStepController implements StepController {
             phases.getChildren().add(l);
         }
         renderRows(false);
+        // long lines wrap instead of scrolling sideways
+        log.setCellFactory(v -> new javafx.scene.control.ListCell<>() {
+            {
+                setWrapText(true);
+                prefWidthProperty().bind(v.widthProperty().subtract(28));
+                setMaxWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            }
+
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+            }
+        });
     }
 
     /** The user moves on only when the job has finished, and the page hands over to the result by itself. */
@@ -124,6 +139,8 @@ public final class FlashStepController implements StepController {
                 : context.text("flash.subtitleUnidentified", Printable.of(c.device().transport()), c.device().address(),
                         Printable.of(vb.manifest().version())));
         log.getItems().clear();
+        lastDone = "";
+        lastTotal = "";
         progress.setProgress(0);
         progressText.setText("");
         stateText.setText(context.text("flash.keepNear"));
@@ -186,6 +203,8 @@ public final class FlashStepController implements StepController {
                     stateText.setText(phaseText);
                 }
                 progress.setProgress(p.bytesTotal() <= 0 ? 0 : (double) p.bytesDone() / p.bytesTotal());
+                lastDone = Format.bytes(p.bytesDone(), context.locale());
+                lastTotal = Format.bytes(p.bytesTotal(), context.locale());
                 progressText.setText(context.text("flash.progress", Format.bytes(p.bytesDone(), context.locale()), Format.bytes(p.bytesTotal(), context.locale()),
                         p.bytesPerSecond() > 0 ? Format.bytes((long) p.bytesPerSecond(), context.locale()) + "/s" : "…",
                         p.etaKnown() ? duration(p.eta()) : "…"));
@@ -194,6 +213,10 @@ public final class FlashStepController implements StepController {
             case JobEvent.Reconnecting r -> {
                 reconnecting = true;
                 stateText.setText(context.text("flash.reconnecting", r.failures(), r.maxAttempts()));
+                // no speed and no time left while the link is down: say so rather than show the last figures frozen
+                if (!lastTotal.isEmpty()) {
+                    progressText.setText(context.text("flow.flash.progressReconnecting", lastDone, lastTotal));
+                }
                 addLog(context.text("flash.reconnectingLog", duration(r.delay())));
                 org.slf4j.LoggerFactory.getLogger(FlashStepController.class).info("Link lost ({}); trying again", r.reason());
             }

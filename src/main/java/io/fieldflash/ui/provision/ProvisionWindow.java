@@ -589,7 +589,11 @@ public final class ProvisionWindow {
     /** Brings the result card into view (the window scrolls when the text is large). */
     private void showResult(boolean ok, String title, String text, String hint) {
         Cards.show(resultCard, resultIcon, resultTitle, resultText, resultHint, ok, title, text, hint);
-        javafx.application.Platform.runLater(() -> scroll.setVvalue(scroll.getVmax()));
+        javafx.application.Platform.runLater(() -> {
+            scroll.applyCss();
+            scroll.layout();   // the card's height counts only once it is laid out
+            io.fieldflash.ui.common.Reveal.inView(scroll, List.of(resultCard));
+        });
     }
 
     private String stepWords(String command) {

@@ -137,7 +137,7 @@ public final class ResultStepController implements StepController {
         model.goTo(WizardStep.CONNECT);
     }
 
-    /** Tries the same update again: the transfer continues where it stopped (over a cable: Connect finds the unit again). */
+    /** Runs the same update again at once: the transfer continues where it stopped (over a cable: Connect finds the unit again first). */
     @FXML
     void retry() {
         if (model.connection().map(c -> c.device() instanceof io.fieldflash.device.esprom.EspRomDevice).orElse(false)) {
@@ -146,14 +146,13 @@ public final class ResultStepController implements StepController {
             return;
         }
         model.clearJob();
-        model.goTo(WizardStep.REVIEW);
+        model.goTo(WizardStep.FLASH);
     }
 
-    /** Same bundle, next device. */
+    /** Same bundle, next device: the Connect page starts afresh. */
     @FXML
     void another() {
-        model.clearJob();
-        model.connectionProperty().set(null);
+        model.nextDevice();
         model.goTo(WizardStep.CONNECT);
     }
 

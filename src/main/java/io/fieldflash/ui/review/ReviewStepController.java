@@ -46,6 +46,7 @@ public final class ReviewStepController implements StepController {
     @FXML Label verdictText;
     @FXML Label verdictHint;
     @FXML GridPane details;
+    @FXML javafx.scene.control.Button configureButton;
     @FXML CheckBox downgradeBox;
     @FXML CheckBox confirmUnit;
 
@@ -90,6 +91,9 @@ public final class ReviewStepController implements StepController {
         WizardModel.Connection c = model.connection().orElseThrow();
         Manifest m = vb.manifest();
         DeviceInfo info = c.info();
+        boolean configurable = io.fieldflash.device.http.SettingsSession.offers(c.device(), info);
+        configureButton.setVisible(configurable);
+        configureButton.setManaged(configurable);
         if (c.device() instanceof EspRomDevice rom) {
             enteredUsb(rom, info, vb);
             return;
@@ -198,5 +202,12 @@ public final class ReviewStepController implements StepController {
                     verdictHint, Problems.of(context, r.why(), java.util.Map.of("running", info.firmware().version(),
                             "bundle", m.version())), "");
         }
+    }
+
+    /** Opens the settings form of the connected device in its own window. */
+    @FXML
+    void configure() {
+        model.connection().ifPresent(c -> new io.fieldflash.ui.configure.ConfigureWindow(context, configureButton.getScene().getWindow(),
+                configureButton.getScene().getStylesheets(), c.device(), model.stores()).show());
     }
 }
