@@ -122,7 +122,9 @@ class WizardDetectionTest {
 
         String where = "http://127.0.0.1:" + device.port();
         assertThat(robot.lookup("#subtitle").queryAll().stream().filter(Node::isVisible).map(n -> ((Label) n).getText()))
-                .contains("arduino-web-updater  ·  " + where);
+                .contains("arduino-web-updater");
+        // the address is technical detail: behind Details, not in the subtitle
+        assertThat(robot.lookup("#detail-address").queryAll().stream().map(n -> ((Label) n).getText())).contains(where);
 
         robot.clickOn(visibleButton(robot, "Start update"));
         waitUntil(60, () -> wizard.model().step() == WizardStep.RESULT);

@@ -69,6 +69,9 @@ public final class ResultStepController implements StepController {
         io.fieldflash.ui.common.Problems.Problem problem = io.fieldflash.ui.common.Problems.of(context,
                 r.reasonCode().orElse(io.fieldflash.ui.common.Problems.UNKNOWN), r.message(), r.hint(),
                 java.util.Map.of("running", rawBefore, "bundle", model.bundle().map(b -> b.manifest().version()).orElse(rawAfter)));
+        // a cable write stopped part-way leaves the unit's firmware incomplete (its ROM bootloader stays intact)
+        boolean cableCut = r.outcome() == JobResult.Outcome.CANCELLED && r.bytesSent() > 0 && model.connection()
+                .map(c -> io.fieldflash.device.esprom.EspRomDevice.TRANSPORT.equals(c.device().transport())).orElse(false);
         String body = switch (r.outcome()) {
             case UPDATED -> model.connection().map(c -> c.device() instanceof io.fieldflash.device.esprom.EspRomDevice).orElse(false)
                     ? context.text("usb.updatedText", model.bundle().map(b -> Printable.of(b.manifest().version())).orElse(after),
@@ -78,12 +81,12 @@ public final class ResultStepController implements StepController {
                     // a stock updater page reports nothing back after its restart: say what is known, and no more
                     : context.text("result.updatedUnconfirmedText", model.bundle().map(b -> Printable.of(b.manifest().version())).orElse(after));
             case ALREADY_INSTALLED -> context.text("result.alreadyText", after);
-            case CANCELLED -> context.text("result.cancelledText", before);
+            case CANCELLED -> cableCut ? context.text("result.cancelledSerialText") : context.text("result.cancelledText", before);
             case REFUSED, FAILED -> problem.title();
         };
         String next = switch (r.outcome()) {
             case UPDATED, ALREADY_INSTALLED -> context.text("result.doneHint");
-            case CANCELLED -> context.text("result.cancelledHint");
+            case CANCELLED -> context.text(cableCut ? "result.cancelledSerialHint" : "result.cancelledHint");
             case REFUSED -> problem.action();
             case FAILED -> problem.action() + (r.resumeKept() ? " " + context.text("result.resumeKept") : "");
         };

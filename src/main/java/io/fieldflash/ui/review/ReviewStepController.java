@@ -99,8 +99,8 @@ public final class ReviewStepController implements StepController {
             return;
         }
         subtitle.setText(c.device().capabilities().identity()
-                ? context.text("review.subtitle", Printable.of(info.product()), Printable.of(info.deviceId()), c.device().address())
-                : context.text("review.subtitleUnidentified", Printable.of(c.device().transport()), c.device().address()));
+                ? context.text("review.subtitle", Printable.of(info.product()), Printable.of(info.deviceId()))
+                : context.text("review.subtitleUnidentified", Printable.of(c.device().transport())));
         fromVersion.setText(Printable.of(info.firmware().version()));
         toVersion.setText(Printable.of(m.version()));
         details.getChildren().clear();
@@ -119,6 +119,7 @@ public final class ReviewStepController implements StepController {
             Cards.show(verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint, true, context.text("review.ready"),
                     context.text("review.readyUnidentified", Printable.of(m.version())),
                     c.device().capabilities().resumable() ? "" : context.text("connect.noResume"));
+            Details.in(context, verdictCard).row("details.field.address", c.device().address());
             return;
         }
         Task<Preflight.Verdict> check = new Task<>() {
@@ -130,7 +131,8 @@ public final class ReviewStepController implements StepController {
         Tasks.run(context.background(), check, v -> {
             show(v, info, m);
             Details.in(context, verdictCard).row("details.field.counters", context.text("review.counters",
-                    info.firmware().securityCounter(), m.securityCounter()));
+                    info.firmware().securityCounter(), m.securityCounter()))
+                    .row("details.field.address", c.device().address());
         }, e -> Cards.problem(context, verdictCard, verdictIcon, verdictTitle, verdictText, verdictHint,
                 Problems.of(context, e), ""), () -> {});
     }
