@@ -133,6 +133,9 @@ class WizardBoundsTest {
                 && !robot.lookup("#configure-status").queryAs(javafx.scene.control.Label.class).getText().startsWith("Reading"));
         Scene configure = robot.lookup("#configure-save").query().getScene();
         VisibleBounds.assertPrimaryButtonsInView("configure window", configure);
+        // the wizard's text size (A+/A−) carries over into the window
+        org.assertj.core.api.Assertions.assertThat(configure.getRoot().getStyle()).contains("-fx-font-size")
+                .isEqualTo(configure.getWindow() instanceof Stage st && st.getOwner() != null ? st.getOwner().getScene().getRoot().getStyle() : "");
         robot.interact(() -> ((Stage) configure.getWindow()).close());
 
         robot.clickOn(WizardInteractionsTest.visibleButton(robot, "Start update"));
@@ -175,6 +178,9 @@ class WizardBoundsTest {
         WizardInteractionsTest.waitUntil(10, () -> robot.lookup("#depot-start").tryQuery().isPresent());
         Scene depot = robot.lookup("#depot-start").query().getScene();
         VisibleBounds.assertPrimaryButtonsInView("depot window", depot);
+        // the wizard's text size (A+/A−) carries over into the window
+        org.assertj.core.api.Assertions.assertThat(depot.getRoot().getStyle()).contains("-fx-font-size")
+                .isEqualTo(depot.getWindow() instanceof Stage st && st.getOwner() != null ? st.getOwner().getScene().getRoot().getStyle() : "");
         robot.interact(() -> ((Stage) depot.getWindow()).close());
         ConnectStepController connect = wizard.step(WizardStep.CONNECT);
 

@@ -224,6 +224,8 @@ public final class ConfigureWindow {
         root.getProperties().put(ConfigureWindow.class, this);
         Scene scene = new Scene(root, 640, 680);
         scene.getStylesheets().setAll(stylesheets);
+        // the wizard's text size (A+/A−) and theme carry over
+        if (owner != null && owner.getScene() != null) root.setStyle(owner.getScene().getRoot().getStyle());
         stage.setScene(scene);
         stage.setOnHidden(e -> {
             if (running != null) running.cancel(true);

@@ -100,6 +100,8 @@ public final class DepotWindow {
         stage.setTitle(context.text("depot.title"));
         Scene scene = new Scene(build(), 960, 640);
         scene.getStylesheets().addAll(stylesheets);
+        // the wizard's text size (A+/A−) carries over
+        if (owner != null && owner.getScene() != null) scene.getRoot().setStyle(owner.getScene().getRoot().getStyle());
         stage.setScene(scene);
         stage.setOnHidden(e -> cancelAll());
     }
