@@ -197,8 +197,7 @@ public final class MainController {
      */
     public boolean confirmClose() {
         if (!model.updating()) return true;
-        boolean serial = model.connection().map(c -> io.fieldflash.device.esprom.EspRomDevice.TRANSPORT.equals(c.device().transport()))
-                .orElse(false);
+        boolean serial = model.overCable();
         javafx.scene.control.Alert ask = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
                 context.text(serial ? "close.textSerial" : "close.text"));
         ask.initOwner(stepBar.getScene().getWindow());

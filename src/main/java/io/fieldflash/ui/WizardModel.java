@@ -99,6 +99,11 @@ public final class WizardModel {
         return Optional.ofNullable(connection.get());
     }
 
+    /** True when the connection is a unit's ROM bootloader over a USB-serial cable (false with no connection). */
+    public boolean overCable() {
+        return connection().map(c -> io.fieldflash.device.esprom.EspRomDevice.TRANSPORT.equals(c.device().transport())).orElse(false);
+    }
+
     /** The update running or last run. */
     public ObjectProperty<UpdateJob> jobProperty() {
         return job;

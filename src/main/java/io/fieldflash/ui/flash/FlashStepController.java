@@ -280,8 +280,7 @@ public final class FlashStepController implements StepController {
     void cancel() {
         UpdateJob job = model.job().orElse(null);
         if (job == null) return;
-        boolean serial = model.connection().map(c -> io.fieldflash.device.esprom.EspRomDevice.TRANSPORT.equals(c.device().transport()))
-                .orElse(false);
+        boolean serial = model.overCable();
         Alert ask = new Alert(Alert.AlertType.CONFIRMATION, serial ? context.text("flash.cancelTextSerial") : context.text("flash.cancelText",
                 model.connection().map(c -> Printable.of(c.info().firmware().version())).orElse("?")));
         ask.initOwner(log.getScene().getWindow());

@@ -70,10 +70,9 @@ public final class ResultStepController implements StepController {
                 r.reasonCode().orElse(io.fieldflash.ui.common.Problems.UNKNOWN), r.message(), r.hint(),
                 java.util.Map.of("running", rawBefore, "bundle", model.bundle().map(b -> b.manifest().version()).orElse(rawAfter)));
         // a cable write stopped part-way leaves the unit's firmware incomplete (its ROM bootloader stays intact)
-        boolean cableCut = r.outcome() == JobResult.Outcome.CANCELLED && r.bytesSent() > 0 && model.connection()
-                .map(c -> io.fieldflash.device.esprom.EspRomDevice.TRANSPORT.equals(c.device().transport())).orElse(false);
+        boolean cableCut = r.outcome() == JobResult.Outcome.CANCELLED && r.bytesSent() > 0 && model.overCable();
         String body = switch (r.outcome()) {
-            case UPDATED -> model.connection().map(c -> c.device() instanceof io.fieldflash.device.esprom.EspRomDevice).orElse(false)
+            case UPDATED -> model.overCable()
                     ? context.text("usb.updatedText", model.bundle().map(b -> Printable.of(b.manifest().version())).orElse(after),
                             Printable.of(r.deviceId()))
                     : model.connection().map(c -> c.device().capabilities().identity()).orElse(true)
@@ -120,7 +119,7 @@ public final class ResultStepController implements StepController {
     private boolean offersUsb(JobResult r) {
         if (r.outcome() != JobResult.Outcome.FAILED || model.demo().isPresent()) return false;
         if (!r.reason().equals("UNREACHABLE") && !r.reason().equals("NOT_BACK")) return false;
-        if (model.connection().map(c -> c.device() instanceof io.fieldflash.device.esprom.EspRomDevice).orElse(true)) return false;
+        if (model.connection().isEmpty() || model.overCable()) return false;
         return model.bundle().map(b -> {
             try {
                 io.fieldflash.device.esprom.SerialPlan.of(b.manifest());
@@ -143,7 +142,7 @@ public final class ResultStepController implements StepController {
     /** Runs the same update again at once: the transfer continues where it stopped (over a cable: Connect finds the unit again first). */
     @FXML
     void retry() {
-        if (model.connection().map(c -> c.device() instanceof io.fieldflash.device.esprom.EspRomDevice).orElse(false)) {
+        if (model.overCable()) {
             // over a cable the unit is found again first, so that the page can ask for the buttons if it has to
             useUsb();
             return;
